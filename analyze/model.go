@@ -1,0 +1,188 @@
+package analyze
+
+import "time"
+
+// CONTRACT (set by the lead): the result model every renderer consumes. JSON
+// keys are a public contract documented in the README. Helpers may ADD fields;
+// renaming or removing needs the lead.
+
+// Result is the whole analysis of one case.
+type Result struct {
+	Tool      Tool       `json:"tool"`
+	Title     string     `json:"title,omitempty"`
+	Generated time.Time  `json:"generated"` // from Options.Now (deterministic in tests)
+	Window    Window     `json:"window"`
+	Inputs    []Input    `json:"inputs"`
+	Computers []string   `json:"computers"`
+	Verdict   string     `json:"verdict"` // one or two plain-language sentences leading the report
+	Findings  []Finding  `json:"findings"`
+	Jobs      []Job      `json:"jobs"`
+	Service   Service    `json:"service"`
+	Coverage  []Coverage `json:"coverage"`
+	Timeline  []Bucket   `json:"timeline"` // failures per hour or day, by finding
+}
+
+// Tool names the program that produced the result.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Window is the time span the analysis covers.
+type Window struct {
+	Start time.Time  `json:"start"`           // first analysed event
+	End   time.Time  `json:"end"`             // last analysed event
+	Since *time.Time `json:"since,omitempty"` // --since, when given
+	Until *time.Time `json:"until,omitempty"` // --until, when given
+}
+
+// Input is one file that was read.
+type Input struct {
+	Path             string    `json:"path"`
+	Size             int64     `json:"size"`
+	SHA256           string    `json:"sha256"`
+	Records          int       `json:"records"`          // records seen
+	RecordsAnalysed  int       `json:"records_analysed"` // decoded records that the analysis used
+	FirstTime        time.Time `json:"first_time"`
+	LastTime         time.Time `json:"last_time"`
+	Channels         []string  `json:"channels,omitempty"`
+	Computers        []string  `json:"computers,omitempty"`
+	Skipped          string    `json:"skipped,omitempty"` // why the file was not analysed (irrelevant channel, not EVTX, ...)
+	Damage           []Damage  `json:"damage"`
+	RecordsUndecoded int       `json:"records_undecodable"`
+}
+
+// Damage is one problem found in an input file.
+type Damage struct {
+	Kind     string `json:"kind"`
+	Chunk    int    `json:"chunk"`
+	Offset   int64  `json:"offset"`
+	RecordID uint64 `json:"record_id,omitempty"`
+	Reason   string `json:"reason"`
+}
+
+// Severity orders findings: errors before warnings before info.
+type Severity string
+
+// Severities.
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+	SeverityInfo    Severity = "info"
+)
+
+// Finding is one cause with its evidence.
+type Finding struct {
+	ID            string      `json:"id"`    // stable within a report: "F1", "F2", ...
+	KBID          string      `json:"kb_id"` // knowledge-base entry id, or "unknown-0x%08X"
+	Severity      Severity    `json:"severity"`
+	Title         string      `json:"title"`
+	Codes         []string    `json:"codes"`        // normalised 0x%08X
+	CodeDetails   []CodeCount `json:"code_details"` // per code: symbolic name, count
+	Count         int         `json:"count"`        // events
+	JobsAffected  int         `json:"jobs_affected"`
+	FirstSeen     time.Time   `json:"first_seen"`
+	LastSeen      time.Time   `json:"last_seen"`
+	Computers     []string    `json:"computers"`
+	Hosts         []string    `json:"hosts"`
+	Proxies       []string    `json:"proxies"`
+	Jobs          []string    `json:"jobs"`   // affected job ids (normalised GUIDs)
+	Status        string      `json:"status"` // "recovered", "unresolved", "" when it does not apply
+	Transient     bool        `json:"transient,omitempty"`
+	Summary       string      `json:"summary"`         // what happened, in plain words, with counts
+	Notes         []string    `json:"notes,omitempty"` // bursts, concentration on one host/proxy, ...
+	Cause         string      `json:"cause"`
+	Fix           []Step      `json:"fix"`
+	Verify        []Step      `json:"verify"`
+	DocSection    string      `json:"doc_section"`
+	Corrections   []string    `json:"corrections,omitempty"` // what was corrected from the article's commands
+	Evidence      []Evidence  `json:"evidence"`
+	EvidenceTotal int         `json:"evidence_total"`
+}
+
+// CodeCount is one error code seen in a finding.
+type CodeCount struct {
+	Code  string `json:"code"` // 0x%08X
+	Name  string `json:"name"` // symbolic name, "" when unknown
+	Count int    `json:"count"`
+}
+
+// Step is one numbered instruction; Commands are shown in code blocks.
+type Step struct {
+	Text     string   `json:"text"`
+	Commands []string `json:"commands,omitempty"`
+}
+
+// Evidence points at one record behind a finding.
+type Evidence struct {
+	File     string    `json:"file"`
+	RecordID uint64    `json:"record_id"`
+	Time     time.Time `json:"time"`
+	EventID  uint16    `json:"event_id"`
+	Computer string    `json:"computer"`
+	Code     string    `json:"code,omitempty"`
+	Job      string    `json:"job,omitempty"` // job title or id
+	URL      string    `json:"url,omitempty"`
+	Text     string    `json:"text,omitempty"` // short description of the record
+}
+
+// Job is one reconstructed BITS job.
+type Job struct {
+	ID               string      `json:"id"` // normalised GUID
+	Title            string      `json:"title"`
+	Owner            string      `json:"owner"`
+	Process          string      `json:"process,omitempty"`
+	Computer         string      `json:"computer"`
+	URLs             []string    `json:"urls"`
+	Hosts            []string    `json:"hosts"`
+	Files            []string    `json:"files"`
+	BytesTotal       *uint64     `json:"bytes_total"` // nil = unknown
+	BytesTransferred *uint64     `json:"bytes_transferred"`
+	First            time.Time   `json:"first"`
+	Last             time.Time   `json:"last"`
+	Outcome          string      `json:"outcome"` // "completed", "cancelled", "failing", "open"
+	Errors           []CodeCount `json:"errors"`
+	Retries          int         `json:"retries"`
+	Transfers        int         `json:"transfers"`
+}
+
+// Service is the BITS service's health from the System log.
+type Service struct {
+	Timeline   []ServiceEvent `json:"timeline"` // state and start-type changes, crashes, failures, in time order
+	StartFails int            `json:"start_failures"`
+	Crashes    int            `json:"crashes"`
+	StateNow   string         `json:"state_at_end,omitempty"`      // last known state, e.g. "running"
+	StartType  string         `json:"start_type_at_end,omitempty"` // last known start type
+}
+
+// ServiceEvent is one entry of the service timeline.
+type ServiceEvent struct {
+	Time     time.Time `json:"time"`
+	Computer string    `json:"computer"`
+	EventID  uint16    `json:"event_id"`
+	Kind     string    `json:"kind"` // "state", "start-type", "crash", "start-failure", "timeout", "logon-failure", "bits-system"
+	Text     string    `json:"text"`
+	Code     string    `json:"code,omitempty"`
+	Routine  bool      `json:"routine,omitempty"` // routine noise (auto<->demand flapping)
+	File     string    `json:"file"`
+	RecordID uint64    `json:"record_id"`
+}
+
+// Coverage says what time the evidence covers, per file and computer.
+type Coverage struct {
+	Computer string    `json:"computer"`
+	Channel  string    `json:"channel"`
+	File     string    `json:"file"`
+	First    time.Time `json:"first"`
+	Last     time.Time `json:"last"`
+	Records  int       `json:"records"`
+	GapCount int       `json:"record_id_gaps"`
+	Warning  string    `json:"warning,omitempty"` // e.g. short window / wrapped log
+}
+
+// Bucket counts failures in one time slot for the timeline chart.
+type Bucket struct {
+	Start  time.Time      `json:"start"`
+	Length string         `json:"length"` // "1h" or "24h"
+	Counts map[string]int `json:"counts"` // finding id -> failures
+}
