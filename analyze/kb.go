@@ -1,8 +1,9 @@
 package analyze
 
-// CONTRACT STUB (set by the lead). The knowledge-base helper owns this file and
-// replaces the bodies; the exported names and meanings are used by the analysis,
-// the CLI (explain) and the samples generator.
+// The knowledge base: causes and fixes from Microsoft's article "Issues with
+// BITS" (plus a few common causes from bits-facts), and the code tables used to
+// decode any error code. The data lives in kbdata/*.json (embedded; schema in
+// kbdata/README.md); --kb files in the same schema add or replace entries.
 
 // EventSig is a log signature an entry matches: a provider's event id, with
 // optional payload conditions (documented by the KB file's schema).
@@ -10,7 +11,28 @@ type EventSig struct {
 	Provider string `json:"provider"` // "Microsoft-Windows-Bits-Client" or "Service Control Manager"
 	EventID  uint16 `json:"event_id"`
 	Note     string `json:"note,omitempty"`
+	// Service, when set, requires the record to be about this service (key
+	// name, e.g. "BITS"); used for Service Control Manager events.
+	Service string `json:"service,omitempty"`
+	// CodeField, when set, names the payload field holding an error code (hr,
+	// ErrorCode, param2, ...); the signature matches only when that code is one
+	// of the entry's codes.
+	CodeField string `json:"code_field,omitempty"`
+	// Match lists payload fields and the values they must have (compared
+	// without regard to case), e.g. {"param3": "disabled"}.
+	Match map[string]string `json:"match,omitempty"`
+	// Severity, when set, is the severity of a finding built only from this
+	// signature (e.g. warning events of an error entry).
+	Severity Severity `json:"severity,omitempty"`
 }
+
+// Entry kinds.
+const (
+	KindRow       = "row"       // a row of one of the article's two tables
+	KindSection   = "section"   // an article section without a table
+	KindProcedure = "procedure" // a fix procedure other entries use; no signature of its own
+	KindExtra     = "extra"     // a common cause from bits-facts, beyond the article
+)
 
 // Entry is one cause from the article (or bits-facts), with its fix.
 type Entry struct {
@@ -26,6 +48,18 @@ type Entry struct {
 	Section     string     `json:"section"`     // article section title
 	ArticleRow  string     `json:"article_row"` // the article table row's error name(s), "" for section entries
 	Corrections []string   `json:"corrections,omitempty"`
+
+	// Kind is KindRow, KindSection, KindProcedure or KindExtra.
+	Kind string `json:"kind"`
+	// ArticleText is the article's own text of the table row (rows only).
+	ArticleText string `json:"article_text,omitempty"`
+	// SeeAlso lists ids of related entries.
+	SeeAlso []string `json:"see_also,omitempty"`
+	// Source says where the entry comes from: "article", "bits-facts", or the
+	// path of the --kb file that added or replaced it.
+	Source string `json:"source"`
+
+	codes []uint32 // Codes, parsed
 }
 
 // CodeInfo is the decode of one error code.
@@ -39,29 +73,94 @@ type CodeInfo struct {
 	Facility     uint16 `json:"facility"`
 	FacilityName string `json:"facility_name"`
 	Win32        int    `json:"win32,omitempty"` // the Win32 error for facility 7 (or %%N), else 0
+
+	// Aliases are other names for the same value (WinINet spellings,
+	// ERROR_INVALID_PARAMETER for E_INVALIDARG, ...).
+	Aliases []string `json:"aliases,omitempty"`
+	// HTTPStatus is the HTTP status of a BG_E_HTTP_ERROR_xxx code, else 0.
+	HTTPStatus int `json:"http_status,omitempty"`
+	// Known is true when a code table names or describes the code; false means
+	// only the structural decode applies.
+	Known bool `json:"known"`
+	// Hint is an extra remark, e.g. how a bare Win32 number would be wrapped.
+	Hint string `json:"hint,omitempty"`
 }
 
 // KB is the loaded knowledge base.
 type KB struct {
 	Entries []*Entry
+
+	byID   map[string]*Entry
+	byCode map[uint32]*Entry
+	codes  map[uint32]codeRow
+	procs  map[string]*Procedure
+}
+
+// Procedure is a fix procedure several entries share (e.g. "Stopping and
+// restarting BITS"); entries already contain its steps where they use it.
+type Procedure struct {
+	ID          string
+	Title       string
+	Section     string // article section title, "" when not from the article
+	Steps       []Step
+	Corrections []string
 }
 
 // LoadKB returns the embedded knowledge base, with the entries of the optional
 // override files (--kb) added or replacing same-id entries.
-func LoadKB(overrides ...string) (*KB, error) { return &KB{}, nil }
+func LoadKB(overrides ...string) (*KB, error) { return loadKB(overrides) }
 
 // ByCode returns the entry that explains code, or nil.
-func (kb *KB) ByCode(code uint32) *Entry { return nil }
+func (kb *KB) ByCode(code uint32) *Entry {
+	if kb == nil {
+		return nil
+	}
+	return kb.byCode[code]
+}
 
 // ByEvent returns the entries whose signature names this provider and event id.
-func (kb *KB) ByEvent(provider string, eventID uint16) []*Entry { return nil }
+func (kb *KB) ByEvent(provider string, eventID uint16) []*Entry {
+	if kb == nil {
+		return nil
+	}
+	var out []*Entry
+	for _, e := range kb.Entries {
+		for _, s := range e.Events {
+			if s.EventID == eventID && sameProvider(s.Provider, provider) {
+				out = append(out, e)
+				break
+			}
+		}
+	}
+	return out
+}
 
 // ByID returns the entry with this id, or nil.
-func (kb *KB) ByID(id string) *Entry { return nil }
+func (kb *KB) ByID(id string) *Entry {
+	if kb == nil {
+		return nil
+	}
+	return kb.byID[id]
+}
 
 // Decode explains any code: table lookups plus the structural HRESULT decode.
-func (kb *KB) Decode(code uint32) CodeInfo { return CodeInfo{Code: code} }
+func (kb *KB) Decode(code uint32) CodeInfo {
+	var table map[uint32]codeRow
+	if kb != nil {
+		table = kb.codes
+	}
+	return decode(code, table)
+}
 
-// ParseCode accepts 0x80200013, 80200013, 2149580819, -2145386477 and %%1058
-// (a Win32 error number, returned as HRESULT_FROM_WIN32).
-func ParseCode(s string) (uint32, error) { return 0, nil }
+// CodeValues returns the entry's codes as numbers.
+func (e *Entry) CodeValues() []uint32 { return append([]uint32(nil), e.codes...) }
+
+// HasCode reports whether code is one of the entry's codes.
+func (e *Entry) HasCode(code uint32) bool {
+	for _, c := range e.codes {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}

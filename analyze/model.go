@@ -50,6 +50,7 @@ type Input struct {
 	Skipped          string    `json:"skipped,omitempty"` // why the file was not analysed (irrelevant channel, not EVTX, ...)
 	Damage           []Damage  `json:"damage"`
 	RecordsUndecoded int       `json:"records_undecodable"`
+	RecordsFiltered  int       `json:"records_filtered"` // not decoded: the pre-filter showed they are not about BITS
 }
 
 // Damage is one problem found in an input file.
@@ -144,6 +145,7 @@ type Job struct {
 	Errors           []CodeCount `json:"errors"`
 	Retries          int         `json:"retries"`
 	Transfers        int         `json:"transfers"`
+	Interruptions    int         `json:"interruptions"` // transfers stopped with a success-class code (e.g. 0x00040008), not failures
 }
 
 // Service is the BITS service's health from the System log.
@@ -170,14 +172,18 @@ type ServiceEvent struct {
 
 // Coverage says what time the evidence covers, per file and computer.
 type Coverage struct {
-	Computer string    `json:"computer"`
-	Channel  string    `json:"channel"`
-	File     string    `json:"file"`
-	First    time.Time `json:"first"`
-	Last     time.Time `json:"last"`
-	Records  int       `json:"records"`
-	GapCount int       `json:"record_id_gaps"`
-	Warning  string    `json:"warning,omitempty"` // e.g. short window / wrapped log
+	Computer       string    `json:"computer"`
+	Channel        string    `json:"channel"`
+	File           string    `json:"file"`
+	First          time.Time `json:"first"`
+	Last           time.Time `json:"last"`
+	Records        int       `json:"records"`
+	GapCount       int       `json:"record_id_gaps"`
+	Warning        string    `json:"warning,omitempty"` // e.g. short window / wrapped log
+	FirstRecordID  uint64    `json:"first_record_id"`
+	LastRecordID   uint64    `json:"last_record_id"`
+	MissingRecords uint64    `json:"missing_record_ids"`  // ids between first and last that no record carries (only when every record was decoded)
+	BITSOnly       bool      `json:"bits_only,omitempty"` // other records were filtered out unread: first/last span only the BITS records
 }
 
 // Bucket counts failures in one time slot for the timeline chart.

@@ -19,7 +19,7 @@ type Field struct {
 type Event struct {
 	Source       Source
 	Recovered    bool // true for stale records recovered from chunk slack (Options.RecoverSlack)
-	RecordID     uint64
+	RecordID     uint64    // System/EventRecordID (what Event Viewer shows); the record header's id when absent
 	TimeCreated  time.Time // UTC, full 100 ns precision
 	Computer     string
 	Channel      string
@@ -36,6 +36,11 @@ type Event struct {
 	UserID       string // Security UserID (SID string); "" when absent
 	Data         []Field
 	Binary       []byte // raw bytes of EventData <Binary>, nil when absent
+	// Partial is non-empty when only part of the record could be decoded; it
+	// says what is missing. Only recovered slack records are returned
+	// partially (their payload template is often overwritten); a live
+	// record that cannot be decoded whole is a *RecordError.
+	Partial string
 }
 
 // Lookup returns the value of the first payload field called name.

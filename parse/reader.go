@@ -2,12 +2,11 @@ package parse
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"runtime"
+	"sync"
 )
-
-// CONTRACT STUB (set by the lead). The parse helper replaces the bodies and may
-// add fields/methods, but keeps these exported names and meanings: cmd/bitsdiag
-// and analyze are written against them.
 
 // Options are the reader's settings.
 type Options struct {
@@ -28,27 +27,266 @@ type Options struct {
 	KeepChannel func(channel string) bool
 }
 
-// Reader streams the records of one .evtx file.
-type Reader struct{}
+// maxProblems bounds Summary.Problems; further problems are only counted in
+// Summary.ProblemsOmitted.
+const maxProblems = 1000
+
+// Reader streams the records of one .evtx file. It reads one 64 KiB chunk
+// slot per ReadAt and keeps at most a fixed number of chunks in flight
+// (twice the number of workers), so memory does not grow with the file.
+// A Reader is used from one goroutine; call Close when done with it.
+type Reader struct {
+	r    io.ReaderAt
+	size int64
+	opts Options
+	hdr  fileHeader
+
+	sum   Summary
+	slots int
+
+	started  bool
+	pending  chan chan *chunkResult
+	done     chan struct{}
+	wg       sync.WaitGroup
+	stopOnce sync.Once
+
+	cur      *chunkResult
+	pos      int
+	stopped  bool // no more results are handed out
+	finished bool // the summary is complete
+	decided  bool // KeepChannel was asked
+}
+
+// job asks a worker to decode chunk slot idx and deliver the result to out.
+type job struct {
+	idx int
+	out chan<- *chunkResult
+}
 
 // NewReader starts reading an .evtx file of the given size. It fails only when
 // the input is not EVTX at all (a *FormatError).
 func NewReader(r io.ReaderAt, size int64, opts Options) (*Reader, error) {
-	return nil, errors.New("parse: not implemented")
+	quietLibrary()
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	rd := &Reader{r: r, size: size, opts: opts}
+	rd.sum.Name = opts.Name
+	rd.sum.Size = size
+	head := make([]byte, min(size, fileHeaderSize+8))
+	if n, err := r.ReadAt(head, 0); n < len(head) {
+		return nil, &FormatError{Offset: int64(n), Msg: fmt.Sprintf("reading file header: %v", err)}
+	}
+	rd.hdr = parseFileHeader(head)
+	if !rd.hdr.valid {
+		if len(head) < fileHeaderSize+8 || string(head[fileHeaderSize:fileHeaderSize+8]) != string(chunkMagic) {
+			return nil, &FormatError{Offset: 0, Msg: "not an EVTX file: no ElfFile header and no chunk at offset 4096"}
+		}
+	}
+	rd.sum.HeaderFlags = rd.hdr.flags
+	rd.sum.Dirty = rd.hdr.flags&flagDirty != 0
+	rd.sum.Full = rd.hdr.flags&flagFull != 0
+	rd.sum.NoCRC = rd.hdr.flags&flagNoCRC != 0
+	rd.sum.HeaderChunkCount = rd.hdr.chunkCount
+	rd.hdr.problems(&rd.sum)
+	switch {
+	case size < fileHeaderSize:
+		rd.sum.Truncated = true
+		rd.sum.addProblem("truncated", -1, size, 0, fmt.Sprintf("file of %d bytes ends inside the 4096-byte file header", size))
+	default:
+		body := size - fileHeaderSize
+		rd.slots = int((body + chunkSize - 1) / chunkSize)
+		if rest := body % chunkSize; rest != 0 {
+			rd.sum.Truncated = true
+			rd.sum.addProblem("truncated", rd.slots-1, size-rest, 0,
+				fmt.Sprintf("trailing partial chunk of %d bytes (size is not 4096 + n*65536); its whole records are read", rest))
+		}
+	}
+	return rd, nil
+}
+
+// start launches the dispatcher and the workers.
+func (rd *Reader) start() {
+	rd.started = true
+	n := rd.opts.Workers
+	rd.pending = make(chan chan *chunkResult, 2*n)
+	rd.done = make(chan struct{})
+	jobs := make(chan job)
+	rd.wg.Add(1 + n)
+	go func() {
+		defer rd.wg.Done()
+		defer close(rd.pending)
+		defer close(jobs)
+		for idx := 0; idx < rd.slots; idx++ {
+			out := make(chan *chunkResult, 1)
+			select {
+			case rd.pending <- out:
+			case <-rd.done:
+				return
+			}
+			select {
+			case jobs <- job{idx: idx, out: out}:
+			case <-rd.done:
+				return
+			}
+		}
+	}()
+	for i := 0; i < n; i++ {
+		go func() {
+			defer rd.wg.Done()
+			w := newWorker(&rd.opts, rd.sum.NoCRC)
+			buf := make([]byte, chunkSize)
+			for {
+				select {
+				case <-rd.done:
+					return
+				case j, ok := <-jobs:
+					if !ok {
+						return
+					}
+					j.out <- rd.readChunk(w, buf, j.idx)
+				}
+			}
+		}()
+	}
+}
+
+// readChunk reads and decodes chunk slot idx.
+func (rd *Reader) readChunk(w *worker, buf []byte, idx int) *chunkResult {
+	base := int64(fileHeaderSize) + int64(idx)*chunkSize
+	n := int(min(int64(chunkSize), rd.size-base))
+	got, err := rd.r.ReadAt(buf[:n], base)
+	if got < n {
+		res := &chunkResult{idx: idx}
+		res.problems = append(res.problems, Problem{Kind: "read", Chunk: idx, Offset: base + int64(got),
+			Reason: fmt.Sprintf("reading chunk: %v", err)})
+		if got == 0 {
+			return res
+		}
+		n = got
+	}
+	res := w.process(idx, base, buf[:n])
+	if got < len(buf[:n]) {
+		res.problems = append(res.problems, Problem{Kind: "read", Chunk: idx, Offset: base + int64(got),
+			Reason: fmt.Sprintf("reading chunk: %v", err)})
+	}
+	return res
 }
 
 // Next returns the next record. It returns (nil, err) with a *RecordError for a
 // record that could not be decoded (the stream goes on), and io.EOF at the end.
-func (r *Reader) Next() (*Event, error) { return nil, io.EOF }
+func (rd *Reader) Next() (*Event, error) {
+	for {
+		if rd.cur != nil && rd.pos < len(rd.cur.items) {
+			it := rd.cur.items[rd.pos]
+			rd.cur.items[rd.pos] = item{}
+			rd.pos++
+			if it.err != nil {
+				return nil, it.err
+			}
+			return it.ev, nil
+		}
+		rd.cur = nil
+		if rd.stopped {
+			return nil, io.EOF
+		}
+		if !rd.started {
+			rd.start()
+		}
+		out, ok := <-rd.pending
+		if !ok {
+			rd.finish()
+			rd.stopped = true
+			rd.stop()
+			return nil, io.EOF
+		}
+		res := <-out
+		rd.fold(res)
+		rd.cur, rd.pos = res, 0
+		if !rd.decided && res.channelKnown && rd.opts.KeepChannel != nil {
+			rd.decided = true
+			if !rd.opts.KeepChannel(res.firstChannel) {
+				rd.sum.SkippedChannel = res.firstChannel
+				rd.stopped = true
+				rd.stop()
+			}
+		}
+	}
+}
+
+// fold adds a chunk's counts and problems to the summary.
+func (rd *Reader) fold(res *chunkResult) {
+	s := &rd.sum
+	if res.present {
+		s.ChunksFound++
+	}
+	s.RecordsSeen += res.seen
+	s.RecordsDecoded += res.decoded
+	s.RecordsFiltered += res.filtered
+	s.RecordsUndecodable += res.undecodable
+	s.SlackRecords += res.slack
+	for _, p := range res.problems {
+		s.add(p)
+	}
+	for _, it := range res.items {
+		if e := it.err; e != nil {
+			kind := "record"
+			if e.Recovered {
+				kind = "slack-record"
+			}
+			s.add(Problem{Kind: kind, Chunk: e.Source.Chunk, Offset: e.Source.Offset, RecordID: e.RecordID, Reason: e.Reason})
+		}
+	}
+}
+
+// finish adds the end-of-file findings to the summary.
+func (rd *Reader) finish() {
+	if rd.finished {
+		return
+	}
+	rd.finished = true
+	s := &rd.sum
+	if s.SlackRecords > 0 {
+		what := "not returned (stale data, not live events)"
+		if rd.opts.RecoverSlack {
+			what = "recovered and marked"
+		}
+		s.addProblem("slack", -1, 0, 0, fmt.Sprintf("%d stale records after chunk free-space offsets, %s", s.SlackRecords, what))
+	}
+	if rd.hdr.valid && s.HeaderChunkCount != s.ChunksFound {
+		s.addProblem("header-chunk-count", -1, 42, 0,
+			fmt.Sprintf("header says %d chunks, %d chunk slots hold a valid chunk", s.HeaderChunkCount, s.ChunksFound))
+	}
+}
+
+// stop ends background work and waits for it.
+func (rd *Reader) stop() {
+	rd.stopOnce.Do(func() {
+		if rd.started {
+			close(rd.done)
+			rd.wg.Wait()
+		}
+	})
+}
 
 // Summary reports what the reader saw so far; complete after Next returned io.EOF.
-func (r *Reader) Summary() *Summary { return &Summary{} }
+func (rd *Reader) Summary() *Summary { return &rd.sum }
 
-// Close stops background work. It is safe to call more than once.
-func (r *Reader) Close() error { return nil }
+// Close stops background work. It is safe to call more than once. Next
+// returns io.EOF after Close.
+func (rd *Reader) Close() error {
+	rd.stopped = true
+	rd.cur = nil
+	rd.stop()
+	return nil
+}
 
 // Summary is the per-file account of records and damage.
+//
 // RecordsSeen == RecordsDecoded + RecordsFiltered + RecordsUndecodable.
+// Stale slack records are counted in SlackRecords; they are counted in
+// RecordsSeen (and decoded, filtered or undecodable) only with
+// Options.RecoverSlack.
 type Summary struct {
 	Name               string
 	Size               int64
@@ -66,15 +304,58 @@ type Summary struct {
 	Truncated          bool
 	SkippedChannel     string
 	Problems           []Problem
+	ProblemsOmitted    int // problems beyond the first 1000, counted but not listed
+}
+
+// HasProblem reports whether a problem of the given kind was found.
+func (s *Summary) HasProblem(kind string) bool {
+	for _, p := range s.Problems {
+		if p.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Summary) add(p Problem) {
+	if len(s.Problems) >= maxProblems {
+		s.ProblemsOmitted++
+		return
+	}
+	s.Problems = append(s.Problems, p)
+}
+
+func (s *Summary) addProblem(kind string, chunk int, off int64, id uint64, reason string) {
+	s.add(Problem{Kind: kind, Chunk: chunk, Offset: off, RecordID: id, Reason: reason})
 }
 
 // Problem is one piece of damage found in a file.
+//
+// Kinds: "header-magic", "header-crc", "header-flags", "dirty", "full",
+// "header-chunk-count", "truncated", "read", "chunk-magic", "chunk-header",
+// "chunk-header-crc", "chunk-data-crc", "chunk-free-space", "chunk-truncated",
+// "record-framing", "record", "slack-record", "slack".
 type Problem struct {
 	Kind     string // e.g. "header-crc", "chunk-magic", "chunk-header-crc", "chunk-data-crc", "record", "truncated", "dirty"
 	Chunk    int    // -1 when not about a chunk
-	Offset   int64
+	Offset   int64  // absolute file offset
 	RecordID uint64 // 0 when unknown
 	Reason   string
+}
+
+// String renders the problem on one line.
+func (p Problem) String() string {
+	s := p.Kind
+	if p.Chunk >= 0 {
+		s += fmt.Sprintf(" chunk %d", p.Chunk)
+	}
+	if p.Offset != 0 {
+		s += fmt.Sprintf(" @0x%x", p.Offset)
+	}
+	if p.RecordID != 0 {
+		s += fmt.Sprintf(" record %d", p.RecordID)
+	}
+	return s + ": " + p.Reason
 }
 
 // FormatError reports input that is not a readable EVTX file.
@@ -87,9 +368,18 @@ func (e *FormatError) Error() string { return "evtx: " + e.Msg }
 
 // RecordError reports a record that could not be decoded.
 type RecordError struct {
-	Source   Source
-	RecordID uint64
-	Reason   string
+	Source    Source
+	RecordID  uint64
+	Recovered bool // the record is a stale slack record (Options.RecoverSlack)
+	Reason    string
 }
 
-func (e *RecordError) Error() string { return "evtx: record: " + e.Reason }
+func (e *RecordError) Error() string {
+	return fmt.Sprintf("evtx: record %d at 0x%x (chunk %d): %s", e.RecordID, e.Source.Offset, e.Source.Chunk, e.Reason)
+}
+
+// IsRecordError reports whether err is a *RecordError (the stream goes on).
+func IsRecordError(err error) bool {
+	var re *RecordError
+	return errors.As(err, &re)
+}

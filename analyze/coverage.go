@@ -1,0 +1,232 @@
+package analyze
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"bitsdiag/parse"
+)
+
+// covKey groups records for coverage: one file, computer and channel.
+type covKey struct{ file, computer, channel string }
+
+// covStats is what coverage needs of every record seen.
+type covStats struct {
+	first, last time.Time
+	n           int
+	ids         []uint64
+}
+
+// shortWindow is the span below which a log is reported as a short window.
+const shortWindow = 3 * 24 * time.Hour
+
+// observe counts one record (relevant or not) for coverage. Records
+// recovered from slack are stale and do not count.
+func (a *Analyzer) observe(e *parse.Event) {
+	if e.Recovered {
+		return
+	}
+	k := covKey{e.Source.File, e.Computer, e.Channel}
+	st, ok := a.coverage[k]
+	if !ok {
+		st = &covStats{first: e.TimeCreated, last: e.TimeCreated}
+		a.coverage[k] = st
+	}
+	if e.TimeCreated.Before(st.first) {
+		st.first = e.TimeCreated
+	}
+	if e.TimeCreated.After(st.last) {
+		st.last = e.TimeCreated
+	}
+	st.n++
+	st.ids = append(st.ids, e.RecordID)
+}
+
+// inputByPath returns the inventory of the file, or nil.
+func (a *Analyzer) inputByPath(path string) *Input {
+	for i := range a.inputs {
+		if a.inputs[i].Path == path {
+			return &a.inputs[i]
+		}
+	}
+	return nil
+}
+
+// coverageList reports, per file, computer and channel, the time and record
+// ids the evidence covers and what it cannot show.
+func (a *Analyzer) coverageList() []Coverage {
+	ks := make([]covKey, 0, len(a.coverage))
+	for k := range a.coverage {
+		ks = append(ks, k)
+	}
+	sort.Slice(ks, func(i, j int) bool {
+		if ks[i].file != ks[j].file {
+			return ks[i].file < ks[j].file
+		}
+		if ks[i].computer != ks[j].computer {
+			return ks[i].computer < ks[j].computer
+		}
+		return ks[i].channel < ks[j].channel
+	})
+	// A log is one file and channel, whatever computer names it holds (a
+	// renamed machine keeps writing to the same log): wrapping and the time
+	// window are judged per log, gaps per row.
+	type logKey struct{ file, channel string }
+	minID := map[logKey]uint64{}
+	span := map[logKey][2]time.Time{}
+	for _, k := range ks {
+		st, lk := a.coverage[k], logKey{k.file, k.channel}
+		for _, id := range st.ids {
+			if m, ok := minID[lk]; !ok || id < m {
+				minID[lk] = id
+			}
+		}
+		sp, ok := span[lk]
+		if !ok || st.first.Before(sp[0]) {
+			sp[0] = st.first
+		}
+		if !ok || st.last.After(sp[1]) {
+			sp[1] = st.last
+		}
+		span[lk] = sp
+	}
+	out := make([]Coverage, 0, len(ks))
+	for _, k := range ks {
+		st, lk := a.coverage[k], logKey{k.file, k.channel}
+		ids := append([]uint64(nil), st.ids...)
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		ids = uniq(ids)
+		c := Coverage{Computer: k.computer, Channel: k.channel, File: k.file, First: st.first, Last: st.last,
+			Records: st.n, FirstRecordID: ids[0], LastRecordID: ids[len(ids)-1]}
+		in := a.inputByPath(k.file)
+		c.BITSOnly = in != nil && in.RecordsFiltered > 0
+		complete := in != nil && in.RecordsFiltered == 0 && in.RecordsUndecoded == 0
+		var warn []string
+		if complete || in == nil {
+			for i := 1; i < len(ids); i++ {
+				if d := ids[i] - ids[i-1]; d > 1 {
+					c.GapCount++
+					c.MissingRecords += d - 1
+				}
+			}
+			if c.GapCount > 0 {
+				warn = append(warn, fmt.Sprintf("%d record ids are missing in %s between #%d and #%d (records deleted, damaged or written under another computer name): events in those gaps cannot be seen.",
+					c.MissingRecords, plural(c.GapCount, "gap"), c.FirstRecordID, c.LastRecordID))
+			}
+			if c.FirstRecordID > 1 && c.FirstRecordID == minID[lk] {
+				warn = append(warn, fmt.Sprintf("The log starts at record #%d: older records were overwritten (the log wrapped) or cleared, so nothing before %s can be seen.",
+					c.FirstRecordID, fmtTime(c.First)))
+			}
+		}
+		if c.BITSOnly {
+			warn = append(warn, "Only the BITS records of this log were read; the times span those records, not the whole log.")
+		} else if sp := span[lk]; sp[1].Sub(sp[0]) < shortWindow && c.First.Equal(sp[0]) {
+			warn = append(warn, fmt.Sprintf("The log holds only %s of events (%s to %s): failures before or after this window cannot be seen.",
+				roundDur(sp[1].Sub(sp[0])), fmtTime(sp[0]), fmtTime(sp[1])))
+		}
+		c.Warning = strings.Join(warn, " ")
+		out = append(out, c)
+	}
+	return out
+}
+
+func uniq(ids []uint64) []uint64 {
+	out := ids[:0]
+	for i, v := range ids {
+		if i == 0 || v != ids[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// inputList completes the inventories with what the events showed.
+func (a *Analyzer) inputList() []Input {
+	out := make([]Input, len(a.inputs))
+	copy(out, a.inputs)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	for i := range out {
+		in := &out[i]
+		in.RecordsAnalysed = a.perFile[in.Path]
+		chans, comps := map[string]bool{}, map[string]bool{}
+		for _, c := range in.Channels {
+			chans[c] = true
+		}
+		for _, c := range in.Computers {
+			comps[c] = true
+		}
+		for k, st := range a.coverage {
+			if k.file != in.Path {
+				continue
+			}
+			chans[k.channel], comps[k.computer] = true, true
+			if in.FirstTime.IsZero() || st.first.Before(in.FirstTime) {
+				in.FirstTime = st.first
+			}
+			if st.last.After(in.LastTime) {
+				in.LastTime = st.last
+			}
+		}
+		delete(chans, "")
+		delete(comps, "")
+		in.Channels, in.Computers = keys(chans), keys(comps)
+		if in.Damage == nil {
+			in.Damage = []Damage{}
+		}
+	}
+	return out
+}
+
+// timeline counts occurrences per hour (window up to 3 days), per day (up to
+// 200 days) or per week, from the first to the last occurrence.
+func timeline(occs []*occurrence, findings []Finding) []Bucket {
+	if len(occs) == 0 {
+		return []Bucket{}
+	}
+	idOf := map[string]string{}
+	for _, f := range findings {
+		idOf[f.KBID] = f.ID
+	}
+	first, last := occs[0].ev.TimeCreated.UTC(), occs[len(occs)-1].ev.TimeCreated.UTC()
+	step, label := time.Hour, "1h"
+	if last.Sub(first) > shortWindow {
+		step, label = 24*time.Hour, "24h"
+		if last.Sub(first) > 200*24*time.Hour {
+			step, label = 7*24*time.Hour, "168h"
+		}
+	}
+	start := first.Truncate(step)
+	n := int(last.Sub(start)/step) + 1
+	if n > maxBuckets || n < 1 {
+		return sparseTimeline(occs, idOf, step, label)
+	}
+	out := make([]Bucket, n)
+	for i := range out {
+		out[i] = Bucket{Start: start.Add(time.Duration(i) * step), Length: label, Counts: map[string]int{}}
+	}
+	for _, o := range occs {
+		i := int(o.ev.TimeCreated.UTC().Sub(start) / step)
+		if i >= 0 && i < n {
+			out[i].Counts[idOf[o.kbID]]++
+		}
+	}
+	return out
+}
+
+// maxBuckets bounds a contiguous timeline; beyond it (absurd timestamps)
+// only the slots with events are listed.
+const maxBuckets = 1000
+
+func sparseTimeline(occs []*occurrence, idOf map[string]string, step time.Duration, label string) []Bucket {
+	var out []Bucket
+	for _, o := range occs {
+		t := o.ev.TimeCreated.UTC().Truncate(step)
+		if len(out) == 0 || !out[len(out)-1].Start.Equal(t) {
+			out = append(out, Bucket{Start: t, Length: label, Counts: map[string]int{}})
+		}
+		out[len(out)-1].Counts[idOf[o.kbID]]++
+	}
+	return out
+}

@@ -1,0 +1,414 @@
+package analyze
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// buildFindings groups occurrences by knowledge-base entry (or unknown code),
+// ranks them and numbers them F1..Fn.
+func buildFindings(s *state, evidenceCap int) []Finding {
+	groups := map[string][]*occurrence{}
+	var order []string
+	for _, o := range s.occs {
+		if _, ok := groups[o.kbID]; !ok {
+			order = append(order, o.kbID)
+		}
+		groups[o.kbID] = append(groups[o.kbID], o)
+	}
+	out := make([]Finding, 0, len(order))
+	for _, id := range order {
+		out = append(out, s.finding(groups[id], evidenceCap))
+	}
+	sort.SliceStable(out, func(i, j int) bool { return findingLess(&out[i], &out[j]) })
+	for i := range out {
+		out[i].ID = fmt.Sprintf("F%d", i+1)
+	}
+	return out
+}
+
+func sevRank(s Severity) int {
+	switch s {
+	case SeverityError:
+		return 0
+	case SeverityWarning:
+		return 1
+	}
+	return 2
+}
+
+// findingLess ranks errors before warnings before info, then the most recent,
+// then the most frequent.
+func findingLess(a, b *Finding) bool {
+	if ra, rb := sevRank(a.Severity), sevRank(b.Severity); ra != rb {
+		return ra < rb
+	}
+	if !a.LastSeen.Equal(b.LastSeen) {
+		return a.LastSeen.After(b.LastSeen)
+	}
+	if a.Count != b.Count {
+		return a.Count > b.Count
+	}
+	return a.KBID < b.KBID
+}
+
+// finding builds one finding from its occurrences (in time order).
+func (s *state) finding(occs []*occurrence, evidenceCap int) Finding {
+	o0 := occs[0]
+	f := Finding{KBID: o0.kbID, Count: len(occs), FirstSeen: o0.ev.TimeCreated,
+		LastSeen: occs[len(occs)-1].ev.TimeCreated, Codes: []string{}, CodeDetails: []CodeCount{},
+		Computers: []string{}, Hosts: []string{}, Proxies: []string{}, Jobs: []string{},
+		Fix: []Step{}, Verify: []Step{}, Evidence: []Evidence{}}
+	if en := o0.entry; en != nil {
+		f.Severity, f.Title, f.Cause, f.DocSection = en.Severity, en.Title, en.Cause, en.Section
+		f.Transient = en.Transient
+		f.Fix = append(f.Fix, en.Fix...)
+		f.Verify = append(f.Verify, en.Verify...)
+		f.Corrections = append([]string(nil), en.Corrections...)
+	} else {
+		ci := s.kb.Decode(o0.code)
+		f.Title = "Error " + hexCode(o0.code)
+		if ci.Name != "" {
+			f.Title += " " + ci.Name
+		}
+		if ci.Meaning != "" {
+			f.Title += ": " + ci.Meaning
+		}
+		f.Cause = ci.Meaning
+		if f.Cause == "" {
+			f.Cause = "The knowledge base has no entry for this code."
+		}
+		f.Severity = SeverityWarning
+		if o0.scope == "service" {
+			f.Severity = SeverityError
+		}
+	}
+	if sev := sigSeverity(occs); sev != "" {
+		f.Severity = sev
+	}
+	if sevRank(f.Severity) == 2 && f.Severity != SeverityInfo {
+		f.Severity = SeverityWarning
+	}
+
+	codes := map[uint32]int{}
+	comps, hosts, proxies, jobs := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	hostCount, proxyCount := map[string]int{}, map[string]int{}
+	for _, o := range occs {
+		if o.hasCode {
+			codes[o.code]++
+		}
+		if c := o.ev.Computer; c != "" {
+			comps[c] = true
+		}
+		if o.host != "" {
+			hosts[o.host] = true
+			hostCount[o.host]++
+		}
+		for _, p := range o.proxies {
+			proxies[p] = true
+			proxyCount[p]++
+		}
+		if o.jobID != "" {
+			jobs[o.jobID] = true
+		}
+	}
+	for c, n := range codes {
+		f.CodeDetails = append(f.CodeDetails, CodeCount{Code: hexCode(c), Name: s.kb.Decode(c).Name, Count: n})
+	}
+	sortCodeCounts(f.CodeDetails)
+	for _, cc := range f.CodeDetails {
+		f.Codes = append(f.Codes, cc.Code)
+	}
+	sort.Strings(f.Codes)
+	f.Computers, f.Hosts, f.Proxies, f.Jobs = keys(comps), keys(hosts), keys(proxies), keys(jobs)
+	f.JobsAffected = len(f.Jobs)
+	f.Status = s.status(occs)
+	f.Evidence, f.EvidenceTotal = s.evidence(occs, evidenceCap), len(occs)
+	f.Notes = s.notes(occs, &f, hostCount, proxyCount)
+	f.Summary = summary(&f, occs[0].scope)
+	return f
+}
+
+// sigSeverity is the most severe signature severity when every occurrence
+// came through a signature that sets one, else "".
+func sigSeverity(occs []*occurrence) Severity {
+	var sev Severity
+	for _, o := range occs {
+		if o.sigSev == "" {
+			return ""
+		}
+		if sev == "" || sevRank(o.sigSev) < sevRank(sev) {
+			sev = o.sigSev
+		}
+	}
+	return sev
+}
+
+// status is "recovered" when every affected job, URL or service was later
+// seen working, "unresolved" when one was not, "" when it does not apply.
+func (s *state) status(occs []*occurrence) string {
+	last := map[string]*occurrence{}
+	var order []string
+	for _, o := range occs {
+		if len(o.subjects) == 0 {
+			continue
+		}
+		k := o.subjects[0]
+		if _, ok := last[k]; !ok {
+			order = append(order, k)
+		}
+		last[k] = o
+	}
+	if len(order) == 0 {
+		return ""
+	}
+	for _, k := range order {
+		o := last[k]
+		if !s.recoveredAfter(o.subjects, o.ev.TimeCreated) {
+			return "unresolved"
+		}
+	}
+	return "recovered"
+}
+
+// evidence keeps up to n records, spread evenly from the first to the last.
+func (s *state) evidence(occs []*occurrence, n int) []Evidence {
+	idx := make([]int, 0, n)
+	if len(occs) <= n {
+		for i := range occs {
+			idx = append(idx, i)
+		}
+	} else if n == 1 {
+		idx = append(idx, len(occs)-1)
+	} else {
+		for i := 0; i < n; i++ {
+			idx = append(idx, i*(len(occs)-1)/(n-1))
+		}
+	}
+	out := make([]Evidence, 0, len(idx))
+	for _, i := range idx {
+		o := occs[i]
+		ev := Evidence{File: o.ev.Source.File, RecordID: o.ev.RecordID, Time: o.ev.TimeCreated,
+			EventID: o.ev.EventID, Computer: o.ev.Computer, URL: o.url, Text: evidenceText(o)}
+		if o.hasCode {
+			ev.Code = hexCode(o.code)
+		}
+		ev.Job = o.jobTitle
+		if ev.Job == "" {
+			ev.Job = o.jobID
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+// evidenceText describes the record behind an occurrence.
+func evidenceText(o *occurrence) string {
+	e := o.ev
+	code := ""
+	if o.hasCode {
+		code = hexCode(o.code)
+	}
+	switch e.EventID {
+	case 60, 61:
+		if o.url != "" {
+			return "transfer of " + o.url + " stopped with " + code
+		}
+		return "transfer stopped with " + code
+	case 211:
+		return "job error " + code
+	case 200, 201, 202:
+		return "proxy/server problem for " + o.url + " (" + code + ")"
+	case 7040:
+		return fmt.Sprintf("start type changed from %q to %q", e.Value("param2"), e.Value("param3"))
+	}
+	if strings.EqualFold(e.Provider, ProviderSCM) {
+		return scmText(e)
+	}
+	if isBITSSystemEvent(e.EventID) {
+		return bitsSystemText(e)
+	}
+	t := fmt.Sprintf("%s event %d", e.Provider, e.EventID)
+	if code != "" {
+		t += " with " + code
+	}
+	return t
+}
+
+// burstGap is the largest gap between failures of one burst.
+const burstGap = 10 * time.Minute
+
+// notes finds bursts and concentration on one host or proxy.
+func (s *state) notes(occs []*occurrence, f *Finding, hostCount, proxyCount map[string]int) []string {
+	var notes []string
+	// Bursts: runs of occurrences with gaps of at most burstGap.
+	type run struct{ start, end, n int }
+	var runs []run
+	cur := run{0, 0, 1}
+	for i := 1; i < len(occs); i++ {
+		if occs[i].ev.TimeCreated.Sub(occs[i-1].ev.TimeCreated) <= burstGap {
+			cur.end, cur.n = i, cur.n+1
+			continue
+		}
+		runs = append(runs, cur)
+		cur = run{i, i, 1}
+	}
+	runs = append(runs, cur)
+	sort.SliceStable(runs, func(i, j int) bool { return runs[i].n > runs[j].n })
+	for k, r := range runs {
+		if k == 3 || r.n < 5 || r.n == len(occs) && len(occs) < 10 {
+			break
+		}
+		d := occs[r.end].ev.TimeCreated.Sub(occs[r.start].ev.TimeCreated)
+		notes = append(notes, fmt.Sprintf("Burst: %d of %d events within %s from %s.",
+			r.n, len(occs), roundDur(d), fmtTime(occs[r.start].ev.TimeCreated)))
+	}
+	notes = append(notes, concentration("host", hostCount, len(occs))...)
+	notes = append(notes, concentration("proxy", proxyCount, len(occs))...)
+	if f.Transient {
+		notes = append(notes, "The knowledge base marks this error as transient: BITS retries the job by itself.")
+	}
+	cancelled := 0
+	for _, id := range f.Jobs {
+		for _, j := range s.jobs {
+			if j.id == id && j.outcome == "cancelled" {
+				cancelled++
+				break
+			}
+		}
+	}
+	if cancelled > 0 {
+		notes = append(notes, fmt.Sprintf("%d of %d affected jobs were cancelled afterwards.", cancelled, f.JobsAffected))
+	}
+	return notes
+}
+
+// concentration notes when most events with a host (or proxy) name one.
+func concentration(what string, counts map[string]int, total int) []string {
+	with, top, topN := 0, "", 0
+	for _, k := range keys(boolSet(counts)) {
+		n := counts[k]
+		with += n
+		if n > topN {
+			top, topN = k, n
+		}
+	}
+	if with < 3 {
+		return nil
+	}
+	if len(counts) == 1 {
+		return []string{fmt.Sprintf("All %d events with a %s name were for %s %s.", with, what, what, top)}
+	}
+	if topN*5 >= with*4 {
+		return []string{fmt.Sprintf("Concentrated on one %s: %d of %d events (%d%%) were for %s.", what, topN, with, topN*100/with, top)}
+	}
+	return nil
+}
+
+// summary says what happened, with numbers.
+func summary(f *Finding, scope string) string {
+	var b strings.Builder
+	noun := "event"
+	if scope == "job" {
+		noun = "failure"
+	}
+	fmt.Fprintf(&b, "%s", plural(f.Count, noun))
+	if scope == "service" && len(f.Codes) == 0 {
+		fmt.Fprintf(&b, " (event %s)", strings.Join(limit(eventIDs(f), 4), ", "))
+	}
+	if len(f.Codes) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(limit(f.Codes, 3), ", "))
+	}
+	if f.JobsAffected > 0 {
+		fmt.Fprintf(&b, " in %s", plural(f.JobsAffected, "job"))
+	}
+	fmt.Fprintf(&b, " on %s", plural(len(f.Computers), "computer"))
+	if fmtTime(f.FirstSeen) == fmtTime(f.LastSeen) {
+		fmt.Fprintf(&b, " at %s", fmtTime(f.FirstSeen))
+	} else {
+		fmt.Fprintf(&b, " between %s and %s", fmtTime(f.FirstSeen), fmtTime(f.LastSeen))
+	}
+	if len(f.Hosts) > 0 {
+		fmt.Fprintf(&b, ", for %s", hostList(f.Hosts))
+	}
+	switch f.Status {
+	case "recovered":
+		if scope == "service" {
+			b.WriteString("; BITS was working again afterwards")
+		} else {
+			b.WriteString("; the affected transfers succeeded later")
+		}
+	case "unresolved":
+		if scope == "service" {
+			b.WriteString("; no sign that BITS worked again afterwards")
+		} else {
+			b.WriteString("; still failing at the end of the log")
+		}
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+// eventIDs lists the distinct event ids of a finding's evidence.
+func eventIDs(f *Finding) []string {
+	seen := map[string]bool{}
+	for _, e := range f.Evidence {
+		seen[fmt.Sprint(e.EventID)] = true
+	}
+	return keys(seen)
+}
+
+func hostList(h []string) string {
+	switch {
+	case len(h) == 1:
+		return h[0]
+	case len(h) <= 3:
+		return strings.Join(h[:len(h)-1], ", ") + " and " + h[len(h)-1]
+	}
+	return fmt.Sprintf("%s and %d other hosts", strings.Join(h[:2], ", "), len(h)-2)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func limit(s []string, n int) []string {
+	if len(s) <= n {
+		return s
+	}
+	return append(append([]string(nil), s[:n]...), fmt.Sprintf("+%d more", len(s)-n))
+}
+
+func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+func roundDur(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return d.Round(time.Second).String()
+	case d < time.Hour:
+		return d.Round(time.Minute).String()
+	}
+	return d.Round(time.Hour).String()
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func boolSet(m map[string]int) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
+}

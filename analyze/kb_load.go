@@ -1,0 +1,362 @@
+package analyze
+
+import (
+	"embed"
+	"fmt"
+	"os"
+	"path"
+	"sort"
+	"strings"
+)
+
+//go:embed kbdata/*.json
+var kbData embed.FS
+
+// kbSet is the knowledge base while files are being merged.
+type kbSet struct {
+	procs     map[string]procFile
+	procFrom  map[string]string // procedure id -> file
+	entries   []entryFile
+	entryFrom []string // file of each entry
+	codes     map[uint32]codeFile
+	codeFrom  map[uint32]string
+}
+
+// loadKB reads the embedded files, then each override file in order, and
+// builds and validates the result.
+func loadKB(overrides []string) (*KB, error) {
+	set := &kbSet{
+		procs:    map[string]procFile{},
+		procFrom: map[string]string{},
+		codes:    map[uint32]codeFile{},
+		codeFrom: map[uint32]string{},
+	}
+	names, err := kbData.ReadDir("kbdata")
+	if err != nil {
+		return nil, &KBError{File: "embedded kbdata", Problem: err.Error()}
+	}
+	sort.Slice(names, func(i, j int) bool { return names[i].Name() < names[j].Name() })
+	for _, n := range names {
+		name := "embedded kbdata/" + n.Name()
+		fh, err := kbData.Open(path.Join("kbdata", n.Name()))
+		if err != nil {
+			return nil, &KBError{File: name, Problem: err.Error()}
+		}
+		f, err := decodeKBFile(name, fh)
+		fh.Close()
+		if err != nil {
+			return nil, err
+		}
+		if err := set.add(name, f, false); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range overrides {
+		fh, err := os.Open(p)
+		if err != nil {
+			return nil, &KBError{File: p, Problem: "cannot open: " + err.Error()}
+		}
+		f, err := decodeKBFile(p, fh)
+		fh.Close()
+		if err != nil {
+			return nil, err
+		}
+		if err := set.add(p, f, true); err != nil {
+			return nil, err
+		}
+	}
+	return set.build()
+}
+
+// add merges one file. Within the embedded data a repeated id or code is an
+// error; an override file replaces same-id entries and procedures and
+// same-code table rows (but may not repeat one within itself).
+func (s *kbSet) add(file string, f *kbFile, override bool) error {
+	seen := map[string]bool{}
+	for i, p := range f.Procedures {
+		item := fmt.Sprintf("procedure %d (%q)", i+1, p.ID)
+		if !validID(p.ID) {
+			return &KBError{File: file, Item: item, Problem: "id must be lower-case letters, digits and hyphens"}
+		}
+		if seen[p.ID] {
+			return &KBError{File: file, Item: item, Problem: "procedure id repeated in this file"}
+		}
+		seen[p.ID] = true
+		if from, dup := s.procFrom[p.ID]; dup && !override {
+			return &KBError{File: file, Item: item, Problem: "procedure id already defined in " + from}
+		}
+		s.procs[p.ID], s.procFrom[p.ID] = p, file
+	}
+	seen = map[string]bool{}
+	for i, e := range f.Entries {
+		item := fmt.Sprintf("entry %d (%q)", i+1, e.ID)
+		if !validID(e.ID) {
+			return &KBError{File: file, Item: item, Problem: "id must be lower-case letters, digits and hyphens"}
+		}
+		if seen[e.ID] {
+			return &KBError{File: file, Item: item, Problem: "entry id repeated in this file"}
+		}
+		seen[e.ID] = true
+		if override {
+			e.Source = "kb file " + file
+		}
+		replaced := false
+		for j := range s.entries {
+			if s.entries[j].ID != e.ID {
+				continue
+			}
+			if !override {
+				return &KBError{File: file, Item: item, Problem: "entry id already defined in " + s.entryFrom[j]}
+			}
+			s.entries[j], s.entryFrom[j] = e, file
+			replaced = true
+		}
+		if !replaced {
+			s.entries = append(s.entries, e)
+			s.entryFrom = append(s.entryFrom, file)
+		}
+	}
+	seenCode := map[uint32]bool{}
+	for i, c := range f.Codes {
+		item := fmt.Sprintf("code %d (%q)", i+1, c.Code)
+		v, err := ParseCode(c.Code)
+		if err != nil {
+			return &KBError{File: file, Item: item, Problem: err.Error()}
+		}
+		if c.Category == "" || (c.Name == "" && c.Meaning == "") {
+			return &KBError{File: file, Item: item, Problem: "needs a category and a name or a meaning"}
+		}
+		if seenCode[v] {
+			return &KBError{File: file, Item: item, Problem: FormatCode(v) + " repeated in this file"}
+		}
+		seenCode[v] = true
+		if from, dup := s.codeFrom[v]; dup && !override {
+			return &KBError{File: file, Item: item, Problem: FormatCode(v) + " already listed in " + from}
+		}
+		s.codes[v], s.codeFrom[v] = c, file
+	}
+	return nil
+}
+
+// build turns the merged files into a KB and validates it.
+func (s *kbSet) build() (*KB, error) {
+	kb := &KB{
+		byID:   map[string]*Entry{},
+		byCode: map[uint32]*Entry{},
+		codes:  make(map[uint32]codeRow, len(s.codes)),
+	}
+	for v, c := range s.codes {
+		kb.codes[v] = codeRow{Name: c.Name, Aliases: c.Aliases, Category: c.Category, Meaning: c.Meaning}
+	}
+	kb.procs = make(map[string]*Procedure, len(s.procs))
+	for id, p := range s.procs {
+		var corr []string
+		steps, err := s.steps(p.Steps, &corr, 0)
+		if err == nil && len(steps) == 0 {
+			err = fmt.Errorf("has no steps")
+		}
+		if err != nil {
+			return nil, &KBError{File: s.procFrom[id], Item: fmt.Sprintf("procedure %q", id), Problem: err.Error()}
+		}
+		kb.procs[id] = &Procedure{ID: id, Title: p.Title, Section: p.Section, Steps: steps,
+			Corrections: appendUnique(append([]string(nil), p.Corrections...), corr...)}
+	}
+	for i, ef := range s.entries {
+		file, item := s.entryFrom[i], fmt.Sprintf("entry %q", ef.ID)
+		e, err := s.entry(ef)
+		if err != nil {
+			return nil, &KBError{File: file, Item: item, Problem: err.Error()}
+		}
+		for _, c := range e.codes {
+			if other := kb.byCode[c]; other != nil {
+				return nil, &KBError{File: file, Item: item, Problem: fmt.Sprintf("code %s already belongs to entry %q (one entry per code)", FormatCode(c), other.ID)}
+			}
+			kb.byCode[c] = e
+		}
+		kb.byID[e.ID] = e
+		kb.Entries = append(kb.Entries, e)
+	}
+	for i, e := range kb.Entries {
+		for _, id := range e.SeeAlso {
+			if kb.byID[id] == nil {
+				return nil, &KBError{File: s.entryFrom[i], Item: fmt.Sprintf("entry %q", e.ID), Problem: fmt.Sprintf("see_also names unknown entry %q", id)}
+			}
+		}
+	}
+	if err := checkArticle(kb, s); err != nil {
+		return nil, err
+	}
+	return kb, nil
+}
+
+// entry converts and checks one entry.
+func (s *kbSet) entry(ef entryFile) (*Entry, error) {
+	e := &Entry{
+		ID: ef.ID, Title: ef.Title, Severity: ef.Severity, Transient: ef.Transient,
+		Events: ef.Events, Cause: ef.Cause, Section: ef.Section, ArticleRow: ef.ArticleRow,
+		ArticleText: ef.ArticleText, SeeAlso: ef.SeeAlso, Kind: ef.Kind, Source: ef.Source,
+	}
+	if e.Source == "" {
+		e.Source = "article"
+		if e.Kind == KindExtra {
+			e.Source = "bits-facts"
+		}
+	}
+	if strings.TrimSpace(e.Title) == "" || strings.TrimSpace(e.Cause) == "" {
+		return nil, fmt.Errorf("needs a title and a cause")
+	}
+	if !validSeverity(e.Severity) {
+		return nil, fmt.Errorf("severity %q: use error, warning or info", e.Severity)
+	}
+	switch e.Kind {
+	case KindRow:
+		if e.ArticleRow == "" || e.Section == "" || len(ef.Codes) == 0 {
+			return nil, fmt.Errorf("a row entry needs article_row, section and codes")
+		}
+	case KindSection:
+		if len(e.Events) == 0 {
+			return nil, fmt.Errorf("a section entry needs at least one event signature")
+		}
+		if e.Section == "" && e.Source == "article" {
+			return nil, fmt.Errorf("a section entry from the article needs its section title (or set source)")
+		}
+	case KindProcedure:
+		if len(ef.Codes) != 0 || len(e.Events) != 0 {
+			return nil, fmt.Errorf("a procedure entry has no codes and no events of its own")
+		}
+	case KindExtra:
+		if len(ef.Codes) != 1 {
+			return nil, fmt.Errorf("an extra entry covers exactly one code, not %d", len(ef.Codes))
+		}
+	default:
+		return nil, fmt.Errorf("kind %q: use row, section, procedure or extra", e.Kind)
+	}
+	for _, c := range ef.Codes {
+		v, err := ParseCode(c)
+		if err != nil {
+			return nil, err
+		}
+		if !containsCode(e.codes, v) {
+			e.codes = append(e.codes, v)
+			e.Codes = append(e.Codes, FormatCode(v))
+		}
+	}
+	for i, sig := range e.Events {
+		if sig.Provider == "" || sig.EventID == 0 {
+			return nil, fmt.Errorf("event %d needs a provider and an event_id", i+1)
+		}
+		if sig.Severity != "" && !validSeverity(sig.Severity) {
+			return nil, fmt.Errorf("event %d: severity %q: use error, warning or info", i+1, sig.Severity)
+		}
+		if sig.CodeField != "" && len(e.codes) == 0 {
+			return nil, fmt.Errorf("event %d has a code_field but the entry has no codes", i+1)
+		}
+	}
+	if len(ef.Fix) == 0 {
+		return nil, fmt.Errorf("needs at least one fix step")
+	}
+	var corr []string
+	var err error
+	if e.Fix, err = s.steps(ef.Fix, &corr, 0); err != nil {
+		return nil, fmt.Errorf("fix: %v", err)
+	}
+	if e.Verify, err = s.steps(ef.Verify, &corr, 0); err != nil {
+		return nil, fmt.Errorf("verify: %v", err)
+	}
+	e.Corrections = appendUnique(append([]string(nil), ef.Corrections...), corr...)
+	if e.Verify == nil {
+		e.Verify = []Step{}
+	}
+	if e.Codes == nil {
+		e.Codes = []string{}
+	}
+	if e.Events == nil {
+		e.Events = []EventSig{}
+	}
+	return e, nil
+}
+
+// maxUseDepth bounds nested procedure references (and so catches cycles).
+const maxUseDepth = 4
+
+// steps expands "use" references and collects the used procedures' corrections.
+func (s *kbSet) steps(in []stepFile, corr *[]string, depth int) ([]Step, error) {
+	var out []Step
+	for i, st := range in {
+		if st.Use != "" {
+			if st.Text != "" || len(st.Commands) != 0 {
+				return nil, fmt.Errorf("step %d: \"use\" stands alone (no text or commands)", i+1)
+			}
+			p, ok := s.procs[st.Use]
+			if !ok {
+				return nil, fmt.Errorf("step %d uses unknown procedure %q", i+1, st.Use)
+			}
+			if depth >= maxUseDepth {
+				return nil, fmt.Errorf("procedure %q: references nested too deep (a cycle?)", st.Use)
+			}
+			sub, err := s.steps(p.Steps, corr, depth+1)
+			if err != nil {
+				return nil, fmt.Errorf("procedure %q: %v", st.Use, err)
+			}
+			out = append(out, sub...)
+			*corr = appendUnique(*corr, p.Corrections...)
+			continue
+		}
+		if strings.TrimSpace(st.Text) == "" {
+			return nil, fmt.Errorf("step %d has no text", i+1)
+		}
+		out = append(out, Step{Text: st.Text, Commands: st.Commands})
+	}
+	return out, nil
+}
+
+// Procedure returns the named fix procedure ("find-bits", "restart-bits",
+// "repair-config", ...) with its steps expanded, or nil.
+func (kb *KB) Procedure(id string) *Procedure {
+	if kb == nil {
+		return nil
+	}
+	return kb.procs[id]
+}
+
+func validID(id string) bool {
+	if id == "" || len(id) > 64 || id[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func validSeverity(s Severity) bool {
+	return s == SeverityError || s == SeverityWarning || s == SeverityInfo
+}
+
+func containsCode(list []uint32, v uint32) bool {
+	for _, c := range list {
+		if c == v {
+			return true
+		}
+	}
+	return false
+}
+
+func appendUnique(list []string, more ...string) []string {
+	for _, m := range more {
+		dup := false
+		for _, l := range list {
+			if l == m {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			list = append(list, m)
+		}
+	}
+	return list
+}

@@ -1,0 +1,299 @@
+package analyze
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"bitsdiag/parse"
+)
+
+// occurrence is one event that supports a finding.
+type occurrence struct {
+	kbID     string
+	entry    *Entry   // nil for an unknown code
+	sigSev   Severity // severity of the matching signature, "" = the entry's
+	code     uint32
+	hasCode  bool
+	ev       *parse.Event
+	jobKey   string // "" when not about a job
+	jobID    string
+	jobTitle string
+	url      string
+	host     string
+	proxies  []string
+	scope    string   // "job" or "service"
+	subjects []string // recovery subjects; empty when status does not apply
+}
+
+// state is the correlation state built from the time-ordered events.
+type state struct {
+	kb                       *KB
+	jobs                     map[string]*jobState
+	transfers                map[string]string         // computer|transfer GUID -> job key
+	byTitle                  map[string]string         // computer|title -> most recent job key
+	pending                  map[string][]*parse.Event // computer|title -> event 3 v0 without job id
+	successes                map[string][]time.Time    // recovery subject -> times it was seen healthy
+	occs                     []*occurrence             // in event order
+	computers                map[string]bool
+	timeline                 []ServiceEvent
+	typeWords                map[int][2]string // timeline index -> 7040 from/to words
+	startFails, crashes      int
+	lastState, lastStartType string
+}
+
+func newState(kb *KB) *state {
+	return &state{
+		kb:        kb,
+		jobs:      map[string]*jobState{},
+		transfers: map[string]string{},
+		byTitle:   map[string]string{},
+		pending:   map[string][]*parse.Event{},
+		successes: map[string][]time.Time{},
+		computers: map[string]bool{},
+		typeWords: map[int][2]string{},
+	}
+}
+
+// handle routes one relevant event.
+func (s *state) handle(e *parse.Event) {
+	if e.Computer != "" {
+		s.computers[e.Computer] = true
+	}
+	switch {
+	case strings.EqualFold(e.Provider, ProviderBITS):
+		ctx := s.handleJob(e)
+		if isBITSSystemEvent(e.EventID) || strings.EqualFold(e.Channel, "System") {
+			s.handleBITSSystem(e)
+		}
+		if r, ok := bitsRules[e.EventID]; ok {
+			s.apply(e, r, ctx)
+		}
+		if !strings.EqualFold(e.Channel, "System") && !isBITSSystemEvent(e.EventID) {
+			// BITS only writes its Operational log while the service runs.
+			s.healthy("svc:"+e.Computer, e.TimeCreated)
+		}
+	case strings.EqualFold(e.Provider, ProviderSCM):
+		s.handleSCM(e)
+	}
+}
+
+// healthy records that a recovery subject was seen working at t.
+func (s *state) healthy(subject string, t time.Time) {
+	s.successes[subject] = append(s.successes[subject], t)
+}
+
+// recoveredAfter reports whether any subject was healthy after t.
+func (s *state) recoveredAfter(subjects []string, t time.Time) bool {
+	for _, sub := range subjects {
+		for _, ts := range s.successes[sub] {
+			if ts.After(t) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *state) computerList() []string {
+	out := make([]string, 0, len(s.computers))
+	for c := range s.computers {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// jobCtx is what an event says about the job and transfer it belongs to.
+type jobCtx struct {
+	key, id, title, url string
+	proxies             []string
+}
+
+// resolve picks the knowledge-base entry for an event, with the severity
+// of the signature that matched ("" = the entry's). codeOnly rules use only
+// the code; the others fall back to an unconditional signature, then to the
+// rule's agreed entry id (from the KB, else built in).
+func (s *state) resolve(e *parse.Event, r evRule, code uint32, hasCode bool) (*Entry, Severity) {
+	if en, sev := s.pickByEvent(e, code, hasCode); en != nil {
+		return en, sev
+	}
+	if hasCode {
+		if en := s.kb.ByCode(code); en != nil && compatible(en, e) {
+			return en, ""
+		}
+		if r.policy == codeOnly {
+			return nil, ""
+		}
+	}
+	if r.fallbackID != "" {
+		if en := s.kb.ByID(r.fallbackID); en != nil {
+			return en, ""
+		}
+		return builtinEntry(r.fallbackID), ""
+	}
+	return nil, ""
+}
+
+// pickByEvent asks the knowledge base which entries' signatures match the
+// event (conditions included). With a code it prefers the entry that lists
+// the code; otherwise it takes an entry whose signature has no code
+// condition (codeOnly events never take those: their code decides).
+func (s *state) pickByEvent(e *parse.Event, code uint32, hasCode bool) (*Entry, Severity) {
+	ms := s.kb.MatchRecord(kbRecord(e))
+	if len(ms) == 0 {
+		return nil, ""
+	}
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Entry.ID < ms[j].Entry.ID })
+	if hasCode {
+		for _, m := range ms {
+			if m.Entry.HasCode(code) {
+				return m.Entry, m.Sig.Severity
+			}
+		}
+	}
+	if r, ok := rulesFor(e); ok && r.policy == codeOnly {
+		return nil, ""
+	}
+	for _, m := range ms {
+		if m.Sig.CodeField == "" {
+			return m.Entry, m.Sig.Severity
+		}
+	}
+	return nil, ""
+}
+
+// rulesFor returns the rule of an event.
+func rulesFor(e *parse.Event) (evRule, bool) {
+	if strings.EqualFold(e.Provider, ProviderSCM) {
+		r, ok := scmRules[e.EventID]
+		return r, ok
+	}
+	r, ok := bitsRules[e.EventID]
+	return r, ok
+}
+
+// kbRecord presents an event to the knowledge base. SCM events reaching the
+// analysis are about BITS; 7040 start-type words are given in English so
+// signature conditions also match localised logs.
+func kbRecord(e *parse.Event) Record {
+	rec := Record{Provider: e.Provider, EventID: e.EventID, Field: e.Lookup}
+	if strings.EqualFold(e.Provider, ProviderSCM) {
+		rec.Service = bitsServiceKey
+		if e.EventID == 7040 {
+			rec.Field = func(name string) (string, bool) {
+				v, ok := e.Lookup(name)
+				if ok && (name == "param2" || name == "param3") {
+					if t := startType(v); t != "" {
+						return startTypeLabel(t), true
+					}
+				}
+				return v, ok
+			}
+		}
+	}
+	return rec
+}
+
+// compatible reports whether a code's entry fits the event's context: a
+// transfer failure must not be explained by a service start-failure entry
+// that merely shares the code, and the other way round.
+func compatible(en *Entry, e *parse.Event) bool {
+	if len(en.Events) == 0 {
+		return true
+	}
+	cls := classOf(e.Provider, e.EventID)
+	for _, sig := range en.Events {
+		if classOf(sig.Provider, sig.EventID) == cls {
+			return true
+		}
+	}
+	return false
+}
+
+// classOf sorts event signatures into "service" (SCM and BITS' System-log
+// events) and "job" (everything about jobs and transfers).
+func classOf(provider string, id uint16) string {
+	if strings.EqualFold(provider, ProviderSCM) || isBITSSystemEvent(id) {
+		return "service"
+	}
+	return "job"
+}
+
+// isBITSSystemEvent lists the Bits-Client events written to the System log,
+// plus the Operational service-level ones.
+func isBITSSystemEvent(id uint16) bool {
+	switch id {
+	case 16385, 16386, 16390, 16391, 16392, 16393, 16396, 16397, 16398, 16400,
+		16401, 16402, 16404, 16405, 17005:
+		return true
+	}
+	return false
+}
+
+// apply turns an event into an occurrence when its rule says so.
+func (s *state) apply(e *parse.Event, r evRule, ctx jobCtx) {
+	var code uint32
+	hasCode := false
+	for _, f := range r.codeFields {
+		v := strings.TrimSpace(e.Value(f))
+		if r.pct && !strings.HasPrefix(v, "%%") {
+			continue
+		}
+		if c, ok := scmCode(v); ok {
+			code, hasCode = c, true
+			break
+		}
+	}
+	if !hasCode && r.impliedCode != 0 {
+		code, hasCode = r.impliedCode, true
+	}
+	if hasCode && !isFailure(code) {
+		if r.policy == codeOnly {
+			return // success or interrupted: not a failure
+		}
+		hasCode = false
+	}
+	if r.policy == codeOnly && !hasCode {
+		return
+	}
+	if r.needs != nil && !r.needs(e) {
+		return
+	}
+	en, sev := s.resolve(e, r, code, hasCode)
+	if en == nil && !(hasCode && r.unknownCode) {
+		return
+	}
+	o := &occurrence{entry: en, sigSev: sev, code: code, hasCode: hasCode, ev: e, scope: r.scope,
+		jobKey: ctx.key, jobID: ctx.id, jobTitle: ctx.title, url: ctx.url, host: hostOf(ctx.url), proxies: ctx.proxies}
+	if en != nil {
+		o.kbID = en.ID
+	} else {
+		o.kbID = "code-" + hexCode(code)
+	}
+	o.subjects = s.subjectsFor(o, r)
+	s.occs = append(s.occs, o)
+}
+
+// subjectsFor names what must be seen working later for the occurrence to
+// count as recovered.
+func (s *state) subjectsFor(o *occurrence, r evRule) []string {
+	c := o.ev.Computer
+	if r.noStatus {
+		return nil
+	}
+	if o.scope == "service" {
+		return []string{"svc:" + c}
+	}
+	var subs []string
+	if o.jobKey != "" {
+		subs = append(subs, "job:"+o.jobKey)
+		if o.url == "" {
+			subs = append(subs, "jobxfer:"+o.jobKey)
+		}
+	}
+	if o.url != "" {
+		subs = append(subs, "url:"+c+"|"+o.url)
+	}
+	return subs
+}

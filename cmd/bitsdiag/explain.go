@@ -1,0 +1,295 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"bitsdiag/analyze"
+
+	"github.com/spf13/pflag"
+)
+
+// explainWidth is the column text output wraps at.
+const explainWidth = 100
+
+// explained is one code as `bitsdiag explain --format json` prints it: the
+// decode's fields, the input as given, and the matching entry (null if none).
+type explained struct {
+	Input string `json:"input"`
+	analyze.CodeInfo
+	InKB  bool           `json:"in_knowledge_base"`
+	Entry *analyze.Entry `json:"entry"`
+}
+
+// runExplain implements `bitsdiag explain [--format text|json] [--kb FILE]... CODE...`.
+// It returns 0 on success (unknown but well-formed codes included) and 2 for
+// usage errors, malformed codes and unreadable --kb files.
+func runExplain(args []string, stdout, stderr io.Writer) int {
+	fs := pflag.NewFlagSet("explain", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "output format: text or json")
+	kbFiles := fs.StringArray("kb", nil, "extra knowledge-base `FILE` (same schema as analyze/kbdata; adds or replaces entries; repeatable)")
+	usage := func(w io.Writer) {
+		fs.SetOutput(w)
+		fmt.Fprint(w, "Usage: bitsdiag explain [--format text|json] [--kb FILE]... CODE...\n\n"+
+			"Explains error codes: name, category, meaning, and the cause and fix from the\n"+
+			"knowledge base (Microsoft's \"Issues with BITS\" and more).\n"+
+			"CODE forms: 0x80200013, 80200013, 2149580819, -2145386477, %%1058 (Win32 error\n"+
+			"from an SCM event), 1058 (a plain decimal 1-65535 is a Win32 error number).\n"+
+			"Several codes may also be given in one argument, separated by commas.\n\nFlags:\n")
+		fs.PrintDefaults()
+		fs.SetOutput(stderr)
+	}
+	fs.Usage = func() { usage(stdout) } // pflag calls it for --help only
+	flagArgs, restore := protectNegatives(fs, args)
+	if err := fs.Parse(flagArgs); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "bitsdiag explain: %v\n", err)
+		return exitUsage
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "bitsdiag explain: --format must be text or json, not %q\n", *format)
+		return exitUsage
+	}
+	inputs := splitCodes(restore(fs.Args()))
+	if len(inputs) == 0 {
+		fmt.Fprintln(stderr, "bitsdiag explain: no code given")
+		usage(stderr)
+		return exitUsage
+	}
+	codes := make([]uint32, len(inputs))
+	bad := false
+	for i, in := range inputs {
+		c, err := analyze.ParseCode(in)
+		if err != nil {
+			fmt.Fprintf(stderr, "bitsdiag explain: %v\n", err)
+			bad = true
+			continue
+		}
+		codes[i] = c
+	}
+	if bad {
+		return exitUsage
+	}
+	kb, err := analyze.LoadKB(*kbFiles...)
+	if err != nil {
+		fmt.Fprintf(stderr, "bitsdiag explain: %v\n", err)
+		return exitUsage
+	}
+	out := make([]explained, len(codes))
+	for i, c := range codes {
+		out[i] = explained{Input: inputs[i], CodeInfo: kb.Decode(c), Entry: kb.ByCode(c)}
+		out[i].InKB = out[i].Entry != nil
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			fmt.Fprintf(stderr, "bitsdiag explain: %v\n", err)
+			return exitFail
+		}
+		return exitOK
+	}
+	var b strings.Builder
+	shown := map[uint32]bool{}
+	for i := range out {
+		if i > 0 {
+			b.WriteString("\n" + strings.Repeat("-", 60) + "\n\n")
+		}
+		if shown[out[i].Code] {
+			fmt.Fprintf(&b, "%s  %s\n  input     %s\n  (same code as above)\n", out[i].Hex, out[i].Name, out[i].Input)
+			continue
+		}
+		shown[out[i].Code] = true
+		writeExplained(&b, kb, &out[i])
+	}
+	if _, err := io.WriteString(stdout, b.String()); err != nil {
+		fmt.Fprintf(stderr, "bitsdiag explain: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// protectNegatives replaces the signed decimal codes in args ("-2145386477"),
+// which pflag would read as shorthand flags, by placeholders that keep their
+// position among the other arguments; restore maps them back. Values of flags
+// that take one are left alone.
+func protectNegatives(fs *pflag.FlagSet, args []string) (out []string, restore func([]string) []string) {
+	var saved []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			out = append(out, args[i:]...)
+			i = len(args)
+		case isNegativeNumber(a):
+			out = append(out, fmt.Sprintf("\x00%d", len(saved)))
+			saved = append(saved, a)
+		case strings.HasPrefix(a, "--") && !strings.Contains(a, "="):
+			out = append(out, a)
+			if f := fs.Lookup(a[2:]); f != nil && f.NoOptDefVal == "" && i+1 < len(args) {
+				i++
+				out = append(out, args[i])
+			}
+		default:
+			out = append(out, a)
+		}
+	}
+	restore = func(pos []string) []string {
+		res := make([]string, len(pos))
+		for i, p := range pos {
+			res[i] = p
+			var n int
+			if _, err := fmt.Sscanf(p, "\x00%d", &n); err == nil && n >= 0 && n < len(saved) {
+				res[i] = saved[n]
+			}
+		}
+		return res
+	}
+	return out, restore
+}
+
+// isNegativeNumber reports whether a is "-" followed by decimal digits only.
+func isNegativeNumber(a string) bool {
+	if len(a) < 2 || a[0] != '-' {
+		return false
+	}
+	for _, r := range a[1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// splitCodes splits arguments on commas and white space ("0x80070433, 0x8007042c").
+func splitCodes(args []string) []string {
+	var out []string
+	for _, a := range args {
+		for _, f := range strings.FieldsFunc(a, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' }) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// writeExplained renders one code as text.
+func writeExplained(b *strings.Builder, kb *analyze.KB, x *explained) {
+	ci := &x.CodeInfo
+	name := ci.Name
+	if name == "" {
+		name = "(no symbolic name)"
+	}
+	fmt.Fprintf(b, "%s  %s\n", ci.Hex, name)
+	field := func(label, text string) {
+		if text != "" {
+			wrapTo(b, text, fmt.Sprintf("  %-9s ", label), strings.Repeat(" ", 12))
+		}
+	}
+	if x.Input != ci.Hex {
+		field("input", x.Input)
+	}
+	class := "failure"
+	if !ci.Failure {
+		class = "success class, not a failure"
+	}
+	field("category", fmt.Sprintf("%s (%s; facility %s, %d; code 0x%04X)", ci.Category, class, ci.FacilityName, ci.Facility, ci.Code&0xFFFF))
+	field("meaning", ci.Meaning)
+	if len(ci.Aliases) > 0 {
+		field("aliases", strings.Join(ci.Aliases, ", "))
+	}
+	if ci.Win32 != 0 {
+		field("win32", fmt.Sprintf("%d (%%%%%d in Service Control Manager events)", ci.Win32, ci.Win32))
+	}
+	if ci.HTTPStatus != 0 {
+		field("http", fmt.Sprintf("status %d", ci.HTTPStatus))
+	}
+	field("hint", ci.Hint)
+	b.WriteString("\n")
+
+	e := x.Entry
+	if e == nil {
+		b.WriteString("  Not in the knowledge base: no article cause or fix is known for this code.\n")
+		return
+	}
+	wrapTo(b, fmt.Sprintf("%s [%s, %s]", e.Title, e.ID, e.Severity), "  Knowledge base: ", "    ")
+	switch {
+	case e.Section != "" && e.ArticleRow != "":
+		wrapTo(b, fmt.Sprintf("\"Issues with BITS\", section %q, row %s", e.Section, e.ArticleRow), "  Article: ", "    ")
+	case e.Section != "":
+		wrapTo(b, fmt.Sprintf("\"Issues with BITS\", section %q", e.Section), "  Article: ", "    ")
+	default:
+		wrapTo(b, "not in the article (source: "+e.Source+")", "  Article: ", "    ")
+	}
+	if e.Transient {
+		b.WriteString("  Transient: BITS retries the job by itself; report it as transient unless it persists.\n")
+	}
+	if e.ArticleText != "" {
+		b.WriteString("\n  The article's row says\n")
+		wrapTo(b, e.ArticleText, "    ", "    ")
+	}
+	b.WriteString("\n  Cause\n")
+	wrapTo(b, e.Cause, "    ", "    ")
+	writeSteps(b, "Fix", e.Fix)
+	writeSteps(b, "Verify", e.Verify)
+	if len(e.Corrections) > 0 {
+		b.WriteString("\n  Corrected from the article's commands\n")
+		for _, c := range e.Corrections {
+			wrapTo(b, c, "    - ", "      ")
+		}
+	}
+	if len(e.SeeAlso) > 0 {
+		b.WriteString("\n  See also\n")
+		for _, id := range e.SeeAlso {
+			title := ""
+			if o := kb.ByID(id); o != nil {
+				title = ": " + o.Title
+			}
+			wrapTo(b, id+title, "    - ", "      ")
+		}
+	}
+}
+
+// writeSteps renders numbered steps; commands go on their own lines,
+// indented and never wrapped, so they can be copied as they are.
+func writeSteps(b *strings.Builder, title string, steps []analyze.Step) {
+	if len(steps) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n  %s\n", title)
+	for i, s := range steps {
+		num := fmt.Sprintf("    %d. ", i+1)
+		wrapTo(b, s.Text, num, strings.Repeat(" ", len(num)))
+		for _, c := range s.Commands {
+			fmt.Fprintf(b, "%s    %s\n", strings.Repeat(" ", len(num)), c)
+		}
+	}
+}
+
+// wrapTo writes text word-wrapped at explainWidth: the first line starts with
+// first, later lines with rest.
+func wrapTo(b *strings.Builder, text, first, rest string) {
+	prefix := first
+	line := prefix
+	empty := true
+	for _, w := range strings.Fields(text) {
+		if !empty && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > explainWidth {
+			b.WriteString(line + "\n")
+			prefix = rest
+			line, empty = prefix, true
+		}
+		if empty {
+			line += w
+			empty = false
+		} else {
+			line += " " + w
+		}
+	}
+	b.WriteString(line + "\n")
+}

@@ -1,0 +1,120 @@
+// Command bitsdiag reads exported Windows event logs (.evtx) on any platform,
+// finds Background Intelligent Transfer Service (BITS) failures and Service
+// Control Manager events about BITS, and explains them with the fixes from
+// Microsoft's "Issues with BITS" article.
+//
+// Usage:
+//
+//	bitsdiag report [flags] PATH...
+//	bitsdiag events [flags] PATH...
+//	bitsdiag explain [flags] CODE...
+//	bitsdiag version
+//	bitsdiag help COMMAND
+//
+// Run "bitsdiag help COMMAND" for each command's flags and examples.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0 // done
+	exitFail  = 1 // nothing usable, output failed, interrupted, or damage with --strict
+	exitUsage = 2 // bad command line
+)
+
+const mainUsage = `bitsdiag reads exported Windows event logs (.evtx) and explains BITS failures.
+
+Usage:
+  bitsdiag report [flags] PATH...    write a report: Markdown, PDF or JSON
+  bitsdiag events [flags] PATH...    print the records bitsdiag analyses as JSON Lines
+  bitsdiag explain [flags] CODE...   explain an error code (0x80200013, 2149580819, %%1058, ...)
+  bitsdiag version                   print the version
+  bitsdiag help COMMAND              show a command's flags and examples
+
+PATH is a file, a folder (read recursively), a .zip archive (read in place),
+or - for one file on standard input. Event logs are recognised by content.
+
+Examples:
+  bitsdiag report Logs/ -o report.pdf
+  bitsdiag report customer-logs.zip > report.md
+  bitsdiag report --since 72h --tz Europe/Berlin System.evtx Microsoft-Windows-Bits-Client%4Operational.evtx
+  bitsdiag explain 0x80200013
+
+Exit status: 0 done, 1 nothing usable or output failed (or damaged input with
+--strict), 2 bad command line.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is the whole program; main only adds the process around it.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, shortUsage)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "report":
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		go func() {
+			<-ctx.Done()
+			stop() // a second Ctrl-C kills at once
+		}()
+		return runReport(ctx, rest, stdin, stdout, stderr)
+	case "events":
+		return runEvents(rest, stdout, stderr)
+	case "explain":
+		return runExplain(rest, stdout, stderr)
+	case "version", "--version":
+		return runVersion(rest, stdout, stderr)
+	case "help", "-h", "--help":
+		return runHelp(rest, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "bitsdiag: unknown command %q\n%s", cmd, shortUsage)
+	return exitUsage
+}
+
+const shortUsage = `Usage: bitsdiag report|events|explain|version [flags] [ARGS...]
+Run 'bitsdiag help' for more, or 'bitsdiag help COMMAND' for a command's flags.
+`
+
+// runHelp prints the main usage or a command's usage.
+func runHelp(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, mainUsage)
+		return exitOK
+	}
+	if len(args) > 1 {
+		fmt.Fprintf(stderr, "bitsdiag help: give one command\n%s", shortUsage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "report":
+		fs, _ := reportFlags()
+		printUsage(stdout, reportUsage, fs)
+		return exitOK
+	case "events":
+		return runEvents([]string{"--help"}, stdout, stderr)
+	case "explain":
+		return runExplain([]string{"--help"}, stdout, stderr)
+	case "version":
+		fmt.Fprint(stdout, versionUsage)
+		return exitOK
+	case "help":
+		fmt.Fprint(stdout, mainUsage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "bitsdiag help: unknown command %q\n%s", args[0], shortUsage)
+	return exitUsage
+}

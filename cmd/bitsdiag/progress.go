@@ -1,0 +1,197 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// progress draws a one-line bar on a terminal: bytes done of total, files
+// done, rate and time left. A nil *progress draws nothing, so callers need no
+// checks; the bar is created only when stderr is a terminal and not --quiet.
+type progress struct {
+	w          io.Writer
+	fd         int
+	total      int64
+	files      int
+	done       atomic.Int64
+	filesDone  atomic.Int64
+	start      time.Time
+	mu         sync.Mutex // serialises drawing and log lines
+	drawn      bool
+	stop, quit chan struct{}
+}
+
+// progressInterval is how often the bar is redrawn; progressBarWidth is the
+// bar's width in columns when the terminal is wide enough.
+const (
+	progressInterval = 200 * time.Millisecond
+	progressBarWidth = 24
+)
+
+// startProgress starts a bar on w if w is a terminal and show is true;
+// otherwise it returns nil.
+func startProgress(w io.Writer, show bool, total int64, files int) *progress {
+	fd, isTerm := terminalFd(w)
+	if !show || !isTerm {
+		return nil
+	}
+	p := &progress{w: w, fd: fd, total: total, files: files, start: time.Now(),
+		stop: make(chan struct{}), quit: make(chan struct{})}
+	go p.loop()
+	return p
+}
+
+func (p *progress) loop() {
+	defer close(p.quit)
+	t := time.NewTicker(progressInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-t.C:
+			p.mu.Lock()
+			p.draw()
+			p.mu.Unlock()
+		}
+	}
+}
+
+// Stop removes the bar. Safe on nil.
+func (p *progress) Stop() {
+	if p == nil {
+		return
+	}
+	close(p.stop)
+	<-p.quit
+	p.mu.Lock()
+	p.clear()
+	p.mu.Unlock()
+}
+
+// add counts n more bytes done. Safe on nil.
+func (p *progress) add(n int64) {
+	if p != nil {
+		p.done.Add(n)
+	}
+}
+
+// fileDone counts one more file done. Safe on nil.
+func (p *progress) fileDone() {
+	if p != nil {
+		p.filesDone.Add(1)
+	}
+}
+
+// clear erases the bar's line; p.mu is held.
+func (p *progress) clear() {
+	if p.drawn {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.drawn = false
+	}
+}
+
+// draw redraws the bar; p.mu is held.
+func (p *progress) draw() {
+	width := 80
+	if w, _, err := term.GetSize(p.fd); err == nil && w > 20 {
+		width = w
+	}
+	line := progressLine(p.done.Load(), p.total, int(p.filesDone.Load()), p.files, time.Since(p.start), width)
+	fmt.Fprint(p.w, "\r"+line+"\x1b[K")
+	p.drawn = true
+}
+
+// progressLine formats the bar for a terminal of the given width.
+func progressLine(done, total int64, filesDone, files int, elapsed time.Duration, width int) string {
+	if done > total {
+		done = total
+	}
+	frac := 1.0
+	if total > 0 {
+		frac = float64(done) / float64(total)
+	}
+	info := fmt.Sprintf(" %3.0f%% %s/%s  %d/%d files", frac*100, byteSize(done), byteSize(total), filesDone, files)
+	if secs := elapsed.Seconds(); secs >= 1 && done > 0 {
+		rate := float64(done) / secs
+		info += fmt.Sprintf("  %s/s", byteSize(int64(rate)))
+		if left := float64(total-done) / rate; done < total {
+			info += "  " + (time.Duration(left) * time.Second).Round(time.Second).String() + " left"
+		}
+	}
+	// A fixed bar width keeps the bar from jumping as the text grows.
+	barWidth := min(progressBarWidth, width-len(info)-3)
+	if barWidth < 10 {
+		return strings.TrimSpace(info)
+	}
+	fill := int(frac * float64(barWidth))
+	return "[" + strings.Repeat("=", fill) + strings.Repeat(" ", barWidth-fill) + "]" + info
+}
+
+// byteSize formats a byte count with binary units.
+func byteSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 5; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// logWriter lets log lines and the bar share the terminal: it erases the bar,
+// writes the line, and the next tick redraws the bar.
+type logWriter struct {
+	w io.Writer
+	p *progress
+}
+
+func (l *logWriter) Write(b []byte) (int, error) {
+	if l.p == nil {
+		return l.w.Write(b)
+	}
+	l.p.mu.Lock()
+	defer l.p.mu.Unlock()
+	l.p.clear()
+	return l.w.Write(b)
+}
+
+// countingReaderAt counts the bytes the EVTX reader reads, once each up to
+// the file's size, into the progress bar.
+type countingReaderAt struct {
+	r    io.ReaderAt
+	size int64
+	read atomic.Int64
+	p    *progress
+}
+
+func (c *countingReaderAt) ReadAt(b []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(b, off)
+	if c.p != nil && n > 0 {
+		after := c.read.Add(int64(n))
+		before := after - int64(n)
+		c.p.add(min(after, c.size) - min(before, c.size))
+	}
+	return n, err
+}
+
+// finish counts the rest of the file as done (the reader may stop early on a
+// skipped channel).
+func (c *countingReaderAt) finish() {
+	if c.p == nil {
+		return
+	}
+	if r := c.read.Swap(c.size); r < c.size {
+		c.p.add(c.size - r)
+	}
+	c.p.fileDone()
+}

@@ -1,0 +1,347 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"bitsdiag/analyze"
+	"bitsdiag/cmd/bitsdiag/internal/inputs"
+	"bitsdiag/render"
+)
+
+const reportUsage = `Usage: bitsdiag report [flags] PATH...
+
+Read event logs and write a report of BITS failures, their causes and fixes.
+PATH is an .evtx file, a folder (read recursively), a .zip archive (read in
+place, without extracting), or - for one file on standard input; mix freely.
+Event logs are recognised by content; other files are skipped and counted.
+Logs of channels bitsdiag does not analyse (Security, Application, ...) are
+skipped after their first chunk and listed as skipped in the inventory.
+
+The format follows the extension of --output (.md, .pdf, .json) unless
+--format says otherwise; without --output, Markdown goes to standard output.
+The output file is replaced only by a complete report.
+
+Examples:
+  bitsdiag report C:/Windows/System32/winevt/Logs -o report.pdf
+  bitsdiag report customer.zip --title "Case 12345" > report.md
+  bitsdiag report --since 72h --tz Europe/Berlin -o report.json Logs/
+  bitsdiag report --since 2024-11-01 --until 2024-11-07 System.evtx Microsoft-Windows-Bits-Client%4Operational.evtx
+  cat System.evtx | bitsdiag report -
+
+Times: --since/--until take RFC 3339 (2024-11-05T13:00:00Z), a date
+(2024-11-05, in --tz's zone; --until includes the whole day), or a duration
+back from the newest analysed event (72h, 90m, 7d). The report's "generated"
+time is now, or SOURCE_DATE_EPOCH (seconds since 1970) when that is set.
+
+Exit status: 0 done; 1 no usable input, output failed, interrupted, or (with
+--strict) damaged or unreadable input; 2 bad command line.
+`
+
+// reportConfig holds the report command's flags.
+type reportConfig struct {
+	output, format, title, tz, since, until, paper string
+	kb                                             []string
+	strict                                         bool
+	jobs                                           int
+	verbosity
+}
+
+func reportFlags() (*pflag.FlagSet, *reportConfig) {
+	c := &reportConfig{}
+	fs := newFlagSet("report")
+	fs.StringVarP(&c.output, "output", "o", "", "write the report to `FILE` (format from its extension: .md, .pdf, .json)")
+	fs.StringVarP(&c.format, "format", "f", "", "report format: md, pdf or json (default: from --output, else md)")
+	fs.StringVar(&c.title, "title", "", "case title shown at the top of the report")
+	fs.StringVar(&c.tz, "tz", "UTC", "time `ZONE` for times in the report: an IANA name (Europe/Berlin), UTC or local")
+	fs.StringVar(&c.since, "since", "", "analyse events at or after `TIME` (RFC 3339, YYYY-MM-DD, or a duration like 72h)")
+	fs.StringVar(&c.until, "until", "", "analyse events at or before `TIME` (same forms as --since)")
+	fs.StringVar(&c.paper, "paper", "A4", "PDF paper size: A4 or Letter")
+	fs.StringArrayVar(&c.kb, "kb", nil, "add or override knowledge-base entries from `FILE` (repeatable)")
+	fs.BoolVar(&c.strict, "strict", false, "exit 1 when any input is damaged or unreadable (the report is still written)")
+	fs.IntVarP(&c.jobs, "jobs", "j", 0, "read `N` files in parallel (default: one per CPU)")
+	c.verbosity.register(fs)
+	return fs, c
+}
+
+// reportPlan is a checked command line, ready to run.
+type reportPlan struct {
+	cfg          *reportConfig
+	paths        []string
+	format       string // "md", "pdf" or "json"
+	tz           *time.Location
+	since, until bound
+	now          time.Time
+	kb           *analyze.KB
+}
+
+func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs, cfg := reportFlags()
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			printUsage(stdout, reportUsage, fs)
+			return exitOK
+		}
+		return usageError(stderr, "report", err)
+	}
+	plan, err := planReport(cfg, fs.Args(), stdout)
+	if err != nil {
+		return usageError(stderr, "report", err)
+	}
+	lw := &logWriter{w: stderr}
+	log := cfg.logger(lw)
+	kb, err := analyze.LoadKB(cfg.kb...)
+	if err != nil {
+		fmt.Fprintf(stderr, "bitsdiag report: knowledge base: %v\n", err)
+		return exitUsage
+	}
+	plan.kb = kb
+
+	set, err := inputs.Collect(plan.paths, stdin, inputs.DefaultLimits())
+	if err != nil {
+		fmt.Fprintf(stderr, "bitsdiag report: %v\n", err)
+		return exitFail
+	}
+	defer set.Close()
+	for _, r := range set.Rejected {
+		log.Warn("input not read", "file", r.Path, "reason", r.Reason)
+	}
+	if set.OtherSkipped > 0 {
+		log.Info("skipped files that are not event logs", "count", set.OtherSkipped)
+	}
+	if len(set.Files) == 0 {
+		fmt.Fprintf(stderr, "bitsdiag report: no EVTX event log found in %s%s\n", strings.Join(plan.paths, ", "), skippedNote(set))
+		return exitFail
+	}
+
+	var total int64
+	for _, f := range set.Files {
+		total += f.Size
+	}
+	prog := startProgress(stderr, !cfg.quiet, total, len(set.Files))
+	lw.p = prog
+	results := readAll(ctx, set.Files, readOptions{
+		Jobs: cfg.jobs, Filter: analyze.Filter(), Keep: keepChannel, Log: log, Prog: prog,
+	})
+	prog.Stop()
+	lw.p = nil
+	if interrupted(ctx) {
+		fmt.Fprintln(stderr, "bitsdiag report: interrupted; no report written")
+		return exitFail
+	}
+
+	res, usable, damaged := analyse(plan, set, results)
+	if usable == 0 {
+		fmt.Fprintf(stderr, "bitsdiag report: none of the %d event logs could be read\n", len(set.Files))
+		return exitFail
+	}
+	if damaged > 0 {
+		log.Warn("damaged or unreadable inputs; the report's inventory lists the damage", "files", damaged)
+	}
+	log.Info("analysed", "files", usable, "findings", len(res.Findings), "jobs", len(res.Jobs))
+
+	if err := writeReport(ctx, plan, res, stdout); err != nil {
+		fmt.Fprintf(stderr, "bitsdiag report: %v\n", err)
+		return exitFail
+	}
+	if cfg.strict && damaged > 0 {
+		fmt.Fprintf(stderr, "bitsdiag report: --strict: %d input(s) damaged or unreadable\n", damaged)
+		return exitFail
+	}
+	return exitOK
+}
+
+// skippedNote says what was found instead of event logs.
+func skippedNote(set *inputs.Set) string {
+	var parts []string
+	if set.OtherSkipped > 0 {
+		parts = append(parts, fmt.Sprintf("%d other file(s) skipped", set.OtherSkipped))
+	}
+	if n := len(set.Rejected); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d not readable (see above)", n))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// planReport checks the flags and arguments.
+func planReport(cfg *reportConfig, paths []string, stdout io.Writer) (*reportPlan, error) {
+	p := &reportPlan{cfg: cfg, paths: paths}
+	if len(paths) == 0 {
+		return nil, errors.New("give at least one PATH (file, folder, .zip, or - for standard input)")
+	}
+	if cfg.output == "-" {
+		cfg.output = ""
+	}
+	switch f := strings.ToLower(cfg.format); f {
+	case "md", "markdown":
+		p.format = "md"
+	case "pdf", "json":
+		p.format = f
+	case "":
+		p.format = "md"
+		if cfg.output != "" {
+			switch strings.ToLower(filepath.Ext(cfg.output)) {
+			case ".md", ".markdown":
+			case ".pdf":
+				p.format = "pdf"
+			case ".json":
+				p.format = "json"
+			default:
+				return nil, fmt.Errorf("--output %q: cannot tell the format from the extension; use .md, .pdf or .json, or --format", cfg.output)
+			}
+		}
+	default:
+		return nil, fmt.Errorf("--format %q: use md, pdf or json", cfg.format)
+	}
+	if p.format == "pdf" && cfg.output == "" {
+		if _, isTerm := terminalFd(stdout); isTerm {
+			return nil, errors.New("not writing a PDF to the terminal: use --output FILE.pdf")
+		}
+	}
+	switch strings.ToLower(cfg.paper) {
+	case "a4":
+		cfg.paper = "A4"
+	case "letter":
+		cfg.paper = "Letter"
+	default:
+		return nil, fmt.Errorf("--paper %q: use A4 or Letter", cfg.paper)
+	}
+	var err error
+	if p.tz, err = parseZone(cfg.tz); err != nil {
+		return nil, err
+	}
+	if p.since, err = parseBound("since", cfg.since, p.tz, false); err != nil {
+		return nil, err
+	}
+	if p.until, err = parseBound("until", cfg.until, p.tz, true); err != nil {
+		return nil, err
+	}
+	if cfg.jobs < 0 {
+		return nil, fmt.Errorf("--jobs %d: must be 1 or more (0 = one per CPU)", cfg.jobs)
+	}
+	if p.now, err = generatedTime(time.Now); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// analyse feeds the inventory and the events, in input order, to the
+// analysis. It returns the result, the number of files read as EVTX and the
+// number of damaged or unreadable inputs.
+func analyse(p *reportPlan, set *inputs.Set, results []fileResult) (res *analyze.Result, usable, damaged int) {
+	var newest time.Time
+	for _, r := range results {
+		for _, e := range r.Events {
+			if analyze.Relevant(e) && e.TimeCreated.After(newest) {
+				newest = e.TimeCreated
+			}
+		}
+	}
+	o := analyze.Options{KB: p.kb, Now: p.now, Title: p.cfg.title, Version: toolVersion()}
+	if t := p.since.resolve(newest); t != nil {
+		o.Since = *t
+	}
+	if t := p.until.resolve(newest); t != nil {
+		o.Until = *t
+	}
+	a := analyze.New(o)
+	for _, rej := range set.Rejected {
+		a.AddInput(analyze.Input{Path: rej.Path, Size: rej.Size, Skipped: rej.Reason, Damage: []analyze.Damage{}})
+		damaged++
+	}
+	for _, r := range results {
+		if r.Input.Path == "" {
+			continue // not read: interrupted
+		}
+		if r.Usable {
+			usable++
+		}
+		if !r.Usable || isDamaged(r.Input) {
+			damaged++
+		}
+		a.AddInput(r.Input)
+		for _, e := range r.Events {
+			a.AddEvent(e)
+		}
+	}
+	return a.Result(), usable, damaged
+}
+
+// benignDamage are reader notes that real, healthy logs carry: a log copied
+// while Windows had it open is dirty, counts its chunks wrong and keeps stale
+// records in chunk slack. They are listed in the inventory but do not fail
+// --strict.
+var benignDamage = map[string]bool{
+	"dirty": true, "full": true, "header-chunk-count": true, "slack": true, "slack-record": true,
+}
+
+// isDamaged reports damage worth --strict.
+func isDamaged(in analyze.Input) bool {
+	if in.RecordsUndecoded > 0 {
+		return true
+	}
+	for _, d := range in.Damage {
+		if !benignDamage[d.Kind] {
+			return true
+		}
+	}
+	return false
+}
+
+// keepChannel says whether a log's channel can hold events bitsdiag
+// analyses: Bits-Client events, which live in the Bits-Client channels and
+// System, and Service Control Manager events in System. Unknown channels and
+// forwarded events are kept.
+func keepChannel(ch string) bool {
+	switch {
+	case ch == "", strings.EqualFold(ch, "System"), strings.EqualFold(ch, "ForwardedEvents"):
+		return true
+	}
+	return strings.Contains(strings.ToLower(ch), "bits")
+}
+
+// writeReport renders the result to the output file (atomically) or stdout.
+// Nothing reaches stdout unless the whole report rendered.
+func writeReport(ctx context.Context, p *reportPlan, res *analyze.Result, stdout io.Writer) error {
+	ro := render.Options{TZ: p.tz, Paper: p.cfg.paper}
+	renderTo := func(w io.Writer) error {
+		var err error
+		switch p.format {
+		case "pdf":
+			err = render.PDF(w, res, ro)
+		case "json":
+			err = render.JSON(w, res)
+		default:
+			err = render.Markdown(w, res, ro)
+		}
+		if err == nil && interrupted(ctx) {
+			err = errors.New("interrupted; no report written")
+		}
+		return err
+	}
+	if p.cfg.output != "" {
+		if err := render.WriteFileAtomic(p.cfg.output, renderTo); err != nil {
+			return fmt.Errorf("writing %s: %w", p.cfg.output, err)
+		}
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := renderTo(&buf); err != nil {
+		return err
+	}
+	if _, err := stdout.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("writing the report to standard output: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,146 @@
+package parse
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// damageFile is the real file the truncation and byte-flip tests damage.
+var damageFile = filepath.Join(corpusDir, "system", "tugix456_randaodcxjj_System.evtx")
+
+func loadDamageFile(t testing.TB) []byte {
+	t.Helper()
+	data, err := os.ReadFile(damageFile)
+	if err != nil {
+		t.Skipf("corpus not available (%v)", err)
+	}
+	return data
+}
+
+// readDamaged reads data with and without slack recovery and a filter,
+// checking that nothing panics and the accounting holds.
+func readDamaged(t testing.TB, name string, data []byte) int {
+	t.Helper()
+	decoded := -1
+	for _, o := range []Options{{}, {RecoverSlack: true, Filter: benchFilter, Workers: 1}} {
+		res, err := readBytes(t, data, o)
+		if err != nil {
+			var fe *FormatError
+			if !errors.As(err, &fe) {
+				t.Fatalf("%s: NewReader error %v is not a *FormatError", name, err)
+			}
+			return 0
+		}
+		checkInvariant(t, name, res)
+		if decoded < 0 {
+			decoded = res.sum.RecordsDecoded
+		}
+	}
+	return decoded
+}
+
+// TestTruncation cuts a real file at every 4 KiB boundary.
+func TestTruncation(t *testing.T) {
+	data := loadDamageFile(t)
+	full := readDamaged(t, "full", data)
+	prev := 0
+	for n := 0; n <= len(data); n += 4096 {
+		got := readDamaged(t, "cut", data[:n])
+		if got < prev {
+			t.Errorf("cut at %d: %d records, fewer than %d at a shorter cut", n, got, prev)
+		}
+		prev = got
+	}
+	if prev != full {
+		t.Errorf("whole file via the loop: %d records, want %d", prev, full)
+	}
+	// Cuts inside records and headers as well.
+	for n := 1; n < 70000; n += 997 {
+		readDamaged(t, "cut", data[:n])
+	}
+}
+
+// TestByteFlips flips random bytes of a real file (fixed seed).
+func TestByteFlips(t *testing.T) {
+	data := loadDamageFile(t)
+	rng := rand.New(rand.NewSource(1))
+	used := 4096 + 3*chunkSize // the chunks that hold records
+	for i := 0; i < 150; i++ {
+		d := bytes.Clone(data)
+		flips := 1 + rng.Intn(200)
+		for j := 0; j < flips; j++ {
+			d[rng.Intn(used)] ^= byte(1 + rng.Intn(255))
+		}
+		readDamaged(t, "flipped", d)
+	}
+}
+
+// TestCloseEarly stops reading half-way: no goroutine may block.
+func TestCloseEarly(t *testing.T) {
+	data := loadDamageFile(t)
+	for _, workers := range []int{1, 2, 8} {
+		r, err := NewReader(bytes.NewReader(data), int64(len(data)), Options{Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 10; i++ {
+			if _, err := r.Next(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.Close()
+		r.Close()
+		if _, err := r.Next(); err != io.EOF {
+			t.Fatalf("Next after Close: %v, want io.EOF", err)
+		}
+	}
+}
+
+// TestKeepChannel stops after the first chunk of an unwanted channel.
+func TestKeepChannel(t *testing.T) {
+	data := loadDamageFile(t)
+	res, err := readBytes(t, data, Options{KeepChannel: func(ch string) bool { return ch != "System" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.sum.SkippedChannel != "System" || res.sum.ChunksFound != 1 {
+		t.Errorf("SkippedChannel %q after %d chunks, want System after 1", res.sum.SkippedChannel, res.sum.ChunksFound)
+	}
+	checkInvariant(t, "keep", res)
+	all, _ := readBytes(t, data, Options{KeepChannel: func(string) bool { return true }})
+	if all.sum.SkippedChannel != "" || all.sum.RecordsDecoded != 299 {
+		t.Errorf("kept channel: skipped %q, %d records", all.sum.SkippedChannel, all.sum.RecordsDecoded)
+	}
+}
+
+// TestNotEVTX rejects input that is not EVTX at all.
+func TestNotEVTX(t *testing.T) {
+	for _, data := range [][]byte{nil, []byte("hello"), bytes.Repeat([]byte{0}, 70000)} {
+		if _, err := NewReader(bytes.NewReader(data), int64(len(data)), Options{}); err == nil {
+			t.Errorf("%d bytes: no error", len(data))
+		} else if _, ok := err.(*FormatError); !ok {
+			t.Errorf("%d bytes: %T, want *FormatError", len(data), err)
+		}
+	}
+}
+
+// FuzzReader feeds arbitrary bytes to the reader, seeded from the corpus.
+func FuzzReader(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "*", "*.evtx"))
+	for _, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil || len(data) > 2<<20 {
+			continue
+		}
+		// Keep seeds small: the header and the first chunk.
+		f.Add(data[:min(len(data), fileHeaderSize+chunkSize)])
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		readDamaged(t, "fuzz", data)
+	})
+}

@@ -1,0 +1,162 @@
+package parse
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+)
+
+// recordLoc is one record found by walking a chunk's record headers.
+type recordLoc struct {
+	off   int // chunk-relative offset of the record header
+	size  int
+	id    uint64
+	ft    uint64 // FILETIME of the record header (written time)
+	slack bool   // stale record after the free-space offset
+	bad   string // non-empty: the header is damaged; the record cannot be decoded
+}
+
+// chunkFrame is the result of validating a chunk and walking its records.
+type chunkFrame struct {
+	records  []recordLoc
+	problems []Problem
+	slack    int // stale records found after the free-space offset
+}
+
+// validRecordAt reports whether a plausible record header starts at off and
+// ends before end: magic, a size of at least 28 bytes and the size copy in the
+// record's last four bytes.
+func validRecordAt(buf []byte, off, end int) (size int, ok bool) {
+	if off < 0 || off+recordHeaderLen > end || !bytes.Equal(buf[off:off+4], recordMagic) {
+		return 0, false
+	}
+	size = int(binary.LittleEndian.Uint32(buf[off+4:]))
+	if size < minRecordSize || size > end-off {
+		return size, false
+	}
+	return size, int(binary.LittleEndian.Uint32(buf[off+size-4:])) == size
+}
+
+// nextRecord finds the next plausible record header in buf[from:end].
+func nextRecord(buf []byte, from, end int) int {
+	for from < end {
+		i := bytes.Index(buf[from:end], recordMagic)
+		if i < 0 {
+			return -1
+		}
+		if _, ok := validRecordAt(buf, from+i, end); ok {
+			return from + i
+		}
+		from += i + 1
+	}
+	return -1
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// frameChunk validates the chunk in buf (a whole 64 KiB slot, or the shorter
+// trailing part of a truncated file) and walks its records. The caller has
+// checked the magic. base is the chunk's file offset, idx its slot number.
+func frameChunk(buf []byte, idx int, base int64, noCRC bool, f *chunkFrame) {
+	f.records = f.records[:0]
+	f.problems = f.problems[:0]
+	f.slack = 0
+	prob := func(kind string, off int, id uint64, reason string) {
+		f.problems = append(f.problems, Problem{Kind: kind, Chunk: idx, Offset: base + int64(off), RecordID: id, Reason: reason})
+	}
+	crcNote := ""
+	if noCRC {
+		crcNote = " (expected: NO_CRC32 flag set)"
+	}
+	if len(buf) < chunkHeaderSize {
+		prob("chunk-truncated", 0, 0, fmt.Sprintf("chunk cut after %d bytes, before the end of its header", len(buf)))
+		return
+	}
+	if hs := binary.LittleEndian.Uint32(buf[40:]); hs != 128 {
+		prob("chunk-header", 40, 0, fmt.Sprintf("chunk header size %d, want 128", hs))
+	}
+	h := crc32.NewIEEE()
+	h.Write(buf[:120])
+	h.Write(buf[128:chunkHeaderSize])
+	if h.Sum32() != binary.LittleEndian.Uint32(buf[124:]) {
+		prob("chunk-header-crc", 124, 0, "chunk header CRC32 mismatch"+crcNote)
+	}
+	free := int(binary.LittleEndian.Uint32(buf[48:]))
+	end := free
+	switch {
+	case free < chunkHeaderSize || free > chunkSize:
+		prob("chunk-free-space", 48, 0, fmt.Sprintf("free-space offset %d outside the chunk; walking records to the end", free))
+		end = len(buf)
+		free = len(buf)
+	case free > len(buf):
+		prob("chunk-truncated", len(buf), 0, fmt.Sprintf("chunk cut after %d bytes, records end at %d", len(buf), free))
+		end = len(buf)
+	default:
+		if crc32.ChecksumIEEE(buf[chunkHeaderSize:free]) != binary.LittleEndian.Uint32(buf[52:]) {
+			prob("chunk-data-crc", 52, 0, "chunk records CRC32 mismatch"+crcNote)
+		}
+	}
+
+	off := chunkHeaderSize
+	for off < end {
+		if end-off < recordHeaderLen || !bytes.Equal(buf[off:off+4], recordMagic) {
+			if allZero(buf[off:end]) {
+				break
+			}
+			next := nextRecord(buf, off+1, end)
+			if next < 0 {
+				prob("record-framing", off, 0, fmt.Sprintf("%d bytes without a record header before the free-space offset", end-off))
+				break
+			}
+			prob("record-framing", off, 0, fmt.Sprintf("%d bytes without a record header skipped", next-off))
+			off = next
+			continue
+		}
+		id := binary.LittleEndian.Uint64(buf[off+8:])
+		size, ok := validRecordAt(buf, off, end)
+		if !ok && size >= minRecordSize && size <= end-off {
+			// Plausible size but a wrong size copy: a partly written or
+			// damaged record. Report it and still try to decode it.
+			prob("record-size-copy", off, id, fmt.Sprintf("record size %d but size copy %d",
+				size, binary.LittleEndian.Uint32(buf[off+size-4:])))
+			ok = true
+		}
+		if !ok {
+			reason := fmt.Sprintf("record size %d invalid (needs at least %d bytes, at most %d before the free-space offset)",
+				size, minRecordSize, end-off)
+			if size >= minRecordSize && off+size > len(buf) {
+				reason = fmt.Sprintf("record of %d bytes cut by the end of the file", size)
+			}
+			f.records = append(f.records, recordLoc{off: off, id: id, bad: reason})
+			next := nextRecord(buf, off+4, end)
+			if next < 0 {
+				break
+			}
+			off = next
+			continue
+		}
+		f.records = append(f.records, recordLoc{off: off, size: size, id: id, ft: binary.LittleEndian.Uint64(buf[off+16:])})
+		off += size
+	}
+
+	// Stale records after the free-space offset.
+	for off = free; off < len(buf); {
+		p := nextRecord(buf, off, len(buf))
+		if p < 0 {
+			break
+		}
+		size, _ := validRecordAt(buf, p, len(buf))
+		f.records = append(f.records, recordLoc{off: p, size: size, id: binary.LittleEndian.Uint64(buf[p+8:]),
+			ft: binary.LittleEndian.Uint64(buf[p+16:]), slack: true})
+		f.slack++
+		off = p + size
+	}
+}

@@ -1,0 +1,285 @@
+package parse
+
+import (
+	"encoding/binary"
+	"fmt"
+	"strconv"
+)
+
+// item is one output of a chunk: an event or a record error.
+type item struct {
+	ev  *Event
+	err *RecordError
+}
+
+// chunkResult is everything one chunk slot produced. Counts are folded into
+// the Summary when the reader hands the chunk out, so chunks read ahead but
+// never consumed (Close, KeepChannel) do not count.
+type chunkResult struct {
+	idx          int
+	present      bool // the slot holds a chunk with a valid magic
+	items        []item
+	problems     []Problem
+	seen         int
+	decoded      int
+	filtered     int
+	undecodable  int
+	slack        int
+	firstChannel string
+	channelKnown bool
+}
+
+// worker decodes chunks. Each decoding goroutine owns one.
+type worker struct {
+	name         string
+	filter       Filter
+	recoverSlack bool
+	wantChannel  bool
+	noCRC        bool
+	frame        chunkFrame
+	vals         []rawVal
+	dec          decoder
+	peek         Peek
+	peekT        *template
+	peekSc       scope
+	payDone      bool // payT/paySc resolved for the current record
+	payT         *template
+	paySc        scope
+	payVals      []rawVal
+	strCache     map[string]string
+}
+
+func newWorker(o *Options, noCRC bool) *worker {
+	w := &worker{
+		name:         o.Name,
+		filter:       o.Filter,
+		recoverSlack: o.RecoverSlack,
+		wantChannel:  o.KeepChannel != nil,
+		noCRC:        noCRC,
+		strCache:     make(map[string]string),
+	}
+	w.peek.data = w.peekData
+	w.peek.binary = w.peekBinary
+	return w
+}
+
+// process decodes one chunk slot held in buf (len(buf) < 64 KiB for a
+// trailing partial chunk).
+func (w *worker) process(idx int, base int64, buf []byte) *chunkResult {
+	res := &chunkResult{idx: idx}
+	if len(buf) < 8 || string(buf[:8]) != string(chunkMagic) {
+		switch {
+		case allZero(buf):
+		case len(buf) < 8:
+			res.problems = append(res.problems, Problem{Kind: "chunk-magic", Chunk: idx, Offset: base,
+				Reason: fmt.Sprintf("%d trailing bytes too short for a chunk", len(buf))})
+		default:
+			res.problems = append(res.problems, Problem{Kind: "chunk-magic", Chunk: idx, Offset: base,
+				Reason: fmt.Sprintf("bad chunk magic %q; slot skipped", buf[:8])})
+		}
+		return res
+	}
+	res.present = true
+	frameChunk(buf, idx, base, w.noCRC, &w.frame)
+	res.problems = append(res.problems, w.frame.problems...)
+	res.slack = w.frame.slack
+	w.dec = decoder{chunk: buf, templates: make(map[uint32]*template), records: w.frame.records}
+	for _, loc := range w.frame.records {
+		if loc.slack && !w.recoverSlack {
+			continue
+		}
+		w.record(res, idx, base, loc)
+	}
+	return res
+}
+
+// record handles one record; a panic in decoding becomes a record error.
+func (w *worker) record(res *chunkResult, idx int, base int64, loc recordLoc) {
+	res.seen++
+	fail := func(reason string) {
+		res.undecodable++
+		res.items = append(res.items, item{err: &RecordError{
+			Source:   Source{File: w.name, Chunk: idx, Offset: base + int64(loc.off)},
+			RecordID: loc.id, Recovered: loc.slack, Reason: reason}})
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			fail(fmt.Sprintf("decoder panicked: %v", r))
+		}
+	}()
+	if loc.bad != "" {
+		fail(loc.bad)
+		return
+	}
+	buf := w.dec.chunk
+	in, reason := readInstance(buf, loc.off+recordHeaderLen, loc.off+loc.size-4, w.vals)
+	w.vals = in.vals[:0]
+	var t *template
+	switch reason {
+	case "":
+		off, ok := in.defOff, !in.moved
+		if !ok {
+			// A record copied from another chunk (slack, damage) points at
+			// a definition that is gone; the template may still be inline
+			// in another record of this chunk: find it by template id.
+			off, ok = w.dec.templateByID(in.id)
+		}
+		if !ok {
+			fail(fmt.Sprintf("template definition at chunk offset %d is not template 0x%08x (overwritten)", in.defOff, in.id))
+			return
+		}
+		t = w.dec.template(off)
+	case notTemplate:
+		t = compileRaw(buf, loc.off+recordHeaderLen, loc.off+loc.size-4)
+		in.vals = nil
+	default:
+		fail(reason)
+		return
+	}
+	if t.err != "" {
+		fail(t.err)
+		return
+	}
+	sc := scope{chunk: buf, vals: in.vals}
+	if w.filter != nil || (w.wantChannel && !res.channelKnown) {
+		w.fillPeek(t, sc)
+		if w.wantChannel && !res.channelKnown && w.peek.Channel != "" {
+			res.firstChannel, res.channelKnown = w.peek.Channel, true
+		}
+		if w.filter != nil && !w.filter(&w.peek) {
+			res.filtered++
+			return
+		}
+	}
+	ev := &Event{
+		Source:      Source{File: w.name, Chunk: idx, Offset: base + int64(loc.off)},
+		Recovered:   loc.slack,
+		RecordID:    loc.id,
+		TimeCreated: filetime(loc.ft),
+	}
+	if err := w.dec.decodeEvent(ev, t, &sc); err != nil {
+		fail(err.Error())
+		return
+	}
+	if w.wantChannel && !res.channelKnown && ev.Channel != "" {
+		res.firstChannel, res.channelKnown = ev.Channel, true
+	}
+	res.decoded++
+	res.items = append(res.items, item{ev: ev})
+}
+
+// fillPeek sets the Peek from the template's field map and the raw values.
+func (w *worker) fillPeek(t *template, sc scope) {
+	w.peekT, w.peekSc = t, sc
+	w.payDone, w.payT = false, nil
+	w.peek.Provider = w.peekString(t.provider)
+	w.peek.Channel = w.peekString(t.channel)
+	w.peek.EventID = -1
+	src := t.eventID
+	switch {
+	case !src.known:
+	case src.sub < 0:
+		if v, err := strconv.ParseUint(src.text, 10, 16); err == nil {
+			w.peek.EventID = int(v)
+		}
+	case src.sub < len(sc.vals):
+		v := sc.vals[src.sub]
+		b := sc.chunk[v.off : v.off+v.size]
+		if v.typ == valUInt16 && len(b) == 2 {
+			w.peek.EventID = int(binary.LittleEndian.Uint16(b))
+		} else if s, ok := renderValue(v.typ, b); ok {
+			if n, err := strconv.ParseUint(s, 10, 16); err == nil {
+				w.peek.EventID = int(n)
+			}
+		}
+	}
+}
+
+// peekString returns a static or string-substitution field; strings read
+// from substitutions are interned so a rejected record allocates nothing.
+func (w *worker) peekString(src source) string {
+	switch {
+	case !src.known:
+		return ""
+	case src.sub < 0:
+		return src.text
+	case src.sub >= len(w.peekSc.vals):
+		return ""
+	}
+	v := w.peekSc.vals[src.sub]
+	b := w.peekSc.chunk[v.off : v.off+v.size]
+	if v.typ != valString {
+		s, _ := renderValue(v.typ, b)
+		return s
+	}
+	if s, ok := w.strCache[string(b)]; ok {
+		return s
+	}
+	if len(w.strCache) > 4096 {
+		clear(w.strCache)
+	}
+	s := utf16String(b)
+	w.strCache[string(b)] = s
+	return s
+}
+
+// fields returns the template and scope holding the record's EventData:
+// the record's own template, or the one nested in its payload substitution.
+func (w *worker) fields() (*template, *scope) {
+	if w.peekT.data != nil || w.peekT.payload < 0 {
+		return w.peekT, &w.peekSc
+	}
+	if !w.payDone {
+		w.payDone = true
+		sub := w.peekT.payload
+		if sub >= len(w.peekSc.vals) || w.peekSc.vals[sub].typ != valBinXML {
+			return w.peekT, &w.peekSc
+		}
+		v := w.peekSc.vals[sub]
+		in, reason := readInstance(w.peekSc.chunk, v.off, v.off+v.size, w.payVals)
+		w.payVals = in.vals[:0]
+		off, ok := in.defOff, !in.moved
+		if !ok {
+			off, ok = w.dec.templateByID(in.id)
+		}
+		if reason != "" || !ok {
+			return w.peekT, &w.peekSc
+		}
+		if t := w.dec.template(off); t.err == "" {
+			w.payT, w.paySc = t, scope{chunk: w.peekSc.chunk, vals: in.vals, depth: 1}
+		}
+	}
+	if w.payT == nil {
+		return w.peekT, &w.peekSc
+	}
+	return w.payT, &w.paySc
+}
+
+func (w *worker) peekData(name string) (string, bool) {
+	t, sc := w.fields()
+	src, ok := t.data[name]
+	if !ok || !src.known {
+		return "", false
+	}
+	if src.sub < 0 {
+		return src.text, true
+	}
+	if src.sub >= len(sc.vals) || sc.vals[src.sub].typ == valBinXML {
+		return "", false
+	}
+	s, err := sc.piece(piece{sub: src.sub})
+	return s, err == nil
+}
+
+func (w *worker) peekBinary() ([]byte, bool) {
+	t, sc := w.fields()
+	src := t.binary
+	if !src.known || src.sub < 0 || src.sub >= len(sc.vals) {
+		return nil, false
+	}
+	v := sc.vals[src.sub]
+	if v.typ != valBinary && v.typ != valNull {
+		return nil, false
+	}
+	return sc.chunk[v.off : v.off+v.size], true
+}

@@ -1,0 +1,724 @@
+package render
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"bitsdiag/analyze"
+)
+
+// defaultTitle is used when the result has no case title.
+const defaultTitle = "BITS diagnostic report"
+
+// findingAnchor is the link target of the i-th finding (0-based); it does not
+// depend on text from the analysis, so it is always a safe identifier.
+func findingAnchor(i int) string { return "finding-" + strconv.Itoa(i+1) }
+
+// buildDocument lays out the whole report.
+func buildDocument(r *analyze.Result, tz *time.Location) *document {
+	d := &document{title: r.Title}
+	if d.title == "" {
+		d.title = defaultTitle
+	}
+	buildTitle(d, r, tz)
+	buildSummary(d, r, tz)
+	buildFindings(d, r, tz)
+	buildService(d, r, tz)
+	buildJobs(d, r)
+	buildTimeline(d, r, tz)
+	buildCoverage(d, r, tz)
+	buildEvidenceAppendix(d, r, tz)
+	buildJobsAppendix(d, r, tz)
+	buildInventory(d, r, tz)
+	return d
+}
+
+func buildTitle(d *document, r *analyze.Result, tz *time.Location) {
+	d.add(heading{level: 1, text: d.title})
+	window := fmtSpan(r.Window.Start, r.Window.End, tz)
+	var limits []string
+	if r.Window.Since != nil {
+		limits = append(limits, "since "+fmtTime(*r.Window.Since, tz))
+	}
+	if r.Window.Until != nil {
+		limits = append(limits, "until "+fmtTime(*r.Window.Until, tz))
+	}
+	if len(limits) > 0 {
+		window += " (limited to events " + strings.Join(limits, " and ") + ")"
+	}
+	tool := strings.TrimSpace(r.Tool.Name + " " + r.Tool.Version)
+	if tool == "" {
+		tool = "unknown"
+	}
+	d.add(fields{items: []field{
+		{"Computers", []span{txt(listMax(r.Computers, maxListed))}},
+		{"Time window", []span{txt(window)}},
+		{"Generated", []span{txt(fmtTime(r.Generated, tz))}},
+		{"Tool", []span{txt(tool)}},
+		{"Inputs", []span{txt(inputsSummary(r.Inputs))}},
+		{"Times shown in", []span{txt(zoneName(tz))}},
+	}})
+}
+
+// inputsSummary counts the input files: read, skipped, damaged.
+func inputsSummary(in []analyze.Input) string {
+	skipped, damaged := 0, 0
+	for _, f := range in {
+		if f.Skipped != "" {
+			skipped++
+		}
+		if len(f.Damage) > 0 || f.RecordsUndecoded > 0 {
+			damaged++
+		}
+	}
+	s := plural(len(in), "file", "files")
+	var parts []string
+	if skipped > 0 {
+		parts = append(parts, fmt.Sprintf("%d skipped", skipped))
+	}
+	if damaged > 0 {
+		parts = append(parts, fmt.Sprintf("%d damaged", damaged))
+	}
+	if len(parts) > 0 {
+		s += " (" + strings.Join(parts, ", ") + ")"
+	}
+	return s
+}
+
+func buildSummary(d *document, r *analyze.Result, tz *time.Location) {
+	d.add(heading{level: 2, text: "Summary", anchor: "summary"})
+	if len(r.Findings) == 0 {
+		d.add(para{spans: []span{bold(fmt.Sprintf("No BITS failures found in %s (%s).",
+			plural(len(r.Inputs), "input file", "input files"), fmtSpan(r.Window.Start, r.Window.End, tz)))}})
+		if r.Verdict != "" {
+			d.add(para{spans: []span{txt(r.Verdict)}})
+		}
+		return
+	}
+	verdict := r.Verdict
+	if verdict == "" {
+		verdict = fmt.Sprintf("%s; see the table below.", plural(len(r.Findings), "finding", "findings"))
+	}
+	d.add(para{spans: []span{txt(verdict)}})
+	t := table{cols: []column{
+		{title: "#", max: 8},
+		{title: "Severity", max: 10},
+		{title: "Cause", max: 90},
+		{title: "Events", right: true},
+		{title: "Jobs", right: true},
+		{title: "First seen", keep: true},
+		{title: "Last seen", keep: true},
+		{title: "Status", max: 24},
+	}}
+	for i, f := range r.Findings {
+		a := findingAnchor(i)
+		t.rows = append(t.rows, []cell{
+			{text: f.ID, anchor: a},
+			{text: string(f.Severity)},
+			{text: f.Title, anchor: a},
+			{text: strconv.Itoa(f.Count)},
+			{text: strconv.Itoa(f.JobsAffected)},
+			{text: fmtTime(f.FirstSeen, tz)},
+			{text: fmtTime(f.LastSeen, tz)},
+			{text: findingStatus(&f)},
+		})
+	}
+	d.add(t)
+}
+
+// findingStatus is the status column: status plus "transient".
+func findingStatus(f *analyze.Finding) string {
+	s := f.Status
+	if s == "" {
+		s = "—"
+	}
+	if f.Transient {
+		s += " (transient)"
+	}
+	return s
+}
+
+// codeList formats a finding's codes with names and counts.
+func codeList(f *analyze.Finding) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range f.CodeDetails {
+		s := c.Code
+		if c.Name != "" {
+			s += " " + c.Name
+		}
+		if c.Count > 0 {
+			s += fmt.Sprintf(" (%d)", c.Count)
+		}
+		out = append(out, s)
+		seen[c.Code] = true
+	}
+	for _, c := range f.Codes {
+		if !seen[c] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
+	d.add(heading{level: 2, text: "Findings", anchor: "findings"})
+	if len(r.Findings) == 0 {
+		d.add(para{spans: []span{txt("No findings.")}})
+		return
+	}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		d.add(heading{level: 3, text: findingHeading(f), anchor: findingAnchor(i)})
+		codes := codeList(f)
+		codeSpans := make([]span, 0, 2*len(codes))
+		for j, c := range codes {
+			if j > 0 {
+				codeSpans = append(codeSpans, txt(", "))
+			}
+			codeSpans = append(codeSpans, code(c))
+		}
+		if len(codeSpans) == 0 {
+			codeSpans = []span{txt("none")}
+		}
+		status := findingStatus(f)
+		items := []field{
+			{"Codes", codeSpans},
+			{"Severity", []span{txt(string(f.Severity))}},
+			{"Events", []span{txt(fmt.Sprintf("%d, affecting %s", f.Count, plural(f.JobsAffected, "job", "jobs")))}},
+			{"Seen", []span{txt(fmtSpan(f.FirstSeen, f.LastSeen, tz))}},
+			{"Status", []span{txt(status)}},
+			{"Computers", []span{txt(listMax(f.Computers, maxListed))}},
+			{"Remote hosts", []span{txt(listMax(f.Hosts, maxListed))}},
+		}
+		if len(f.Proxies) > 0 {
+			items = append(items, field{"Proxies", []span{txt(listMax(f.Proxies, maxListed))}})
+		}
+		if len(f.Jobs) > 0 {
+			items = append(items, field{"Jobs", []span{txt(listMax(f.Jobs, maxListed))}})
+		}
+		if f.DocSection != "" {
+			items = append(items, field{"Article section", []span{prose(f.DocSection)}})
+		}
+		if f.KBID != "" {
+			items = append(items, field{"Knowledge-base entry", []span{txt(f.KBID)}})
+		}
+		d.add(fields{items: items})
+		if f.Summary != "" {
+			d.add(para{spans: []span{txt(f.Summary)}})
+		}
+		if len(f.Notes) > 0 {
+			b := bullets{}
+			for _, n := range f.Notes {
+				b.items = append(b.items, []span{txt(n)})
+			}
+			d.add(b)
+		}
+		if f.Cause != "" {
+			d.add(heading{level: 4, text: "Cause"}, para{spans: []span{prose(f.Cause)}})
+		}
+		if len(f.Fix) > 0 {
+			d.add(heading{level: 4, text: "Fix"}, steps{items: f.Fix})
+		}
+		if len(f.Verify) > 0 {
+			d.add(heading{level: 4, text: "Verify"}, steps{items: f.Verify})
+		}
+		if len(f.Corrections) > 0 {
+			b := bullets{}
+			for _, c := range f.Corrections {
+				b.items = append(b.items, []span{prose(c)})
+			}
+			d.add(heading{level: 4, text: "Corrections to the article"}, b)
+		}
+		d.add(heading{level: 4, text: "Evidence"})
+		total := max(f.EvidenceTotal, len(f.Evidence))
+		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
+			"%d of %d records shown; every field in full in Appendix A.", len(f.Evidence), total))}})
+		if len(f.Evidence) > 0 {
+			d.add(evidenceTable(f.Evidence, tz))
+		}
+	}
+}
+
+// findingHeading is "F1 · error · Title".
+func findingHeading(f *analyze.Finding) string {
+	return fmt.Sprintf("%s · %s · %s", f.ID, f.Severity, f.Title)
+}
+
+// evidenceTable lists evidence records with shortened values.
+func evidenceTable(ev []analyze.Evidence, tz *time.Location) table {
+	t := table{cols: []column{
+		{title: "Time", keep: true},
+		{title: "Computer", max: 30},
+		{title: "Event", right: true},
+		{title: "Code", max: 12, mono: true},
+		{title: "Job", max: 40},
+		{title: "Details", max: 120},
+	}}
+	for _, e := range ev {
+		details := e.Text
+		if e.URL != "" {
+			details = strings.TrimSpace(details + " " + e.URL)
+		}
+		t.rows = append(t.rows, []cell{
+			{text: fmtTime(e.Time, tz)},
+			{text: e.Computer},
+			{text: strconv.Itoa(int(e.EventID))},
+			{text: orDash(e.Code)},
+			{text: orDash(e.Job)},
+			{text: orDash(details)},
+		})
+	}
+	return t
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func buildService(d *document, r *analyze.Result, tz *time.Location) {
+	s := &r.Service
+	d.add(heading{level: 2, text: "Service health", anchor: "service"})
+	routine := 0
+	for _, e := range s.Timeline {
+		if e.Routine {
+			routine++
+		}
+	}
+	d.add(fields{items: []field{
+		{"State at end", []span{txt(orUnknown(s.StateNow))}},
+		{"Start type at end", []span{txt(orUnknown(s.StartType))}},
+		{"Start failures", []span{txt(strconv.Itoa(s.StartFails))}},
+		{"Crashes", []span{txt(strconv.Itoa(s.Crashes))}},
+		{"Service events", []span{txt(fmt.Sprintf("%d (%d routine)", len(s.Timeline), routine))}},
+	}})
+	if len(s.Timeline) == 0 {
+		d.add(para{spans: []span{txt("No Service Control Manager events about BITS in the inputs.")}})
+		return
+	}
+	listRoutine := routine <= maxRoutineList
+	var rows []analyze.ServiceEvent
+	for _, e := range s.Timeline {
+		if !e.Routine || listRoutine {
+			rows = append(rows, e)
+		}
+	}
+	if !listRoutine {
+		var first, last time.Time
+		var comps []string
+		seen := map[string]bool{}
+		for _, e := range s.Timeline {
+			if !e.Routine {
+				continue
+			}
+			if first.IsZero() || e.Time.Before(first) {
+				first = e.Time
+			}
+			if e.Time.After(last) {
+				last = e.Time
+			}
+			if !seen[e.Computer] {
+				seen[e.Computer] = true
+				comps = append(comps, e.Computer)
+			}
+		}
+		sort.Strings(comps)
+		d.add(para{spans: []span{txt(fmt.Sprintf(
+			"%d routine start-type changes (automatic/manual flapping, normal for BITS) between %s on %s are summarised here, not listed.",
+			routine, fmtSpan(first, last, tz), listMax(comps, maxListed)))}})
+	}
+	if len(rows) == 0 {
+		return
+	}
+	if len(rows) > maxServiceRows {
+		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
+			"First %d of %d events listed; the JSON output has all.", maxServiceRows, len(rows)))}})
+		rows = rows[:maxServiceRows]
+	}
+	t := table{cols: []column{
+		{title: "Time", keep: true},
+		{title: "Computer", max: 30},
+		{title: "Event", right: true},
+		{title: "Kind", max: 16},
+		{title: "Details", max: 140},
+	}}
+	for _, e := range rows {
+		details := e.Text
+		if e.Code != "" {
+			details = strings.TrimSpace(details + " (" + e.Code + ")")
+		}
+		if e.Routine {
+			details += " [routine]"
+		}
+		t.rows = append(t.rows, []cell{
+			{text: fmtTime(e.Time, tz)},
+			{text: e.Computer},
+			{text: strconv.Itoa(int(e.EventID))},
+			{text: e.Kind},
+			{text: orDash(details)},
+		})
+	}
+	d.add(t)
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+// outcomeRank orders jobs: failing first, then open, cancelled, completed.
+func outcomeRank(o string) int {
+	switch o {
+	case "failing":
+		return 0
+	case "open":
+		return 1
+	case "cancelled":
+		return 2
+	case "completed":
+		return 3
+	}
+	return 4
+}
+
+// sortedJobs returns the jobs failing first, then by error count, then time.
+func sortedJobs(jobs []analyze.Job) []*analyze.Job {
+	out := make([]*analyze.Job, len(jobs))
+	for i := range jobs {
+		out[i] = &jobs[i]
+	}
+	errCount := func(j *analyze.Job) int {
+		n := 0
+		for _, e := range j.Errors {
+			n += e.Count
+		}
+		return n
+	}
+	sort.SliceStable(out, func(a, b int) bool {
+		ja, jb := out[a], out[b]
+		if ra, rb := outcomeRank(ja.Outcome), outcomeRank(jb.Outcome); ra != rb {
+			return ra < rb
+		}
+		if ea, eb := errCount(ja), errCount(jb); ea != eb {
+			return ea > eb
+		}
+		return ja.First.Before(jb.First)
+	})
+	return out
+}
+
+// jobTitle is the job's title, or its id when untitled.
+func jobTitle(j *analyze.Job) string {
+	if j.Title != "" {
+		return j.Title
+	}
+	if j.ID != "" {
+		return j.ID
+	}
+	return "(untitled)"
+}
+
+func buildJobs(d *document, r *analyze.Result) {
+	d.add(heading{level: 2, text: "Jobs", anchor: "jobs"})
+	if len(r.Jobs) == 0 {
+		d.add(para{spans: []span{txt("No BITS jobs were reconstructed from the inputs.")}})
+		return
+	}
+	counts := map[string]int{}
+	for _, j := range r.Jobs {
+		counts[j.Outcome]++
+	}
+	var parts []string
+	for _, o := range []string{"failing", "open", "cancelled", "completed"} {
+		if counts[o] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[o], o))
+			delete(counts, o)
+		}
+	}
+	other := 0
+	for _, n := range counts {
+		other += n
+	}
+	if other > 0 {
+		parts = append(parts, fmt.Sprintf("%d other", other))
+	}
+	d.add(para{spans: []span{txt(fmt.Sprintf("%s: %s. Failing jobs first; full details in Appendix B.",
+		plural(len(r.Jobs), "job", "jobs"), strings.Join(parts, ", ")))}})
+	jobs := sortedJobs(r.Jobs)
+	if len(jobs) > maxJobRows {
+		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
+			"First %d of %d jobs listed; the JSON output has all.", maxJobRows, len(jobs)))}})
+		jobs = jobs[:maxJobRows]
+	}
+	t := table{cols: []column{
+		{title: "Title", max: 48},
+		{title: "Owner", max: 28},
+		{title: "Process", max: 28},
+		{title: "Remote host", max: 40},
+		{title: "Outcome", max: 12},
+		{title: "Errors", max: 60, mono: true},
+		{title: "Bytes"},
+	}}
+	for _, j := range jobs {
+		t.rows = append(t.rows, []cell{
+			{text: jobTitle(j)},
+			{text: orDash(j.Owner)},
+			{text: orDash(j.Process)},
+			{text: listMax(j.Hosts, 3)},
+			{text: orDash(j.Outcome)},
+			{text: fmtErrors(j.Errors)},
+			{text: fmtJobBytes(j)},
+		})
+	}
+	d.add(t)
+}
+
+func buildTimeline(d *document, r *analyze.Result, tz *time.Location) {
+	d.add(heading{level: 2, text: "Timeline", anchor: "timeline"})
+	h := buildHistogram(r, tz)
+	if h == nil {
+		d.add(para{spans: []span{txt("No failures to chart.")}})
+		return
+	}
+	d.add(para{spans: []span{txt(fmt.Sprintf("%s, counted per %s and by finding (times in %s).",
+		plural(h.total, "failure", "failures"), h.stepName(), zoneName(tz)))}})
+	d.add(chart{h: h})
+}
+
+func buildCoverage(d *document, r *analyze.Result, tz *time.Location) {
+	d.add(heading{level: 2, text: "Coverage", anchor: "coverage"})
+	var warn bullets
+	for _, c := range r.Coverage {
+		if c.Warning != "" {
+			var where []string
+			for _, s := range []string{c.Channel, baseName(c.File)} {
+				if s != "" {
+					where = append(where, s)
+				}
+			}
+			item := []span{bold(orDash(c.Computer))}
+			if len(where) > 0 {
+				item = append(item, txt(" ("+strings.Join(where, ", ")+")"))
+			}
+			warn.items = append(warn.items, append(item, txt(": "+c.Warning)))
+		}
+	}
+	if len(warn.items) == 0 {
+		d.add(para{spans: []span{txt("No coverage warnings.")}})
+	} else {
+		d.add(para{spans: []span{txt(plural(len(warn.items), "coverage warning:", "coverage warnings:"))}}, warn)
+	}
+	if len(r.Coverage) == 0 {
+		return
+	}
+	rows := r.Coverage
+	if len(rows) > maxCoverageRows {
+		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
+			"First %d of %d coverage entries listed; the JSON output has all.", maxCoverageRows, len(rows)))}})
+		rows = rows[:maxCoverageRows]
+	}
+	t := table{cols: []column{
+		{title: "Computer", max: 30},
+		{title: "Channel", max: 40},
+		{title: "File", max: 40},
+		{title: "First", keep: true},
+		{title: "Last", keep: true},
+		{title: "Records", right: true},
+		{title: "ID gaps", right: true},
+	}}
+	for _, c := range rows {
+		t.rows = append(t.rows, []cell{
+			{text: c.Computer},
+			{text: c.Channel},
+			{text: baseName(c.File)},
+			{text: fmtTime(c.First, tz)},
+			{text: fmtTime(c.Last, tz)},
+			{text: strconv.Itoa(c.Records)},
+			{text: strconv.Itoa(c.GapCount)},
+		})
+	}
+	d.add(t)
+}
+
+func buildEvidenceAppendix(d *document, r *analyze.Result, tz *time.Location) {
+	d.add(heading{level: 2, text: "Appendix A: Evidence", anchor: "appendix-evidence"})
+	if len(r.Findings) == 0 {
+		d.add(para{spans: []span{txt("No findings, so no evidence.")}})
+		return
+	}
+	for _, f := range r.Findings {
+		d.add(heading{level: 3, text: "Evidence for " + f.ID})
+		if len(f.Evidence) == 0 {
+			d.add(para{spans: []span{txt("No evidence records.")}})
+			continue
+		}
+		var b bullets
+		for _, e := range f.Evidence {
+			s := []span{bold(fmtTime(e.Time, tz)), txt(fmt.Sprintf(" · %s record %d · event %d · computer %s",
+				orDash(e.File), e.RecordID, e.EventID, orDash(e.Computer)))}
+			if e.Code != "" {
+				s = append(s, txt(" · code "), code(e.Code))
+			}
+			if e.Job != "" {
+				s = append(s, txt(" · job "+e.Job))
+			}
+			if e.URL != "" {
+				s = append(s, txt(" · URL "+e.URL))
+			}
+			if e.Text != "" {
+				s = append(s, txt(" · "+e.Text))
+			}
+			b.items = append(b.items, s)
+		}
+		d.add(b)
+	}
+}
+
+func buildJobsAppendix(d *document, r *analyze.Result, tz *time.Location) {
+	d.add(heading{level: 2, text: "Appendix B: Jobs in detail", anchor: "appendix-jobs"})
+	if len(r.Jobs) == 0 {
+		d.add(para{spans: []span{txt("No jobs.")}})
+		return
+	}
+	jobs := sortedJobs(r.Jobs)
+	if len(jobs) > maxJobRows {
+		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
+			"First %d of %d jobs listed; the JSON output has all.", maxJobRows, len(jobs)))}})
+		jobs = jobs[:maxJobRows]
+	}
+	for i, j := range jobs {
+		d.add(heading{level: 4, text: fmt.Sprintf("Job %d: %s", i+1, shorten(sanitizeLine(jobTitle(j)), 100))})
+		errs := make([]string, 0, len(j.Errors))
+		for _, e := range j.Errors {
+			s := e.Code
+			if e.Name != "" {
+				s += " " + e.Name
+			}
+			errs = append(errs, fmt.Sprintf("%s ×%d", s, e.Count))
+		}
+		d.add(fields{items: []field{
+			{"Title", []span{txt(orDash(j.Title))}},
+			{"ID", []span{code(orDash(j.ID))}},
+			{"Owner", []span{txt(orDash(j.Owner))}},
+			{"Process", []span{txt(orDash(j.Process))}},
+			{"Computer", []span{txt(orDash(j.Computer))}},
+			{"Outcome", []span{txt(fmt.Sprintf("%s (%s, %s)", orDash(j.Outcome),
+				plural(j.Transfers, "transfer", "transfers"), plural(j.Retries, "retry", "retries")))}},
+			{"Seen", []span{txt(fmtSpan(j.First, j.Last, tz))}},
+			{"Bytes", []span{txt(fmtJobBytes(j))}},
+			{"Errors", []span{txt(listAll(errs))}},
+			{"URLs", []span{txt(listAll(j.URLs))}},
+			{"Files", []span{txt(listAll(j.Files))}},
+		}})
+	}
+}
+
+// listAll joins every item; used in the appendices, which show values in full.
+func listAll(items []string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	return strings.Join(items, " ; ")
+}
+
+func buildInventory(d *document, r *analyze.Result, tz *time.Location) {
+	d.add(heading{level: 2, text: "Appendix C: Input inventory", anchor: "appendix-inputs"})
+	if len(r.Inputs) == 0 {
+		d.add(para{spans: []span{txt("No input files.")}})
+		return
+	}
+	t := table{cols: []column{
+		{title: "File", max: 40},
+		{title: "Size", right: true},
+		{title: "SHA-256", max: 13, mono: true},
+		{title: "Records", right: true},
+		{title: "Analysed", right: true},
+		{title: "Time span"},
+		{title: "Damage", max: 60},
+	}}
+	for _, in := range r.Inputs {
+		t.rows = append(t.rows, []cell{
+			{text: baseName(in.Path)},
+			{text: fmtBytes(uint64(max(in.Size, 0)))},
+			{text: orDash(in.SHA256)},
+			{text: strconv.Itoa(in.Records)},
+			{text: strconv.Itoa(in.RecordsAnalysed)},
+			{text: fmtSpan(in.FirstTime, in.LastTime, tz)},
+			{text: damageSummary(&in, true)},
+		})
+	}
+	d.add(t)
+	for i, in := range r.Inputs {
+		d.add(heading{level: 4, text: fmt.Sprintf("File %d: %s", i+1, shorten(sanitizeLine(baseName(in.Path)), 100))})
+		items := []field{
+			{"Path", []span{txt(in.Path)}},
+			{"SHA-256", []span{code(orDash(in.SHA256))}},
+			{"Size", []span{txt(fmt.Sprintf("%d bytes", in.Size))}},
+			{"Records", []span{txt(fmt.Sprintf("%d seen, %d analysed, %d undecodable",
+				in.Records, in.RecordsAnalysed, in.RecordsUndecoded))}},
+			{"Time span", []span{txt(fmtSpan(in.FirstTime, in.LastTime, tz))}},
+			{"Channels", []span{txt(listAll(in.Channels))}},
+			{"Computers", []span{txt(listAll(in.Computers))}},
+		}
+		if in.Skipped != "" {
+			items = append(items, field{"Skipped", []span{txt(in.Skipped)}})
+		}
+		items = append(items, field{"Damage", []span{txt(damageSummary(&in, false))}})
+		d.add(fields{items: items})
+		if len(in.Damage) == 0 {
+			continue
+		}
+		var b bullets
+		for k, dm := range in.Damage {
+			if k == maxDamageList {
+				b.items = append(b.items, []span{txt(fmt.Sprintf(
+					"and %d more damage entries; the JSON output has all.", len(in.Damage)-maxDamageList))})
+				break
+			}
+			s := fmt.Sprintf(" chunk %d, offset %d (0x%X)", dm.Chunk, dm.Offset, dm.Offset)
+			if dm.RecordID != 0 {
+				s += fmt.Sprintf(", record %d", dm.RecordID)
+			}
+			b.items = append(b.items, []span{bold(orDash(dm.Kind)), txt(s + ": " + dm.Reason)})
+		}
+		d.add(b)
+	}
+}
+
+// damageSummary is "none", or the number of problems by kind.
+// With skipped, a skipped file says so.
+func damageSummary(in *analyze.Input, skipped bool) string {
+	var parts []string
+	if skipped && in.Skipped != "" {
+		parts = append(parts, "skipped: "+in.Skipped)
+	}
+	if len(in.Damage) > 0 {
+		kinds := map[string]int{}
+		var order []string
+		for _, dm := range in.Damage {
+			if kinds[dm.Kind] == 0 {
+				order = append(order, dm.Kind)
+			}
+			kinds[dm.Kind]++
+		}
+		sort.Strings(order)
+		for _, k := range order {
+			parts = append(parts, fmt.Sprintf("%d %s", kinds[k], orDash(k)))
+		}
+	}
+	if in.RecordsUndecoded > 0 {
+		parts = append(parts, fmt.Sprintf("%d undecodable records", in.RecordsUndecoded))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}

