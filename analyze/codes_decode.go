@@ -1,6 +1,9 @@
 package analyze
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // codeRow is one row of a code table (kbdata "codes").
 type codeRow struct {
@@ -89,7 +92,7 @@ func structural(ci *CodeInfo, code uint32) {
 		ci.Known = httpReason[ci.HTTPStatus] != ""
 		ci.Meaning = httpMeaning(ci.HTTPStatus)
 		if ci.Name == "" {
-			ci.Meaning += " (BITS defines no BG_E_HTTP_ERROR constant for this status)"
+			ci.Meaning = strings.TrimSuffix(ci.Meaning, ".") + "; BITS defines no BG_E_HTTP_ERROR constant for it."
 		}
 	case code&0xC0000000 == 0xC0000000 && code&0x10000000 == 0 && fac == facilityNull:
 		ci.Category = "NTSTATUS"

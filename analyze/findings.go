@@ -270,17 +270,20 @@ func (s *state) notes(occs []*occurrence, f *Finding, hostCount, proxyCount map[
 	if f.Transient {
 		notes = append(notes, "The knowledge base marks this error as transient: BITS retries the job by itself.")
 	}
+	affected := map[string]bool{}
+	for _, o := range occs {
+		if o.jobKey != "" {
+			affected[o.jobKey] = true
+		}
+	}
 	cancelled := 0
-	for _, id := range f.Jobs {
-		for _, j := range s.jobs {
-			if j.id == id && j.outcome == "cancelled" {
-				cancelled++
-				break
-			}
+	for k := range affected {
+		if s.jobs[k].outcome == "cancelled" {
+			cancelled++
 		}
 	}
 	if cancelled > 0 {
-		notes = append(notes, fmt.Sprintf("%d of %d affected jobs were cancelled afterwards.", cancelled, f.JobsAffected))
+		notes = append(notes, fmt.Sprintf("%d of %d affected jobs were cancelled afterwards.", cancelled, len(affected)))
 	}
 	return notes
 }

@@ -309,6 +309,14 @@ func (s *state) jobList() []Job {
 		}
 		out = append(out, jb)
 	}
+	// Jobs created by an event 3 v0 (no job id) that no later event named.
+	for _, p := range s.pending {
+		for _, e := range p {
+			out = append(out, Job{Title: firstValue(e, "string", "jobTitle"), Owner: firstValue(e, "string2", "jobOwner"),
+				Computer: e.Computer, First: e.TimeCreated, Last: e.TimeCreated, Outcome: "open",
+				URLs: []string{}, Hosts: []string{}, Files: []string{}, Errors: []CodeCount{}})
+		}
+	}
 	sort.Slice(out, func(a, b int) bool {
 		if !out[a].First.Equal(out[b].First) {
 			return out[a].First.Before(out[b].First)
@@ -316,7 +324,10 @@ func (s *state) jobList() []Job {
 		if out[a].Computer != out[b].Computer {
 			return out[a].Computer < out[b].Computer
 		}
-		return out[a].ID < out[b].ID
+		if out[a].ID != out[b].ID {
+			return out[a].ID < out[b].ID
+		}
+		return out[a].Title < out[b].Title
 	})
 	return out
 }

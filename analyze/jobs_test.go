@@ -125,3 +125,10 @@ func TestEvent3Version0(t *testing.T) {
 		t.Errorf("local path gave hosts %v", j.Hosts)
 	}
 }
+
+func TestEvent3Version0Alone(t *testing.T) {
+	r := analyse(t, Options{}, bitsEv(1, 0, 3, 0, "string", "lonely", "string2", `PC1\u`, "string3", ""))
+	if len(r.Jobs) != 1 || r.Jobs[0].Title != "lonely" || r.Jobs[0].Owner != `PC1\u` || r.Jobs[0].ID != "" {
+		t.Errorf("jobs = %s", mustJSON(t, r.Jobs))
+	}
+}

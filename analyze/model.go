@@ -75,7 +75,7 @@ const (
 // Finding is one cause with its evidence.
 type Finding struct {
 	ID            string      `json:"id"`    // stable within a report: "F1", "F2", ...
-	KBID          string      `json:"kb_id"` // knowledge-base entry id, or "unknown-0x%08X"
+	KBID          string      `json:"kb_id"` // knowledge-base entry id, or "code-0x%08X" for a failure code without entry
 	Severity      Severity    `json:"severity"`
 	Title         string      `json:"title"`
 	Codes         []string    `json:"codes"`        // normalised 0x%08X

@@ -1,7 +1,5 @@
 package analyze
 
-import "bitsdiag/parse"
-
 // Rule policies.
 const (
 	codeOnly   = iota // the code's entry, else an unknown-code finding
@@ -20,7 +18,6 @@ type evRule struct {
 	noStatus    bool     // recovered/unresolved does not apply
 	kind        string   // service timeline kind ("" = not on the service timeline)
 	pct         bool     // code fields count only in "%%N" form
-	needs       func(*parse.Event) bool
 }
 
 // bitsRules covers Microsoft-Windows-Bits-Client events (bits-facts §2).

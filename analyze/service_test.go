@@ -125,3 +125,17 @@ func TestServiceTimeline(t *testing.T) {
 		t.Errorf("timeline = %s", mustJSON(t, s.Timeline))
 	}
 }
+
+func TestLocalisedDisabled(t *testing.T) {
+	for _, word := range []string{"Devre Dışı", "已禁用", "Deaktiviert"} {
+		t.Run(word, func(t *testing.T) {
+			r := analyse(t, Options{}, startTypeEv(1, 0, "x", "otomatik başlatma", word))
+			if got := kbIDs(r); len(got) != 1 || got[0] != "start-service-disabled" {
+				t.Errorf("findings %v, want [start-service-disabled]", got)
+			}
+			if r.Service.StartType != "disabled" {
+				t.Errorf("start type at end %q", r.Service.StartType)
+			}
+		})
+	}
+}

@@ -257,9 +257,6 @@ func (s *state) apply(e *parse.Event, r evRule, ctx jobCtx) {
 	if r.policy == codeOnly && !hasCode {
 		return
 	}
-	if r.needs != nil && !r.needs(e) {
-		return
-	}
 	en, sev := s.resolve(e, r, code, hasCode)
 	if en == nil && !(hasCode && r.unknownCode) {
 		return

@@ -3,8 +3,10 @@ package parse
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 
 	"github.com/0xrawsec/golang-evtx/evtx"
@@ -229,6 +231,49 @@ func pieceOf(e evtx.Element) ([]piece, error) {
 	return nil, fmt.Errorf("unsupported BinXML element %T", e)
 }
 
+// readBudget bounds the reads and seeks golang-evtx may do for one template
+// or element tree, and maxParseStack the depth of its parser's call stack.
+// Crafted BinXML can make that parser recurse without end (a template
+// instance inside a definition pointing back at itself); the budgetReader
+// stops it with a panic that compileTemplate and compileRaw recover, long
+// before the stack grows large.
+const (
+	readBudget    = 100000
+	maxParseStack = 400
+)
+
+// errBudget is the panic value of an exhausted budgetReader.
+var errBudget = errors.New("BinXML too complex or self-referencing (parser limits exceeded)")
+
+// budgetReader is a bytes.Reader that panics after readBudget operations or
+// when the parser's stack gets deeper than maxParseStack frames.
+type budgetReader struct {
+	*bytes.Reader
+	left int
+	pcs  [maxParseStack]uintptr
+}
+
+func newBudgetReader(b []byte) *budgetReader {
+	return &budgetReader{Reader: bytes.NewReader(b), left: readBudget}
+}
+
+func (r *budgetReader) spend() {
+	r.left--
+	if r.left < 0 || (r.left%32 == 0 && runtime.Callers(0, r.pcs[:]) == len(r.pcs)) {
+		panic(errBudget)
+	}
+}
+
+func (r *budgetReader) Read(p []byte) (int, error) {
+	r.spend()
+	return r.Reader.Read(p)
+}
+
+func (r *budgetReader) Seek(off int64, whence int) (int64, error) {
+	r.spend()
+	return r.Reader.Seek(off, whence)
+}
+
 // compileTemplate parses the template definition at defOff with golang-evtx and
 // learns where its fields are.
 func compileTemplate(chunk []byte, defOff uint32) (t *template) {
@@ -239,7 +284,7 @@ func compileTemplate(chunk []byte, defOff uint32) (t *template) {
 			t.err = fmt.Sprintf("template definition at chunk offset %d: golang-evtx panicked: %v", defOff, r)
 		}
 	}()
-	rd := bytes.NewReader(chunk)
+	rd := newBudgetReader(chunk)
 	if _, err := rd.Seek(int64(defOff), io.SeekStart); err != nil {
 		t.err = err.Error()
 		return t
@@ -324,7 +369,7 @@ func compileRaw(chunk []byte, p, end int) (t *template) {
 	if p < end && chunk[p] == tokFragmentHeader {
 		p += 4
 	}
-	rd := bytes.NewReader(chunk[:end])
+	rd := newBudgetReader(chunk[:end])
 	if _, err := rd.Seek(int64(p), io.SeekStart); err != nil {
 		t.err = err.Error()
 		return t

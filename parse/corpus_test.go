@@ -17,13 +17,13 @@ const corpusDir = "../../shared/evtx-corpus"
 
 // manifestEntry is one row of the corpus MANIFEST.
 type manifestEntry struct {
-	dir, file  string
-	records    int
-	py, lib    int               // -1 when not a number
-	bitsIDs    map[uint16]int    // Bits-Client event id -> count
-	scmAbout   map[uint16]int    // SCM event id -> count of events about BITS
-	scmAll     map[uint16]int    // SCM event id -> count
-	notes      string
+	dir, file string
+	records   int
+	py, lib   int            // -1 when not a number
+	bitsIDs   map[uint16]int // Bits-Client event id -> count
+	scmAbout  map[uint16]int // SCM event id -> count of events about BITS
+	scmAll    map[uint16]int // SCM event id -> count
+	notes     string
 }
 
 func (m manifestEntry) path() string { return filepath.Join(corpusDir, m.dir, m.file) }
@@ -440,4 +440,24 @@ func equalEvents(a, b *Event) bool {
 		}
 	}
 	return true
+}
+
+// TestSharedTemplates checks that sharing compiled templates across chunks
+// (by GUID) decodes exactly like compiling them in every chunk.
+func TestSharedTemplates(t *testing.T) {
+	for _, m := range loadManifest(t) {
+		t.Run(m.dir+"/"+m.file, func(t *testing.T) {
+			t.Parallel()
+			a := readFile(t, m.path(), Options{RecoverSlack: true})
+			b := readFile(t, m.path(), Options{RecoverSlack: true, noSharedTemplates: true})
+			if len(a.events) != len(b.events) || len(a.errs) != len(b.errs) {
+				t.Fatalf("shared: %d events %d errors; per chunk: %d events %d errors", len(a.events), len(a.errs), len(b.events), len(b.errs))
+			}
+			for i := range a.events {
+				if !equalEvents(a.events[i], b.events[i]) || a.events[i].Computer != b.events[i].Computer {
+					t.Fatalf("event %d differs:\n%+v\n%+v", i, a.events[i], b.events[i])
+				}
+			}
+		})
+	}
 }

@@ -22,7 +22,14 @@ type scope struct {
 
 // decoder renders records of one chunk; it caches the chunk's templates.
 type decoder struct {
-	chunk     []byte
+	chunk []byte
+	// shared holds templates compiled in earlier chunks, by GUID. The GUID
+	// identifies a template's content, and templates are only shared from
+	// chunks whose CRC32s verify (intact), so damage cannot leak across
+	// chunks. nil disables sharing.
+	shared    map[[16]byte]*template
+	intact    bool
+	free      int
 	templates map[uint32]*template
 	records   []recordLoc       // the chunk's records, for templateByID
 	byID      map[uint32]uint32 // template id -> inline definition offset, built when first needed
@@ -69,10 +76,28 @@ func (d *decoder) template(defOff uint32) *template {
 	if t, ok := d.templates[defOff]; ok {
 		return t
 	}
+	var guid [16]byte
+	share := d.shared != nil && d.intact && int(defOff) < d.free && int(defOff)+20 <= len(d.chunk)
+	if share {
+		copy(guid[:], d.chunk[defOff+4:])
+		if t, ok := d.shared[guid]; ok {
+			d.templates[defOff] = t
+			return t
+		}
+	}
 	t := compileTemplate(d.chunk, defOff)
 	d.templates[defOff] = t
+	if share && t.err == "" {
+		if len(d.shared) >= maxSharedTemplates {
+			clear(d.shared)
+		}
+		d.shared[guid] = t
+	}
 	return t
 }
+
+// maxSharedTemplates bounds the templates a worker keeps across chunks.
+const maxSharedTemplates = 4096
 
 // value returns substitution i of sc.
 func (sc *scope) value(i int) (rawVal, []byte, error) {

@@ -18,7 +18,7 @@ type Field struct {
 // Event is one decoded record.
 type Event struct {
 	Source       Source
-	Recovered    bool // true for stale records recovered from chunk slack (Options.RecoverSlack)
+	Recovered    bool      // true for stale records recovered from chunk slack (Options.RecoverSlack)
 	RecordID     uint64    // System/EventRecordID (what Event Viewer shows); the record header's id when absent
 	TimeCreated  time.Time // UTC, full 100 ns precision
 	Computer     string

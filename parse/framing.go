@@ -21,7 +21,9 @@ type recordLoc struct {
 type chunkFrame struct {
 	records  []recordLoc
 	problems []Problem
-	slack    int // stale records found after the free-space offset
+	slack    int  // stale records found after the free-space offset
+	intact   bool // header and records CRC32 verified: its templates may be shared
+	free     int  // the free-space offset used
 }
 
 // validRecordAt reports whether a plausible record header starts at off and
@@ -69,6 +71,8 @@ func frameChunk(buf []byte, idx int, base int64, noCRC bool, f *chunkFrame) {
 	f.records = f.records[:0]
 	f.problems = f.problems[:0]
 	f.slack = 0
+	f.intact = false
+	headerOK := false
 	prob := func(kind string, off int, id uint64, reason string) {
 		f.problems = append(f.problems, Problem{Kind: kind, Chunk: idx, Offset: base + int64(off), RecordID: id, Reason: reason})
 	}
@@ -88,6 +92,8 @@ func frameChunk(buf []byte, idx int, base int64, noCRC bool, f *chunkFrame) {
 	h.Write(buf[128:chunkHeaderSize])
 	if h.Sum32() != binary.LittleEndian.Uint32(buf[124:]) {
 		prob("chunk-header-crc", 124, 0, "chunk header CRC32 mismatch"+crcNote)
+	} else {
+		headerOK = true
 	}
 	free := int(binary.LittleEndian.Uint32(buf[48:]))
 	end := free
@@ -102,9 +108,12 @@ func frameChunk(buf []byte, idx int, base int64, noCRC bool, f *chunkFrame) {
 	default:
 		if crc32.ChecksumIEEE(buf[chunkHeaderSize:free]) != binary.LittleEndian.Uint32(buf[52:]) {
 			prob("chunk-data-crc", 52, 0, "chunk records CRC32 mismatch"+crcNote)
+		} else {
+			f.intact = headerOK
 		}
 	}
 
+	f.free = free
 	off := chunkHeaderSize
 	for off < end {
 		if end-off < recordHeaderLen || !bytes.Equal(buf[off:off+4], recordMagic) {

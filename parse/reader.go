@@ -25,6 +25,8 @@ type Options struct {
 	// decodable record; if it returns false the reader stops after the first
 	// chunk and Summary.SkippedChannel names the channel.
 	KeepChannel func(channel string) bool
+
+	noSharedTemplates bool // tests: compile every template in every chunk
 }
 
 // maxProblems bounds Summary.Problems; further problems are only counted in

@@ -47,6 +47,7 @@ type worker struct {
 	paySc        scope
 	payVals      []rawVal
 	strCache     map[string]string
+	shared       map[[16]byte]*template // see decoder.shared
 }
 
 func newWorker(o *Options, noCRC bool) *worker {
@@ -57,6 +58,9 @@ func newWorker(o *Options, noCRC bool) *worker {
 		wantChannel:  o.KeepChannel != nil,
 		noCRC:        noCRC,
 		strCache:     make(map[string]string),
+	}
+	if !o.noSharedTemplates {
+		w.shared = make(map[[16]byte]*template)
 	}
 	w.peek.data = w.peekData
 	w.peek.binary = w.peekBinary
@@ -83,7 +87,8 @@ func (w *worker) process(idx int, base int64, buf []byte) *chunkResult {
 	frameChunk(buf, idx, base, w.noCRC, &w.frame)
 	res.problems = append(res.problems, w.frame.problems...)
 	res.slack = w.frame.slack
-	w.dec = decoder{chunk: buf, templates: make(map[uint32]*template), records: w.frame.records}
+	w.dec = decoder{chunk: buf, templates: make(map[uint32]*template), records: w.frame.records,
+		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free}
 	for _, loc := range w.frame.records {
 		if loc.slack && !w.recoverSlack {
 			continue

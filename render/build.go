@@ -201,7 +201,7 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 			items = append(items, field{"Jobs", []span{txt(listMax(f.Jobs, maxListed))}})
 		}
 		if f.DocSection != "" {
-			items = append(items, field{"Article section", []span{prose(f.DocSection)}})
+			items = append(items, field{"Article section", []span{txt(f.DocSection)}})
 		}
 		if f.KBID != "" {
 			items = append(items, field{"Knowledge-base entry", []span{txt(f.KBID)}})
@@ -532,7 +532,7 @@ func buildCoverage(d *document, r *analyze.Result, tz *time.Location) {
 		{title: "First", keep: true},
 		{title: "Last", keep: true},
 		{title: "Records", right: true},
-		{title: "ID gaps", right: true},
+		{title: "Record IDs", max: 60},
 	}}
 	for _, c := range rows {
 		t.rows = append(t.rows, []cell{
@@ -542,10 +542,27 @@ func buildCoverage(d *document, r *analyze.Result, tz *time.Location) {
 			{text: fmtTime(c.First, tz)},
 			{text: fmtTime(c.Last, tz)},
 			{text: strconv.Itoa(c.Records)},
-			{text: strconv.Itoa(c.GapCount)},
+			{text: recordIDs(&c)},
 		})
 	}
 	d.add(t)
+}
+
+// recordIDs describes a coverage entry's record ids: range, gaps, missing ids
+// and whether the span covers only the BITS records.
+func recordIDs(c *analyze.Coverage) string {
+	var parts []string
+	if c.FirstRecordID != 0 || c.LastRecordID != 0 {
+		parts = append(parts, fmt.Sprintf("%d–%d", c.FirstRecordID, c.LastRecordID))
+	}
+	parts = append(parts, plural(c.GapCount, "gap", "gaps"))
+	if c.MissingRecords > 0 {
+		parts = append(parts, fmt.Sprintf("%d missing", c.MissingRecords))
+	}
+	if c.BITSOnly {
+		parts = append(parts, "BITS records only")
+	}
+	return strings.Join(parts, ", ")
 }
 
 func buildEvidenceAppendix(d *document, r *analyze.Result, tz *time.Location) {
@@ -610,8 +627,9 @@ func buildJobsAppendix(d *document, r *analyze.Result, tz *time.Location) {
 			{"Owner", []span{txt(orDash(j.Owner))}},
 			{"Process", []span{txt(orDash(j.Process))}},
 			{"Computer", []span{txt(orDash(j.Computer))}},
-			{"Outcome", []span{txt(fmt.Sprintf("%s (%s, %s)", orDash(j.Outcome),
-				plural(j.Transfers, "transfer", "transfers"), plural(j.Retries, "retry", "retries")))}},
+			{"Outcome", []span{txt(fmt.Sprintf("%s (%s, %s, %s)", orDash(j.Outcome),
+				plural(j.Transfers, "transfer", "transfers"), plural(j.Retries, "retry", "retries"),
+				plural(j.Interruptions, "interruption", "interruptions")))}},
 			{"Seen", []span{txt(fmtSpan(j.First, j.Last, tz))}},
 			{"Bytes", []span{txt(fmtJobBytes(j))}},
 			{"Errors", []span{txt(listAll(errs))}},
@@ -662,8 +680,8 @@ func buildInventory(d *document, r *analyze.Result, tz *time.Location) {
 			{"Path", []span{txt(in.Path)}},
 			{"SHA-256", []span{code(orDash(in.SHA256))}},
 			{"Size", []span{txt(fmt.Sprintf("%d bytes", in.Size))}},
-			{"Records", []span{txt(fmt.Sprintf("%d seen, %d analysed, %d undecodable",
-				in.Records, in.RecordsAnalysed, in.RecordsUndecoded))}},
+			{"Records", []span{txt(fmt.Sprintf("%d seen, %d analysed, %d filtered out unread (not about BITS), %d undecodable",
+				in.Records, in.RecordsAnalysed, in.RecordsFiltered, in.RecordsUndecoded))}},
 			{"Time span", []span{txt(fmtSpan(in.FirstTime, in.LastTime, tz))}},
 			{"Channels", []span{txt(listAll(in.Channels))}},
 			{"Computers", []span{txt(listAll(in.Computers))}},

@@ -43,7 +43,7 @@ func richResult() *analyze.Result {
 			{
 				Path: `C:\Export\WS-0043\System.evtx`, Size: 20975616,
 				SHA256:  "9b1c3e5a7d9f1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d",
-				Records: 30211, RecordsAnalysed: 29990, RecordsUndecoded: 3,
+				Records: 30211, RecordsAnalysed: 290, RecordsFiltered: 29918, RecordsUndecoded: 3,
 				FirstTime: at("2024-04-01T00:00:03Z"), LastTime: at("2024-05-02T16:00:00Z"),
 				Channels:  []string{"System"},
 				Computers: []string{"WS-0043.contoso.local"},
@@ -59,9 +59,11 @@ func richResult() *analyze.Result {
 			{Computer: "WS-0042.contoso.local", Channel: "Microsoft-Windows-Bits-Client/Operational",
 				File: "/cases/4711/WS-0042/Microsoft-Windows-Bits-Client%4Operational.evtx",
 				First: at("2024-04-30T06:12:09Z"), Last: at("2024-05-02T17:40:00Z"), Records: 1204,
+				FirstRecordID: 58113, LastRecordID: 59316,
 				Warning: "only 2.5 days covered; the log wrapped (first record id 58113)"},
 			{Computer: "WS-0043.contoso.local", Channel: "System", File: `C:\Export\WS-0043\System.evtx`,
-				First: at("2024-04-01T00:00:03Z"), Last: at("2024-05-02T16:00:00Z"), Records: 29990, GapCount: 2},
+				First: at("2024-04-01T00:00:03Z"), Last: at("2024-05-02T16:00:00Z"), Records: 29990, GapCount: 2,
+				FirstRecordID: 60001, LastRecordID: 90215, MissingRecords: 224, BITSOnly: true},
 			{Computer: "WS-0043.contoso.local", Channel: "Microsoft-Windows-Bits-Client/Operational",
 				Warning: "no BITS client log for this computer; job details are missing"},
 		},
@@ -149,7 +151,7 @@ func richResult() *analyze.Result {
 			Files: []string{`C:\Program Files (x86)\Microsoft\EdgeUpdate\Download\x.cab`},
 			BytesTotal: u64(104857600), BytesTransferred: u64(104857600),
 			First: at("2024-05-01T11:00:00Z"), Last: at("2024-05-01T13:30:00Z"), Outcome: "completed",
-			Errors: []analyze.CodeCount{{Code: "0x80072EE2", Name: "ERROR_WINHTTP_TIMEOUT", Count: 5}}, Retries: 5, Transfers: 1},
+			Errors: []analyze.CodeCount{{Code: "0x80072EE2", Name: "ERROR_WINHTTP_TIMEOUT", Count: 5}}, Retries: 5, Transfers: 1, Interruptions: 2},
 		{ID: "{6C2A3B0E-1111-4A5B-9C3D-0123456789AB}", Title: "Windows Update", Owner: `NT AUTHORITY\SYSTEM`,
 			Process: "svchost.exe", Computer: "WS-0042.contoso.local",
 			URLs:  []string{"http://dl.contoso-cdn.example/filestreamingservice/files/2b1e7c55-8ad1-4c1a-9e0b-6b8e3f0d1c2a?P1=1714460000&P2=404&P3=2&P4=very-long-query-string-that-keeps-going-and-going"},
@@ -251,7 +253,7 @@ func hostileResult() *analyze.Result {
 		f.Hosts = append(f.Hosts, hostile...)
 		f.Summary = h(i + 3)
 		f.Notes = append(f.Notes, hostile...)
-		f.Fix = append(f.Fix, analyze.Step{Text: "Hostile command:", Commands: append([]string{"echo ```\n```\nrm -rf / # ``` `` `"}, hostile...)})
+		f.Fix = append(f.Fix, analyze.Step{Text: "Hostile commands:", Commands: append([]string{"echo ```\n```\nrm -rf / # ``` `` `"}, hostile...)})
 		for k, s := range hostile {
 			f.Evidence = append(f.Evidence, analyze.Evidence{File: s, RecordID: uint64(k), Time: r.Generated, EventID: 59,
 				Computer: s, Code: "0x80200013", Job: s, URL: "http://" + s, Text: s})
@@ -266,9 +268,17 @@ func hostileResult() *analyze.Result {
 		r.Service.Timeline = append(r.Service.Timeline, analyze.ServiceEvent{Time: r.Generated, Computer: s, Kind: s, Text: s, Code: s})
 		r.Timeline = append(r.Timeline, analyze.Bucket{Start: at("2024-05-02T08:00:00Z"), Length: s, Counts: map[string]int{s: k + 1}})
 	}
+	// Cause, Corrections and step texts are trusted knowledge-base prose, which
+	// may use Markdown; they get every hostile string but the markup one.
+	var prose []string
+	for i, s := range hostile {
+		if i != 8 {
+			prose = append(prose, s)
+		}
+	}
 	r.Findings = append(r.Findings, analyze.Finding{ID: h(0), Title: h(1), Severity: analyze.Severity(h(2)),
 		Codes: []string{h(3)}, CodeDetails: []analyze.CodeCount{{Code: h(4), Name: h(5)}}, Status: h(6),
-		Cause: h(7), DocSection: h(8), Corrections: hostile, Verify: []analyze.Step{{Text: h(9), Commands: hostile}}})
+		Cause: h(7), DocSection: h(8), Corrections: prose, Verify: []analyze.Step{{Text: h(9), Commands: hostile}}})
 	return r
 }
 

@@ -215,7 +215,7 @@ func (m *mdWriter) codeBlock(text, indent string) {
 func (m *mdWriter) steps(items []analyze.Step) {
 	for i, st := range items {
 		marker := fmt.Sprintf("%d. ", i+1)
-		text := mdProse(st.Text)
+		text := mdLineStart(mdProse(st.Text))
 		if strings.TrimSpace(text) == "" {
 			text = "(no text)"
 		}
@@ -299,7 +299,7 @@ func (m *mdWriter) chart(h *histogram) {
 		var parts []string
 		for i, c := range s.counts {
 			if c > 0 {
-				parts = append(parts, fmt.Sprintf("%s %d", h.series[i].id, c))
+				parts = append(parts, fmt.Sprintf("%s %d", shorten(sanitizeLine(h.series[i].id), 24), c))
 			}
 		}
 		fmt.Fprintf(&b, "%-*s │%-*s %5d  %s\n", labelW, h.label(s.start, tz), barWidth, strings.Repeat("█", n), s.total,

@@ -138,10 +138,13 @@ func newPDFDoc(r *analyze.Result, d *document, size string, g *glyphs, tz *time.
 	f.SetProducer(tool, true)
 	f.SetLang("en")
 
-	f.AddUTF8FontFromBytes(fontSans, "", goregular.TTF)
-	f.AddUTF8FontFromBytes(fontSans, "B", gobold.TTF)
-	f.AddUTF8FontFromBytes(fontSans, "I", goitalic.TTF)
-	f.AddUTF8FontFromBytes(fontMono, "", gomono.TTF)
+	// fpdf writes into the font bytes it is given while it subsets them
+	// (the hhea table), so it gets copies: the shared gofont slices must stay
+	// intact for the next document to come out the same.
+	f.AddUTF8FontFromBytes(fontSans, "", bytes.Clone(goregular.TTF))
+	f.AddUTF8FontFromBytes(fontSans, "B", bytes.Clone(gobold.TTF))
+	f.AddUTF8FontFromBytes(fontSans, "I", bytes.Clone(goitalic.TTF))
+	f.AddUTF8FontFromBytes(fontMono, "", bytes.Clone(gomono.TTF))
 	f.SetMargins(marginSide, marginTop, marginSide)
 	f.SetAutoPageBreak(true, marginBottom)
 	f.AliasNbPages("{nb}")
@@ -271,13 +274,13 @@ func (p *pdfDoc) writeSpans(spans []span, italic bool) {
 		switch s.kind {
 		case spanText:
 			f.SetFont(fontSans, plain, bodySize)
-			f.Write(bodyLine, p.g.clean(s.text))
+			p.write(p.g.clean(s.text))
 		case spanBold:
 			f.SetFont(fontSans, "B", bodySize)
-			f.Write(bodyLine, p.g.clean(s.text))
+			p.write(p.g.clean(s.text))
 		case spanCode:
 			f.SetFont(fontMono, "", monoSize)
-			f.Write(bodyLine, p.g.clean(s.text))
+			p.write(p.g.clean(s.text))
 		case spanLink:
 			f.SetFont(fontSans, plain, bodySize)
 			p.color(colLink)
@@ -290,6 +293,30 @@ func (p *pdfDoc) writeSpans(spans []span, italic bool) {
 	p.body()
 }
 
+// writeChunk is the most runes handed to fpdf's Write at once: its cost
+// grows with the square of the text's length.
+const writeChunk = 256
+
+// write writes running text at the current position in pieces of at most
+// writeChunk runes, cut after a space where possible.
+func (p *pdfDoc) write(s string) {
+	r := []rune(s)
+	for len(r) > 0 {
+		n := len(r)
+		if n > writeChunk {
+			n = writeChunk
+			for i := writeChunk - 1; i > writeChunk/2; i-- {
+				if r[i] == ' ' {
+					n = i + 1
+					break
+				}
+			}
+		}
+		p.f.Write(bodyLine, string(r[:n]))
+		r = r[n:]
+	}
+}
+
 // writeProse writes knowledge-base prose: `code` in the monospace font,
 // **bold** in bold, other Markdown markers dropped.
 func (p *pdfDoc) writeProse(s, plain string) {
@@ -297,7 +324,7 @@ func (p *pdfDoc) writeProse(s, plain string) {
 	for i, part := range strings.Split(sanitizeLine(s), "`") {
 		if i%2 == 1 {
 			f.SetFont(fontMono, "", monoSize)
-			f.Write(bodyLine, p.g.clean(part))
+			p.write(p.g.clean(part))
 			continue
 		}
 		for j, piece := range strings.Split(part, "**") {
@@ -306,7 +333,7 @@ func (p *pdfDoc) writeProse(s, plain string) {
 				style = "B"
 			}
 			f.SetFont(fontSans, style, bodySize)
-			f.Write(bodyLine, p.g.clean(piece))
+			p.write(p.g.clean(piece))
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -23,7 +24,40 @@ func newFlagSet(name string) *pflag.FlagSet {
 // printUsage writes a command's usage text followed by its flags.
 func printUsage(w io.Writer, usage string, fs *pflag.FlagSet) {
 	fmt.Fprint(w, usage)
-	fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsages())
+	fmt.Fprintf(w, "\nFlags:\n%s", flagUsages(fs))
+}
+
+// flagUsages lists flags as "-o, --output FILE  text", without pflag's
+// type names and "[=true|false]" decorations.
+func flagUsages(fs *pflag.FlagSet) string {
+	type row struct{ left, text string }
+	var rows []row
+	width := 0
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Hidden {
+			return
+		}
+		left := "      --" + f.Name
+		if f.Shorthand != "" {
+			left = "  -" + f.Shorthand + ", --" + f.Name
+		}
+		arg, text := pflag.UnquoteUsage(f)
+		if t := f.Value.Type(); t != "bool" && t != "count" && arg != "" {
+			left += " " + arg
+		}
+		switch f.DefValue {
+		case "", "false", "0", "[]":
+		default:
+			text += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		rows = append(rows, row{left, text})
+		width = max(width, len(left))
+	})
+	var b strings.Builder
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%-*s   %s\n", width, r.left, r.text)
+	}
+	return b.String()
 }
 
 // usageError reports a bad command line and returns exit status 2.
@@ -66,9 +100,10 @@ func (v verbosity) logger(w io.Writer) *slog.Logger {
 	}))
 }
 
-// terminalFd returns the descriptor of w when w is a terminal.
-func terminalFd(w io.Writer) (int, bool) {
-	f, ok := w.(*os.File)
+// terminalFd returns the descriptor of stream (stdin, stdout or stderr) when
+// it is a terminal.
+func terminalFd(stream any) (int, bool) {
+	f, ok := stream.(*os.File)
 	if !ok {
 		return 0, false
 	}

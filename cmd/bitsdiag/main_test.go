@@ -48,6 +48,7 @@ func TestUsageErrors(t *testing.T) {
 		{"negative duration", []string{"report", "--until", "-5h", "x"}, `--until "-5h"`},
 		{"bad paper", []string{"report", "--paper", "A3", "x"}, `--paper "A3"`},
 		{"bad jobs", []string{"report", "--jobs", "-1", "x"}, "--jobs -1"},
+		{"since after until", []string{"report", "--since", "2024-11-07", "--until", "2024-11-01", "x"}, "is after --until"},
 		{"flag needs value", []string{"report", "x", "-o"}, "flag needs an argument"},
 		{"help unknown", []string{"help", "nope"}, `unknown command "nope"`},
 		{"version args", []string{"version", "extra"}, "takes no arguments"},
@@ -163,5 +164,24 @@ func TestInterruptedLeavesNoFile(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(dir); len(left) != 1 {
 		t.Errorf("files left: %v", left)
+	}
+}
+
+// failWriter fails every write, like a closed pipe or a full disk.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, os.ErrClosed }
+
+// TestOutputFailure: a report that cannot be written exits 1 and says why.
+func TestOutputFailure(t *testing.T) {
+	src := filepath.Join(corpus(t), "bits", "tugix456_randaodcxjj_Bits-Client-Operational.evtx")
+	missingDir := filepath.Join(t.TempDir(), "no", "such", "dir", "r.md")
+	code, _, errs := runCLI(t, nil, "report", "-o", missingDir, src)
+	if code != exitFail || !strings.Contains(errs, "writing "+missingDir) {
+		t.Errorf("-o into a missing folder: exit %d, %q", code, errs)
+	}
+	var se bytes.Buffer
+	if code := run([]string{"report", src}, nil, failWriter{}, &se); code != exitFail || !strings.Contains(se.String(), "standard output") {
+		t.Errorf("failing stdout: exit %d, %q", code, se.String())
 	}
 }

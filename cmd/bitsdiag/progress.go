@@ -41,6 +41,11 @@ func startProgress(w io.Writer, show bool, total int64, files int) *progress {
 	if !show || !isTerm {
 		return nil
 	}
+	return newProgress(w, fd, total, files)
+}
+
+// newProgress starts drawing on w, a terminal with descriptor fd.
+func newProgress(w io.Writer, fd int, total int64, files int) *progress {
 	p := &progress{w: w, fd: fd, total: total, files: files, start: time.Now(),
 		stop: make(chan struct{}), quit: make(chan struct{})}
 	go p.loop()

@@ -87,3 +87,28 @@ func TestCountingReaderAt(t *testing.T) {
 		t.Errorf("done = %d, files %d; want 2000, 1", got, files)
 	}
 }
+
+// TestProgressDrawAndLog: log lines erase the bar before they are written,
+// and Stop leaves the line clean.
+func TestProgressDrawAndLog(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgress(&buf, -1, 1000, 2)
+	lw := &logWriter{w: &buf, p: p}
+	p.add(500)
+	p.fileDone()
+	p.mu.Lock()
+	p.draw()
+	p.mu.Unlock()
+	lw.Write([]byte("level=WARN msg=x\n"))
+	p.Stop()
+	out := buf.String()
+	if !strings.HasPrefix(out, "\r[") || !strings.Contains(out, " 50% 500 B/1000 B  1/2 files") {
+		t.Errorf("bar not drawn: %q", out)
+	}
+	if !strings.Contains(out, "\x1b[Klevel=WARN msg=x\n") {
+		t.Errorf("log line does not erase the bar first: %q", out)
+	}
+	if !strings.HasSuffix(out, "\r\x1b[K") && !strings.HasSuffix(out, "msg=x\n") {
+		t.Errorf("bar left on screen after Stop: %q", out)
+	}
+}

@@ -39,9 +39,11 @@ func readAll(ctx context.Context, files []*inputs.File, o readOptions) []fileRes
 		jobs = runtime.GOMAXPROCS(0)
 	}
 	jobs = min(jobs, max(len(files), 1))
-	chunkWorkers := 1
-	if jobs < runtime.GOMAXPROCS(0) {
-		chunkWorkers = 0 // one file at a time: let the reader use every core
+	// One file at a time: its chunks use every core. Several: two chunk
+	// workers each, so the last big file does not run on one core alone.
+	chunkWorkers := 0
+	if jobs > 1 {
+		chunkWorkers = 2
 	}
 	results := make([]fileResult, len(files))
 	next := make(chan int)
@@ -69,7 +71,10 @@ func readAll(ctx context.Context, files []*inputs.File, o readOptions) []fileRes
 func readFile(ctx context.Context, f *inputs.File, o readOptions, chunkWorkers int) fileResult {
 	res := fileResult{Input: analyze.Input{Path: f.Path, Size: f.Size, Damage: []analyze.Damage{}}}
 	o.Log.Debug("reading", "file", f.Path, "size", f.Size)
-	op, err := f.Open()
+	op, err := f.Open(ctx)
+	if err != nil && ctx.Err() != nil {
+		return res
+	}
 	if err != nil {
 		o.Prog.add(f.Size)
 		o.Prog.fileDone()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,12 +60,12 @@ func reportFlags() (*pflag.FlagSet, *reportConfig) {
 	c := &reportConfig{}
 	fs := newFlagSet("report")
 	fs.StringVarP(&c.output, "output", "o", "", "write the report to `FILE` (format from its extension: .md, .pdf, .json)")
-	fs.StringVarP(&c.format, "format", "f", "", "report format: md, pdf or json (default: from --output, else md)")
-	fs.StringVar(&c.title, "title", "", "case title shown at the top of the report")
+	fs.StringVarP(&c.format, "format", "f", "", "write the report as `md|pdf|json` (default: from --output's extension, else md)")
+	fs.StringVar(&c.title, "title", "", "case `TITLE` shown at the top of the report")
 	fs.StringVar(&c.tz, "tz", "UTC", "time `ZONE` for times in the report: an IANA name (Europe/Berlin), UTC or local")
 	fs.StringVar(&c.since, "since", "", "analyse events at or after `TIME` (RFC 3339, YYYY-MM-DD, or a duration like 72h)")
 	fs.StringVar(&c.until, "until", "", "analyse events at or before `TIME` (same forms as --since)")
-	fs.StringVar(&c.paper, "paper", "A4", "PDF paper size: A4 or Letter")
+	fs.StringVar(&c.paper, "paper", "A4", "PDF paper size `A4|Letter`")
 	fs.StringArrayVar(&c.kb, "kb", nil, "add or override knowledge-base entries from `FILE` (repeatable)")
 	fs.BoolVar(&c.strict, "strict", false, "exit 1 when any input is damaged or unreadable (the report is still written)")
 	fs.IntVarP(&c.jobs, "jobs", "j", 0, "read `N` files in parallel (default: one per CPU)")
@@ -92,7 +93,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		}
 		return usageError(stderr, "report", err)
 	}
-	plan, err := planReport(cfg, fs.Args(), stdout)
+	plan, err := planReport(cfg, fs.Args(), stdin, stdout)
 	if err != nil {
 		return usageError(stderr, "report", err)
 	}
@@ -105,7 +106,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	plan.kb = kb
 
-	set, err := inputs.Collect(plan.paths, stdin, inputs.DefaultLimits())
+	set, err := inputs.Collect(ctx, plan.paths, stdin, inputs.DefaultLimits())
 	if err != nil {
 		fmt.Fprintf(stderr, "bitsdiag report: %v\n", err)
 		return exitFail
@@ -118,7 +119,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		log.Info("skipped files that are not event logs", "count", set.OtherSkipped)
 	}
 	if len(set.Files) == 0 {
-		fmt.Fprintf(stderr, "bitsdiag report: no EVTX event log found in %s%s\n", strings.Join(plan.paths, ", "), skippedNote(set))
+		fmt.Fprintf(stderr, "bitsdiag report: no EVTX event log found in %s%s\n", describePaths(plan.paths), skippedNote(set))
 		return exitFail
 	}
 
@@ -159,6 +160,18 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	return exitOK
 }
 
+// describePaths lists the command-line paths for a message.
+func describePaths(paths []string) string {
+	named := make([]string, len(paths))
+	for i, p := range paths {
+		named[i] = p
+		if p == "-" {
+			named[i] = "standard input"
+		}
+	}
+	return strings.Join(named, ", ")
+}
+
 // skippedNote says what was found instead of event logs.
 func skippedNote(set *inputs.Set) string {
 	var parts []string
@@ -175,10 +188,15 @@ func skippedNote(set *inputs.Set) string {
 }
 
 // planReport checks the flags and arguments.
-func planReport(cfg *reportConfig, paths []string, stdout io.Writer) (*reportPlan, error) {
+func planReport(cfg *reportConfig, paths []string, stdin io.Reader, stdout io.Writer) (*reportPlan, error) {
 	p := &reportPlan{cfg: cfg, paths: paths}
 	if len(paths) == 0 {
 		return nil, errors.New("give at least one PATH (file, folder, .zip, or - for standard input)")
+	}
+	if slices.Contains(paths, "-") {
+		if _, isTerm := terminalFd(stdin); isTerm {
+			return nil, errors.New("- reads a file from standard input, but standard input is a terminal: pipe or redirect a file into it")
+		}
 	}
 	if cfg.output == "-" {
 		cfg.output = ""
@@ -226,6 +244,9 @@ func planReport(cfg *reportConfig, paths []string, stdout io.Writer) (*reportPla
 	}
 	if p.until, err = parseBound("until", cfg.until, p.tz, true); err != nil {
 		return nil, err
+	}
+	if p.since.set && p.until.set && !p.since.rel && !p.until.rel && p.since.at.After(p.until.at) {
+		return nil, fmt.Errorf("--since %s is after --until %s", cfg.since, cfg.until)
 	}
 	if cfg.jobs < 0 {
 		return nil, fmt.Errorf("--jobs %d: must be 1 or more (0 = one per CPU)", cfg.jobs)

@@ -13,6 +13,9 @@ const (
 	FileHeaderSize  = 4096  // file header block
 	ChunkSize       = 65536 // one chunk
 	ChunkHeaderSize = 512   // chunk header incl. string and template tables
+	// chunkTail is kept free at the end of every chunk: libevtx 20181227
+	// drops a record that ends within the last bytes of a chunk.
+	chunkTail       = 64
 	stringBuckets   = 64
 	templateBuckets = 32
 )
@@ -60,7 +63,7 @@ func (c *chunk) add(r Record, stale bool) error {
 	prevStale := c.stale
 	c.stale = c.stale || stale
 	err := c.encodeRecord(r)
-	if err == nil && len(c.data) > ChunkSize {
+	if err == nil && len(c.data) > ChunkSize-chunkTail {
 		err = errChunkFull
 	}
 	if err != nil {

@@ -141,7 +141,7 @@ const filetimeEpochDelta = 116444736000000000
 
 // ToFileTime converts t to a FILETIME tick count.
 func ToFileTime(t time.Time) uint64 {
-	return uint64(t.UnixNano()/100 + filetimeEpochDelta)
+	return uint64(t.Unix()*10_000_000 + int64(t.Nanosecond()/100) + filetimeEpochDelta)
 }
 
 // GUID is a Windows GUID in its canonical textual field order.

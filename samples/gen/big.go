@@ -32,7 +32,8 @@ func writeBig(path string, limit int64) (int, error) {
 	ts := scenario.NewTemplates()
 	t := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
 	id := uint64(1)
-	for w.Chunks() < maxChunks {
+	// Stop when one chunk is left: Close flushes the open one.
+	for w.Chunks() < maxChunks-1 {
 		t = t.Add(time.Duration(1+h.R.Intn(40_000)) * time.Millisecond)
 		var ev scenario.Event
 		switch {
@@ -55,9 +56,6 @@ func writeBig(path string, limit int64) (int, error) {
 		}
 		id++
 	}
-	// The loop stops once maxChunks chunks are flushed; the open chunk is dropped
-	// by not closing it with records: start a fresh writer state is not needed,
-	// Close writes only complete chunks that were flushed plus the open one.
 	if err := w.Close(); err != nil {
 		f.Close()
 		return 0, err

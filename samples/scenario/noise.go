@@ -79,7 +79,7 @@ func (h *Host) NoiseBetween(from, to time.Time, n int) []Event {
 	var out []Event
 	span := int64(to.Sub(from))
 	for i := 0; i < n; i++ {
-		t := from.Add(time.Duration(int64(h.R.Uint64()>>1) % span))
+		t := from.Add(time.Duration(int64(h.R.Uint64()>>1) % span)).Truncate(100 * time.Nanosecond)
 		out = append(out, h.Noise(t))
 	}
 	return out

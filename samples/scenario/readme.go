@@ -34,7 +34,7 @@ record count and values.
 ## Expected findings
 
 "Findings" is the promise for ` + "`bitsdiag report --format json <directory>`" + `: exactly these knowledge-base
-entry ids (` + "`kb_id`" + `), nothing else. "Records" counts live records; "chunks" lists records per chunk.
+entry ids (` + "`kb_id`" + `), nothing else. "Records" counts live records; "chunks" gives the\ncomplete 64 KiB chunks (records in each).
 `
 
 func readme(all []Scenario, out []Output) string {
@@ -55,15 +55,14 @@ func readme(all []Scenario, out []Output) string {
 			fmt.Fprintf(&b, "| `%s` | %d | %s | %d | %s |\n", name, o.Records, countsString(o.Data), len(o.Data), note)
 		}
 		if s.ID == "damaged" {
-			b.WriteString("\n" + damagedNotes)
+			b.WriteString(damagedNotes(out))
 			continue
 		}
-		b.WriteString("\nFindings: ")
 		if len(s.Findings) == 0 {
-			b.WriteString("none.\n")
+			b.WriteString("\nFindings: none.\n")
 			continue
 		}
-		b.WriteString("\n\n")
+		b.WriteString("\nFindings:\n\n")
 		for _, f := range s.Findings {
 			fmt.Fprintf(&b, "- `%s`: %s\n", f.KBID, f.Note)
 		}
@@ -72,8 +71,52 @@ func readme(all []Scenario, out []Output) string {
 }
 
 // damagedNotes states what a reader should make of each damaged copy.
-const damagedNotes = `
+func damagedNotes(out []Output) string {
+	var intact, trunc, slack Output
+	for _, o := range out {
+		switch o.Path {
+		case "damaged/intact.evtx":
+			intact = o
+		case "damaged/truncated.evtx":
+			trunc = o
+		case "damaged/slack.evtx":
+			slack = o
+		}
+	}
+	counts := ChunkRecordCounts(intact.Data)
+	inComplete := 0
+	for _, n := range ChunkRecordCounts(trunc.Data) {
+		inComplete += n
+	}
+	lastChunk := 0
+	if len(counts) > 0 {
+		lastChunk = counts[len(counts)-1]
+	}
+	chunk1 := 0
+	if len(counts) > 1 {
+		chunk1 = counts[1]
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `
 Expected reading (a careful reader reports every defect as damage and drops nothing silently):
 
-- TODO
-`
+- `+"`intact.evtx`"+`: %[1]d live records, no damage.
+- `+"`dirty.evtx`"+`: %[1]d live records; the dirty flag is reported (not corruption). libevtx `+"`evtxinfo`"+`: "Is dirty".
+- `+"`stale-header.evtx`"+`: %[1]d live records: a reader must walk every chunk in the file, not the header's
+  count of 1; report the stale header. libevtx and python-evtx both return %[1]d.
+- `+"`chunk-header-crc.evtx`"+`: %[1]d records still decode; chunk 1 (%[2]d records) must be reported as damaged
+  (header checksum mismatch). libevtx returns %[1]d and says "Is corrupted"; python-evtx does not check and returns %[1]d.
+  A reader that skips the chunk must count its %[2]d records as skipped.
+- `+"`records-crc.evtx`"+`: as above, with chunk 1's records checksum wrong.
+- `+"`truncated.evtx`"+`: %[3]d live records in the complete chunks; the last chunk is cut at 12000 of 65536 bytes
+  and %[4]d of its %[5]d records lie entirely in the kept bytes (salvageable, never counted as intact). libevtx and
+  python-evtx return %[3]d; libevtx says "Is corrupted". The truncation must be reported.
+- `+"`slack.evtx`"+`: %[1]d live records plus %[6]d stale ones after chunk 0's free-space offset; only slack recovery
+  finds them (libevtx `+"`evtxexport -m recovered`"+` returns exactly these %[6]d), and they must be marked recovered.
+
+Findings (all files): `+"`job-insufficient-range-support`"+` (36 jobs, 36 × 61 + 36 × 202 through proxy02) and the
+0x80072EE2 finding (3 failures, recovered); from `+"`slack.evtx`"+`, when slack is recovered, also 2 old 0x80072EE7
+failures (`+"`job-proxy-name-not-resolved`"+`).
+`, intact.Records, chunk1, inComplete, trunc.Partial, lastChunk, slack.Stale)
+	return b.String()
+}

@@ -201,7 +201,7 @@ func damaged() Scenario {
 			mk("stale-header.evtx", "dirty, and the header counts only the first chunk (chunk count, last chunk, next record id stale)", Damage{Kind: DamageStaleHeader, Chunk: 1}),
 			mk("chunk-header-crc.evtx", "chunk 1's header checksum is wrong", Damage{Kind: DamageChunkHeaderCRC, Chunk: 1}),
 			mk("records-crc.evtx", "chunk 1's records checksum is wrong (record data intact)", Damage{Kind: DamageRecordsCRC, Chunk: 1}),
-			mk("truncated.evtx", "file cut 30000 bytes into its last chunk (an interrupted copy)", Damage{Kind: DamageTruncate, Bytes: 30000}),
+			mk("truncated.evtx", "file cut 12000 bytes into its last chunk, in the middle of a record (an interrupted copy)", Damage{Kind: DamageTruncate, Bytes: 12000}),
 			slack,
 		},
 	}

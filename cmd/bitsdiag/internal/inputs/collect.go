@@ -1,6 +1,7 @@
 package inputs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -33,13 +34,13 @@ func DefaultLimits() Limits {
 type File struct {
 	Path string // as shown to the user; archive entries as "archive.zip!inner/path"
 	Size int64  // uncompressed size
-	open func() (*Opened, error)
+	open func(ctx context.Context) (*Opened, error)
 }
 
 // Open makes the file's bytes available for random access. Archive entries
 // are copied (to memory or a temporary file) unless they are stored
-// uncompressed. The caller must Close the result.
-func (f *File) Open() (*Opened, error) { return f.open() }
+// uncompressed; cancelling ctx stops a copy. The caller must Close the result.
+func (f *File) Open(ctx context.Context) (*Opened, error) { return f.open(ctx) }
 
 // Rejected is an input that looks like an event log or archive but that
 // bitsdiag cannot read; it belongs in the report's inventory.
@@ -72,11 +73,12 @@ func (s *Set) Close() error {
 // StdinName is how standard input is shown in reports.
 const StdinName = "stdin"
 
-// Collect finds the event logs under paths. "-" reads standard input (once).
+// Collect finds the event logs under paths. "-" reads standard input (once);
+// cancelling ctx stops that copy.
 // A path that does not exist or cannot be opened is an error; problems below
 // a path (an unreadable file in a folder, a damaged archive entry) are listed
 // in Set.Rejected instead.
-func Collect(paths []string, stdin io.Reader, lim Limits) (*Set, error) {
+func Collect(ctx context.Context, paths []string, stdin io.Reader, lim Limits) (*Set, error) {
 	s := &Set{}
 	seen := make(map[string]bool)
 	stdinUsed := false
@@ -87,7 +89,7 @@ func Collect(paths []string, stdin io.Reader, lim Limits) (*Set, error) {
 				return nil, errors.New(`"-" (standard input) can be given only once`)
 			}
 			stdinUsed = true
-			if err := s.addStdin(stdin, lim); err != nil {
+			if err := s.addStdin(ctx, stdin, lim); err != nil {
 				s.Close()
 				return nil, err
 			}
@@ -194,7 +196,7 @@ func (s *Set) addFile(p string, size int64, lim Limits) error {
 	}
 	f.Close()
 	if kind == EVTX {
-		s.Files = append(s.Files, &File{Path: p, Size: size, open: func() (*Opened, error) { return openPlain(p) }})
+		s.Files = append(s.Files, &File{Path: p, Size: size, open: func(context.Context) (*Opened, error) { return openPlain(p) }})
 		return nil
 	}
 	s.reject(p, size, kind)
@@ -218,11 +220,11 @@ func (s *Set) reject(p string, size int64, kind Kind) {
 
 // addStdin copies standard input so it can be read at random, then files it
 // like any other input (it may also be a zip archive).
-func (s *Set) addStdin(stdin io.Reader, lim Limits) error {
+func (s *Set) addStdin(ctx context.Context, stdin io.Reader, lim Limits) error {
 	if stdin == nil {
 		return errors.New("standard input is not available")
 	}
-	o, err := spool(stdin, -1, lim.MemCopy)
+	o, err := spool(ctxReader{ctx, stdin}, -1, lim.MemCopy)
 	if o == nil {
 		return fmt.Errorf("reading standard input: %v", err)
 	}
@@ -235,7 +237,7 @@ func (s *Set) addStdin(stdin io.Reader, lim Limits) error {
 	n, _ := o.ReadAt(head, 0)
 	switch kind := Sniff(head[:n]); kind {
 	case EVTX:
-		s.Files = append(s.Files, &File{Path: StdinName, Size: o.Size, open: func() (*Opened, error) { return o.share(), nil }})
+		s.Files = append(s.Files, &File{Path: StdinName, Size: o.Size, open: func(context.Context) (*Opened, error) { return o.share(), nil }})
 	case Zip:
 		s.addZip(StdinName, o, o.Size, lim)
 	case LegacyEVT:

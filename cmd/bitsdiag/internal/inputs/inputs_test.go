@@ -72,7 +72,7 @@ func paths(s *Set) []string {
 
 func readAllOpened(t *testing.T, f *File) ([]byte, string) {
 	t.Helper()
-	o, err := f.Open()
+	o, err := f.Open(context.Background())
 	if err != nil {
 		t.Fatalf("open %s: %v", f.Path, err)
 	}
@@ -143,7 +143,7 @@ func TestCollectDirectory(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "fake.evtx"), []byte("this is not an event log"))
 	writeFile(t, filepath.Join(dir, "old", "AppEvent.Evt"), legacyEVT())
 
-	s, err := Collect([]string{dir}, nil, DefaultLimits())
+	s, err := Collect(context.Background(), []string{dir}, nil, DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestCollectDirectory(t *testing.T) {
 func TestCollectNonexistent(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "no-such.evtx")
-	_, err := Collect([]string{dir, missing}, nil, DefaultLimits())
+	_, err := Collect(context.Background(), []string{dir, missing}, nil, DefaultLimits())
 	if err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "no such file") {
 		t.Fatalf("err = %v, want a message naming %s", err, missing)
 	}
@@ -202,7 +202,7 @@ func TestCollectZip(t *testing.T) {
 	for _, memCopy := range []int64{64 << 20, 1000} { // memory copy, temporary-file copy
 		lim := DefaultLimits()
 		lim.MemCopy = memCopy
-		s, err := Collect([]string{zipPath}, nil, lim)
+		s, err := Collect(context.Background(), []string{zipPath}, nil, lim)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -258,7 +258,7 @@ func TestZipBomb(t *testing.T) {
 	zipPath := filepath.Join(dir, "bomb.zip")
 	writeFile(t, zipPath, data)
 	lim := Limits{MaxEntries: 100, MaxEntrySize: 1 << 20, MaxTotal: 1 << 20, MemCopy: 1 << 20}
-	s, err := Collect([]string{zipPath}, nil, lim)
+	s, err := Collect(context.Background(), []string{zipPath}, nil, lim)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +304,7 @@ func TestZipLyingHeader(t *testing.T) {
 	dir := t.TempDir()
 	huge := filepath.Join(dir, "huge.zip")
 	writeFile(t, huge, build(1<<40))
-	s, err := Collect([]string{huge}, nil, DefaultLimits())
+	s, err := Collect(context.Background(), []string{huge}, nil, DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +315,7 @@ func TestZipLyingHeader(t *testing.T) {
 
 	small := filepath.Join(dir, "small.zip")
 	writeFile(t, small, build(4096))
-	s, err = Collect([]string{small}, nil, DefaultLimits())
+	s, err = Collect(context.Background(), []string{small}, nil, DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +323,7 @@ func TestZipLyingHeader(t *testing.T) {
 	if len(s.Files) != 1 {
 		t.Fatalf("files %q, rejected %+v", paths(s), s.Rejected)
 	}
-	o, err := s.Files[0].Open()
+	o, err := s.Files[0].Open(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +342,7 @@ func TestZipEntryLimit(t *testing.T) {
 	writeFile(t, p, makeZip(t, entries))
 	lim := DefaultLimits()
 	lim.MaxEntries = 2
-	s, err := Collect([]string{p}, nil, lim)
+	s, err := Collect(context.Background(), []string{p}, nil, lim)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +357,7 @@ func TestCollectStdin(t *testing.T) {
 	for _, memCopy := range []int64{1 << 20, 100} {
 		lim := DefaultLimits()
 		lim.MemCopy = memCopy
-		s, err := Collect([]string{"-"}, bytes.NewReader(evtx), lim)
+		s, err := Collect(context.Background(), []string{"-"}, bytes.NewReader(evtx), lim)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -373,7 +373,7 @@ func TestCollectStdin(t *testing.T) {
 
 	// A zip on stdin is read like a zip file.
 	z := makeZip(t, []zipEntry{{"Logs/System.evtx", evtx, zip.Deflate}})
-	s, err := Collect([]string{"-"}, bytes.NewReader(z), DefaultLimits())
+	s, err := Collect(context.Background(), []string{"-"}, bytes.NewReader(z), DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,7 +383,7 @@ func TestCollectStdin(t *testing.T) {
 	s.Close()
 
 	// Anything else is named, not silently dropped.
-	s, err = Collect([]string{"-"}, strings.NewReader("hello"), DefaultLimits())
+	s, err = Collect(context.Background(), []string{"-"}, strings.NewReader("hello"), DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -392,7 +392,7 @@ func TestCollectStdin(t *testing.T) {
 	}
 	s.Close()
 
-	if _, err := Collect([]string{"-", "-"}, strings.NewReader(""), DefaultLimits()); err == nil {
+	if _, err := Collect(context.Background(), []string{"-", "-"}, strings.NewReader(""), DefaultLimits()); err == nil {
 		t.Error("two - accepted")
 	}
 }
@@ -403,7 +403,7 @@ func TestCollectMixAndDuplicates(t *testing.T) {
 	writeFile(t, one, fakeEVTX(64, 1))
 	zp := filepath.Join(dir, "sub", "two.zip")
 	writeFile(t, zp, makeZip(t, []zipEntry{{"two.evtx", fakeEVTX(64, 2), zip.Deflate}}))
-	s, err := Collect([]string{one, filepath.Join(dir, "sub"), one, "-"}, bytes.NewReader(fakeEVTX(64, 3)), DefaultLimits())
+	s, err := Collect(context.Background(), []string{one, filepath.Join(dir, "sub"), one, "-"}, bytes.NewReader(fakeEVTX(64, 3)), DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,7 +418,7 @@ func TestDamagedZip(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "cut.zip")
 	z := makeZip(t, []zipEntry{{"a.evtx", fakeEVTX(100, 1), zip.Deflate}})
 	writeFile(t, p, z[:len(z)-10]) // central directory cut
-	s, err := Collect([]string{p}, nil, DefaultLimits())
+	s, err := Collect(context.Background(), []string{p}, nil, DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}

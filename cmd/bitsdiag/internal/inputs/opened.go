@@ -115,3 +115,16 @@ func spool(r io.Reader, size, memLimit int64) (*Opened, error) {
 	}
 	return &Opened{ReaderAt: f, Size: n, sum: hex.EncodeToString(h.Sum(nil)), close: remove}, cerr
 }
+
+// ctxReader stops a copy when its context is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(b []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(b)
+}

@@ -2,6 +2,7 @@ package inputs
 
 import (
 	"archive/zip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -73,7 +74,7 @@ func (s *Set) addZip(name string, ra io.ReaderAt, size int64, lim Limits) {
 		}
 		total += usize
 		f, memCopy := f, lim.MemCopy
-		s.Files = append(s.Files, &File{Path: p, Size: usize, open: func() (*Opened, error) { return openEntry(ra, f, memCopy) }})
+		s.Files = append(s.Files, &File{Path: p, Size: usize, open: func(ctx context.Context) (*Opened, error) { return openEntry(ctx, ra, f, memCopy) }})
 	}
 }
 
@@ -95,7 +96,7 @@ func sniffEntry(ra io.ReaderAt, f *zip.File) ([]byte, error) {
 // openEntry gives random access to an archive entry: a window on the archive
 // when the entry is stored uncompressed, otherwise a copy. A damaged entry
 // keeps the bytes read before the damage and says so in Opened.Problem.
-func openEntry(ra io.ReaderAt, f *zip.File, memCopy int64) (*Opened, error) {
+func openEntry(ctx context.Context, ra io.ReaderAt, f *zip.File, memCopy int64) (*Opened, error) {
 	size := int64(f.UncompressedSize64)
 	if f.Method == zip.Store && f.CompressedSize64 == f.UncompressedSize64 && f.Flags&0x1 == 0 {
 		if off, err := f.DataOffset(); err == nil {
@@ -107,8 +108,12 @@ func openEntry(ra io.ReaderAt, f *zip.File, memCopy int64) (*Opened, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	o, err := spool(io.LimitReader(rc, size+1), size, memCopy) // +1: reach EOF so the CRC is checked
+	o, err := spool(ctxReader{ctx, io.LimitReader(rc, size+1)}, size, memCopy) // +1: reach EOF so the CRC is checked
 	if o == nil {
+		return nil, err
+	}
+	if err != nil && ctx.Err() != nil {
+		o.Close()
 		return nil, err
 	}
 	if err != nil {
