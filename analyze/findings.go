@@ -60,7 +60,7 @@ func (s *state) finding(occs []*occurrence, evidenceCap int) Finding {
 	f := Finding{KBID: o0.kbID, Count: len(occs), FirstSeen: o0.ev.TimeCreated,
 		LastSeen: occs[len(occs)-1].ev.TimeCreated, Codes: []string{}, CodeDetails: []CodeCount{},
 		Computers: []string{}, Hosts: []string{}, Proxies: []string{}, Jobs: []string{},
-		Fix: []Step{}, Verify: []Step{}, Evidence: []Evidence{}}
+		Fix: []Step{}, Verify: []Step{}, Evidence: []Evidence{}, EventCounts: []EventCount{}}
 	if en := o0.entry; en != nil {
 		f.Severity, f.Title, f.Cause, f.DocSection = en.Severity, en.Title, en.Cause, en.Section
 		f.Transient = en.Transient
@@ -92,6 +92,7 @@ func (s *state) finding(occs []*occurrence, evidenceCap int) Finding {
 		f.Severity = SeverityWarning
 	}
 
+	f.EventCounts = eventCounts(occs)
 	codes := map[uint32]int{}
 	comps, hosts, proxies, jobs := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	hostCount, proxyCount := map[string]int{}, map[string]int{}
@@ -310,19 +311,25 @@ func concentration(what string, counts map[string]int, total int) []string {
 	return nil
 }
 
-// summary says what happened, with numbers.
+// summary says what happened, with numbers: failures (or events), codes,
+// jobs, computers, time, hosts and proxies, the mix of events when it is
+// more than one kind, and whether it recovered.
 func summary(f *Finding, scope string) string {
 	var b strings.Builder
-	noun := "event"
+	n, noun := f.Count, "event"
 	if scope == "job" {
-		noun = "failure"
+		n, noun = Failures(f), "failure"
 	}
-	fmt.Fprintf(&b, "%s", plural(f.Count, noun))
-	if scope == "service" && len(f.Codes) == 0 {
-		fmt.Fprintf(&b, " (event %s)", strings.Join(limit(eventIDs(f), 4), ", "))
+	b.WriteString(plural(n, noun))
+	var detail []string
+	if scope != "job" || n == f.Count && len(f.EventCounts) > 1 {
+		detail = append(detail, eventMix(f))
 	}
 	if len(f.Codes) > 0 {
-		fmt.Fprintf(&b, " (%s)", strings.Join(limit(f.Codes, 3), ", "))
+		detail = append(detail, strings.Join(limit(f.Codes, 3), ", "))
+	}
+	if len(detail) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(detail, "; "))
 	}
 	if f.JobsAffected > 0 {
 		fmt.Fprintf(&b, " in %s", plural(f.JobsAffected, "job"))
@@ -335,6 +342,12 @@ func summary(f *Finding, scope string) string {
 	}
 	if len(f.Hosts) > 0 {
 		fmt.Fprintf(&b, ", for %s", hostList(f.Hosts))
+	}
+	if len(f.Proxies) > 0 {
+		fmt.Fprintf(&b, " via %s %s", pluralWord(len(f.Proxies), "proxy", "proxies"), hostList(f.Proxies))
+	}
+	if n != f.Count {
+		fmt.Fprintf(&b, "; %s in all (%s)", plural(f.Count, "event"), eventMix(f))
 	}
 	switch f.Status {
 	case "recovered":
@@ -354,13 +367,58 @@ func summary(f *Finding, scope string) string {
 	return b.String()
 }
 
-// eventIDs lists the distinct event ids of a finding's evidence.
-func eventIDs(f *Finding) []string {
-	seen := map[string]bool{}
-	for _, e := range f.Evidence {
-		seen[fmt.Sprint(e.EventID)] = true
+// eventCounts counts a finding's events per provider and event id.
+func eventCounts(occs []*occurrence) []EventCount {
+	type key struct {
+		provider string
+		id       uint16
 	}
-	return keys(seen)
+	n := map[key]int{}
+	for _, o := range occs {
+		n[key{o.ev.Provider, o.ev.EventID}]++
+	}
+	out := make([]EventCount, 0, len(n))
+	for k, c := range n {
+		out = append(out, EventCount{Provider: k.provider, EventID: k.id, Count: c})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].EventID != out[j].EventID {
+			return out[i].EventID < out[j].EventID
+		}
+		return out[i].Provider < out[j].Provider
+	})
+	return out
+}
+
+// eventMix lists the event ids with their counts, e.g. "3 × 61, 3 × 202".
+func eventMix(f *Finding) string {
+	parts := make([]string, 0, len(f.EventCounts))
+	for _, ec := range f.EventCounts {
+		parts = append(parts, fmt.Sprintf("%d × %d", ec.Count, ec.EventID))
+	}
+	return strings.Join(limit(parts, 6), ", ")
+}
+
+// Failures is the number of failed transfer attempts behind a finding: its
+// transfer-stopped events (60, 61); without those, its job error events
+// (211); without those, its proxy and server events (200-202); else every
+// event. One failed attempt often logs several of these (202, then 61), so
+// counting them all would count it twice.
+func Failures(f *Finding) int {
+	for _, ids := range [][]uint16{{60, 61}, {211}, {200, 201, 202}} {
+		n := 0
+		for _, ec := range f.EventCounts {
+			for _, id := range ids {
+				if ec.EventID == id && sameProvider(ec.Provider, ProviderBITS) {
+					n += ec.Count
+				}
+			}
+		}
+		if n > 0 {
+			return n
+		}
+	}
+	return f.Count
 }
 
 func hostList(h []string) string {
@@ -371,6 +429,14 @@ func hostList(h []string) string {
 		return strings.Join(h[:len(h)-1], ", ") + " and " + h[len(h)-1]
 	}
 	return fmt.Sprintf("%s and %d other hosts", strings.Join(h[:2], ", "), len(h)-2)
+}
+
+// pluralWord picks the singular or the plural form.
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func plural(n int, noun string) string {

@@ -74,31 +74,32 @@ const (
 
 // Finding is one cause with its evidence.
 type Finding struct {
-	ID            string      `json:"id"`    // stable within a report: "F1", "F2", ...
-	KBID          string      `json:"kb_id"` // knowledge-base entry id, or "code-0x%08X" for a failure code without entry
-	Severity      Severity    `json:"severity"`
-	Title         string      `json:"title"`
-	Codes         []string    `json:"codes"`        // normalised 0x%08X
-	CodeDetails   []CodeCount `json:"code_details"` // per code: symbolic name, count
-	Count         int         `json:"count"`        // events
-	JobsAffected  int         `json:"jobs_affected"`
-	FirstSeen     time.Time   `json:"first_seen"`
-	LastSeen      time.Time   `json:"last_seen"`
-	Computers     []string    `json:"computers"`
-	Hosts         []string    `json:"hosts"`
-	Proxies       []string    `json:"proxies"`
-	Jobs          []string    `json:"jobs"`   // affected job ids (normalised GUIDs)
-	Status        string      `json:"status"` // "recovered", "unresolved", "" when it does not apply
-	Transient     bool        `json:"transient,omitempty"`
-	Summary       string      `json:"summary"`         // what happened, in plain words, with counts
-	Notes         []string    `json:"notes,omitempty"` // bursts, concentration on one host/proxy, ...
-	Cause         string      `json:"cause"`
-	Fix           []Step      `json:"fix"`
-	Verify        []Step      `json:"verify"`
-	DocSection    string      `json:"doc_section"`
-	Corrections   []string    `json:"corrections,omitempty"` // what was corrected from the article's commands
-	Evidence      []Evidence  `json:"evidence"`
-	EvidenceTotal int         `json:"evidence_total"`
+	ID            string       `json:"id"`    // stable within a report: "F1", "F2", ...
+	KBID          string       `json:"kb_id"` // knowledge-base entry id, or "code-0x%08X" for a failure code without entry
+	Severity      Severity     `json:"severity"`
+	Title         string       `json:"title"`
+	Codes         []string     `json:"codes"`        // normalised 0x%08X
+	CodeDetails   []CodeCount  `json:"code_details"` // per code: symbolic name, count
+	Count         int          `json:"count"`        // events
+	EventCounts   []EventCount `json:"event_counts"` // events per event id, by event id
+	JobsAffected  int          `json:"jobs_affected"`
+	FirstSeen     time.Time    `json:"first_seen"`
+	LastSeen      time.Time    `json:"last_seen"`
+	Computers     []string     `json:"computers"`
+	Hosts         []string     `json:"hosts"`
+	Proxies       []string     `json:"proxies"`
+	Jobs          []string     `json:"jobs"`   // affected job ids (normalised GUIDs)
+	Status        string       `json:"status"` // "recovered", "unresolved", "" when it does not apply
+	Transient     bool         `json:"transient,omitempty"`
+	Summary       string       `json:"summary"`         // what happened, in plain words, with counts
+	Notes         []string     `json:"notes,omitempty"` // bursts, concentration on one host/proxy, ...
+	Cause         string       `json:"cause"`
+	Fix           []Step       `json:"fix"`
+	Verify        []Step       `json:"verify"`
+	DocSection    string       `json:"doc_section"`
+	Corrections   []string     `json:"corrections,omitempty"` // what was corrected from the article's commands
+	Evidence      []Evidence   `json:"evidence"`
+	EvidenceTotal int          `json:"evidence_total"`
 }
 
 // CodeCount is one error code seen in a finding.
@@ -106,6 +107,13 @@ type CodeCount struct {
 	Code  string `json:"code"` // 0x%08X
 	Name  string `json:"name"` // symbolic name, "" when unknown
 	Count int    `json:"count"`
+}
+
+// EventCount is how many of a finding's events have one event id.
+type EventCount struct {
+	Provider string `json:"provider"`
+	EventID  uint16 `json:"event_id"`
+	Count    int    `json:"count"`
 }
 
 // Step is one numbered instruction; Commands are shown in code blocks.

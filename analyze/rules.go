@@ -64,7 +64,8 @@ var bitsRules = map[uint16]evRule{
 // 7036 and 7040 are handled in service.go.
 var scmRules = map[uint16]evRule{
 	7000: {policy: codeFirst, codeFields: scmParams, pct: true, unknownCode: true, scope: "service", kind: "start-failure"},
-	7001: {policy: codeFirst, codeFields: scmParams, pct: true, unknownCode: true, scope: "service", kind: "start-failure"},
+	// 7001's code is the dependency's error, not BITS': the event decides.
+	7001: {policy: eventFirst, codeFields: scmParams, pct: true, unknownCode: true, scope: "service", kind: "start-failure", fallbackID: "start-dependency"},
 	7003: {policy: codeFirst, impliedCode: 0x80070433, scope: "service", kind: "start-failure", fallbackID: "service-start-failed"},
 	7023: {policy: codeFirst, codeFields: scmParams, pct: true, unknownCode: true, scope: "service", kind: "crash"},
 	7024: {policy: codeFirst, codeFields: []string{"param2"}, unknownCode: true, scope: "service", kind: "crash"},

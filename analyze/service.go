@@ -121,7 +121,7 @@ func (s *state) handleStartType(e *parse.Event, se ServiceEvent) {
 		s.healthy("starttype:"+e.Computer, e.TimeCreated)
 		return
 	}
-	en, sev := s.pickByEvent(e, 0, false)
+	en, sev := s.resolve(e, evRule{policy: eventFirst}, 0, false)
 	if en == nil {
 		if c := s.kb.ByCode(0x80070422); c != nil && compatible(c, e) {
 			en = c

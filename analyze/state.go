@@ -111,19 +111,44 @@ type jobCtx struct {
 }
 
 // resolve picks the knowledge-base entry for an event, with the severity
-// of the signature that matched ("" = the entry's). codeOnly rules use only
-// the code; the others fall back to an unconditional signature, then to the
-// rule's agreed entry id (from the KB, else built in).
+// of the signature that matched ("" = the entry's). An entry whose signature
+// names the event and lists the code always wins. Then, by policy: codeOnly
+// takes the code's entry or nothing; codeFirst the code's entry, else an
+// unconditional signature of the event; eventFirst an unconditional
+// signature, else the code's entry (the code only selects among the event's
+// entries). Last comes the rule's agreed entry id (from the KB, else built in).
 func (s *state) resolve(e *parse.Event, r evRule, code uint32, hasCode bool) (*Entry, Severity) {
-	if en, sev := s.pickByEvent(e, code, hasCode); en != nil {
-		return en, sev
+	ms := s.kb.MatchRecord(kbRecord(e))
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Entry.ID < ms[j].Entry.ID })
+	byCode := func() *Entry {
+		if en := s.kb.ByCode(code); en != nil && compatible(en, e) {
+			return en
+		}
+		return nil
 	}
 	if hasCode {
-		if en := s.kb.ByCode(code); en != nil && compatible(en, e) {
-			return en, ""
+		for _, m := range ms {
+			if m.Entry.HasCode(code) {
+				return m.Entry, m.Sig.Severity
+			}
 		}
-		if r.policy == codeOnly {
-			return nil, ""
+		if r.policy != eventFirst {
+			if en := byCode(); en != nil {
+				return en, ""
+			}
+		}
+	}
+	if r.policy == codeOnly {
+		return nil, ""
+	}
+	for _, m := range ms {
+		if m.Sig.CodeField == "" {
+			return m.Entry, m.Sig.Severity
+		}
+	}
+	if hasCode {
+		if en := byCode(); en != nil {
+			return en, ""
 		}
 	}
 	if r.fallbackID != "" {
@@ -131,34 +156,6 @@ func (s *state) resolve(e *parse.Event, r evRule, code uint32, hasCode bool) (*E
 			return en, ""
 		}
 		return builtinEntry(r.fallbackID), ""
-	}
-	return nil, ""
-}
-
-// pickByEvent asks the knowledge base which entries' signatures match the
-// event (conditions included). With a code it prefers the entry that lists
-// the code; otherwise it takes an entry whose signature has no code
-// condition (codeOnly events never take those: their code decides).
-func (s *state) pickByEvent(e *parse.Event, code uint32, hasCode bool) (*Entry, Severity) {
-	ms := s.kb.MatchRecord(kbRecord(e))
-	if len(ms) == 0 {
-		return nil, ""
-	}
-	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Entry.ID < ms[j].Entry.ID })
-	if hasCode {
-		for _, m := range ms {
-			if m.Entry.HasCode(code) {
-				return m.Entry, m.Sig.Severity
-			}
-		}
-	}
-	if r, ok := rulesFor(e); ok && r.policy == codeOnly {
-		return nil, ""
-	}
-	for _, m := range ms {
-		if m.Sig.CodeField == "" {
-			return m.Entry, m.Sig.Severity
-		}
 	}
 	return nil, ""
 }

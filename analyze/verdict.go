@@ -5,7 +5,11 @@ import (
 	"strings"
 )
 
-// verdict is the report's opening: plain words, led by the top finding.
+// maxNamed is the number of further problems the verdict names.
+const maxNamed = 3
+
+// verdict is the report's opening: plain words, led by the top finding,
+// then the titles of the next ones.
 func verdict(r *Result, analysed int) string {
 	var problems []*Finding
 	for i := range r.Findings {
@@ -28,11 +32,14 @@ func verdict(r *Result, analysed int) string {
 		if len(f.Hosts) > 0 {
 			what += " to " + hostList(f.Hosts)
 		}
+		if len(f.Proxies) > 0 {
+			what += " via " + pluralWord(len(f.Proxies), "proxy", "proxies") + " " + hostList(f.Proxies)
+		}
 		verb := "fail"
 		if f.Status == "recovered" {
 			verb = "failed"
 		}
-		fmt.Fprintf(&b, "%s %s: %s; %s on %s since %s", what, verb, lowerFirst(f.Title), plural(f.Count, "failure"), machines, fmtTime(f.FirstSeen))
+		fmt.Fprintf(&b, "%s %s: %s; %s on %s since %s", what, verb, lowerFirst(f.Title), plural(Failures(f), "failure"), machines, fmtTime(f.FirstSeen))
 		switch f.Status {
 		case "unresolved":
 			b.WriteString(", still failing at the end of the log")
@@ -46,8 +53,23 @@ func verdict(r *Result, analysed int) string {
 		}
 	}
 	b.WriteString(".")
-	if n := len(problems) - 1; n > 0 {
-		fmt.Fprintf(&b, " %s.", plural(n, "further problem")+" found")
+	if rest := problems[1:]; len(rest) > 0 {
+		var names []string
+		for i, p := range rest {
+			if i == maxNamed {
+				names = append(names, fmt.Sprintf("%d more", len(rest)-maxNamed))
+				break
+			}
+			n := plural(p.Count, "event")
+			if isJobFinding(p) {
+				n = plural(Failures(p), "failure")
+			}
+			if p.Status != "" {
+				n += ", " + p.Status
+			}
+			names = append(names, fmt.Sprintf("%s: %s, %s", p.ID, p.Title, n))
+		}
+		fmt.Fprintf(&b, " Also: %s.", strings.Join(names, "; "))
 	}
 	return b.String()
 }

@@ -238,7 +238,7 @@ func pieceOf(e evtx.Element) ([]piece, error) {
 // stops it with a panic that compileTemplate and compileRaw recover, long
 // before the stack grows large.
 const (
-	readBudget    = 100000
+	readBudget    = 20000
 	maxParseStack = 400
 )
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"time"
 )
 
 // Options are the reader's settings.
@@ -44,6 +45,7 @@ type Reader struct {
 	hdr  fileHeader
 
 	sum   Summary
+	span  span
 	slots int
 
 	started  bool
@@ -227,6 +229,9 @@ func (rd *Reader) fold(res *chunkResult) {
 	s.RecordsFiltered += res.filtered
 	s.RecordsUndecodable += res.undecodable
 	s.SlackRecords += res.slack
+	rd.span.merge(res.span)
+	s.FirstWritten, s.LastWritten = rd.span.times()
+	s.FirstRecordID, s.LastRecordID = rd.span.minID, rd.span.maxID
 	for _, p := range res.problems {
 		s.add(p)
 	}
@@ -305,8 +310,15 @@ type Summary struct {
 	SlackRecords       int // stale records seen after free-space offsets (returned only with RecoverSlack)
 	Truncated          bool
 	SkippedChannel     string
-	Problems           []Problem
-	ProblemsOmitted    int // problems beyond the first 1000, counted but not listed
+	// FirstWritten and LastWritten are the earliest and latest record-header
+	// times of the live records seen (filtered ones included), zero when none:
+	// the time span the file covers even when most records were not decoded.
+	FirstWritten, LastWritten time.Time
+	// FirstRecordID and LastRecordID are the lowest and highest record-header
+	// ids of the live records seen; with RecordsSeen they show id gaps.
+	FirstRecordID, LastRecordID uint64
+	Problems                    []Problem
+	ProblemsOmitted             int // problems beyond the first 1000, counted but not listed
 }
 
 // HasProblem reports whether a problem of the given kind was found.

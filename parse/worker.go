@@ -27,6 +27,7 @@ type chunkResult struct {
 	slack        int
 	firstChannel string
 	channelKnown bool
+	span         span // record-header times and ids of the live records
 }
 
 // worker decodes chunks. Each decoding goroutine owns one.
@@ -90,6 +91,9 @@ func (w *worker) process(idx int, base int64, buf []byte) *chunkResult {
 	w.dec = decoder{chunk: buf, templates: make(map[uint32]*template), records: w.frame.records,
 		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free}
 	for _, loc := range w.frame.records {
+		if !loc.slack {
+			res.span.add(loc.id, loc.ft)
+		}
 		if loc.slack && !w.recoverSlack {
 			continue
 		}

@@ -274,17 +274,17 @@ func (p *pdfDoc) writeSpans(spans []span, italic bool) {
 		switch s.kind {
 		case spanText:
 			f.SetFont(fontSans, plain, bodySize)
-			p.write(p.g.clean(s.text))
+			p.write(p.g.clean(s.text), 0)
 		case spanBold:
 			f.SetFont(fontSans, "B", bodySize)
-			p.write(p.g.clean(s.text))
+			p.write(p.g.clean(s.text), 0)
 		case spanCode:
 			f.SetFont(fontMono, "", monoSize)
-			p.write(p.g.clean(s.text))
+			p.write(p.g.clean(s.text), 0)
 		case spanLink:
 			f.SetFont(fontSans, plain, bodySize)
 			p.color(colLink)
-			f.WriteLinkID(bodyLine, p.g.clean(s.text), p.links[s.anchor])
+			p.write(p.g.clean(s.text), p.links[s.anchor])
 			p.color(colText)
 		case spanProse:
 			p.writeProse(s.text, plain)
@@ -293,27 +293,51 @@ func (p *pdfDoc) writeSpans(spans []span, italic bool) {
 	p.body()
 }
 
-// writeChunk is the most runes handed to fpdf's Write at once: its cost
-// grows with the square of the text's length.
-const writeChunk = 256
-
-// write writes running text at the current position in pieces of at most
-// writeChunk runes, cut after a space where possible.
-func (p *pdfDoc) write(s string) {
+// write sets running text at the current position: it fills the rest of
+// the line, wraps at spaces (or anywhere inside a word longer than a line)
+// and continues at the left margin, breaking pages as needed. fpdf's own
+// Write is not used: its cost grows with the square of the text's length,
+// and it leaves ragged lines around long words.
+func (p *pdfDoc) write(s string, link int) {
+	f := p.f
+	cm := f.GetCellMargin()
+	f.SetCellMargin(0)
+	defer f.SetCellMargin(cm)
+	left, _, right, _ := f.GetMargins()
+	full := p.pageW - right - left
 	r := []rune(s)
-	for len(r) > 0 {
-		n := len(r)
-		if n > writeChunk {
-			n = writeChunk
-			for i := writeChunk - 1; i > writeChunk/2; i-- {
-				if r[i] == ' ' {
-					n = i + 1
+	for len(r) > 0 && !f.Err() {
+		avail := p.pageW - right - f.GetX()
+		if f.GetX() > left+0.01 {
+			word := r
+			for i, c := range r {
+				if c == ' ' {
+					word = r[:i]
 					break
 				}
 			}
+			if w := f.GetStringWidth(string(word)); w > avail && w <= full {
+				f.Ln(bodyLine) // the next word fits on a line of its own
+				continue
+			}
 		}
-		p.f.Write(bodyLine, string(r[:n]))
-		r = r[n:]
+		line := r
+		if f.GetStringWidth(string(r)) > avail {
+			lines := f.SplitText(string(r), avail)
+			if len(lines) == 0 || lines[0] == "" {
+				f.Ln(bodyLine)
+				continue
+			}
+			line = []rune(lines[0])
+		}
+		f.CellFormat(f.GetStringWidth(string(line)), bodyLine, string(line), "", 0, "L", false, link, "")
+		r = r[len(line):]
+		if len(r) > 0 {
+			if r[0] == ' ' {
+				r = r[1:]
+			}
+			f.Ln(bodyLine)
+		}
 	}
 }
 
@@ -324,7 +348,7 @@ func (p *pdfDoc) writeProse(s, plain string) {
 	for i, part := range strings.Split(sanitizeLine(s), "`") {
 		if i%2 == 1 {
 			f.SetFont(fontMono, "", monoSize)
-			p.write(p.g.clean(part))
+			p.write(p.g.clean(part), 0)
 			continue
 		}
 		for j, piece := range strings.Split(part, "**") {
@@ -333,7 +357,7 @@ func (p *pdfDoc) writeProse(s, plain string) {
 				style = "B"
 			}
 			f.SetFont(fontSans, style, bodySize)
-			p.write(p.g.clean(piece))
+			p.write(p.g.clean(piece), 0)
 		}
 	}
 }

@@ -79,6 +79,8 @@ func TestHelp(t *testing.T) {
 		{[]string{"help", "report"}, []string{"Examples:", "--output", "--since", "--strict", "SOURCE_DATE_EPOCH"}},
 		{[]string{"report", "-h"}, []string{"Examples:", "--tz"}},
 		{[]string{"help", "version"}, []string{"Usage: bitsdiag version"}},
+		{[]string{"help", "events"}, []string{"Usage: bitsdiag events"}},
+		{[]string{"help", "explain"}, []string{"Usage: bitsdiag explain"}},
 	}
 	for _, tt := range tests {
 		code, out, _ := runCLI(t, nil, tt.args...)

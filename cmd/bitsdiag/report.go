@@ -115,9 +115,8 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	for _, r := range set.Rejected {
 		log.Warn("input not read", "file", r.Path, "reason", r.Reason)
 	}
-	if set.OtherSkipped > 0 {
-		log.Info("skipped files that are not event logs", "count", set.OtherSkipped)
-	}
+	log.Info("inputs found", "event_logs", len(set.Files), "archives", set.Archives,
+		"not_read", len(set.Rejected), "other_files_skipped", set.OtherSkipped)
 	if len(set.Files) == 0 {
 		fmt.Fprintf(stderr, "bitsdiag report: no EVTX event log found in %s%s\n", describePaths(plan.paths), skippedNote(set))
 		return exitFail

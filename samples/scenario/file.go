@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"bitsdiag/samples/evtxwrite"
 )
@@ -108,10 +109,68 @@ func (f File) Encode(ts *Templates) ([]byte, error) {
 }
 
 // Finding is a finding a scenario promises: the knowledge-base entry id
-// (or "unknown-0x%08X") and what it should say.
+// (kb_id in the report) and what bitsdiag must count. The README is written
+// from these fields and the findings test checks them, so the two cannot
+// drift apart.
 type Finding struct {
 	KBID string
+	// Events is the number of the finding's events per event id (the
+	// finding's count is their sum).
+	Events map[uint16]int
+	// Jobs is the number of distinct jobs affected (0 for service findings).
+	Jobs int
+	// Computers is the number of computers the finding spans.
+	Computers int
+	// Status is "recovered", "unresolved", or "" when it does not apply.
+	Status string
+	// Note says in words what else the finding shows (codes, hosts, proxies).
 	Note string
+}
+
+// Count is the number of events the finding counts.
+func (f Finding) Count() int {
+	n := 0
+	for _, c := range f.Events {
+		n += c
+	}
+	return n
+}
+
+// EventMix lists the events as "3 × 61, 3 × 202", by event id.
+func (f Finding) EventMix() string {
+	ids := make([]int, 0, len(f.Events))
+	for id := range f.Events {
+		ids = append(ids, int(id))
+	}
+	sort.Ints(ids)
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = fmt.Sprintf("%d × %d", f.Events[uint16(id)], id)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Promise is the README line for the finding.
+func (f Finding) Promise() string {
+	s := f.EventMix()
+	if f.Jobs > 0 {
+		s += " in " + plural(f.Jobs, "job")
+	}
+	s += " on " + plural(f.Computers, "computer")
+	if f.Status != "" {
+		s += ", " + f.Status
+	}
+	if f.Note != "" {
+		s += "; " + f.Note
+	}
+	return s
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // Scenario is one sample case: its files and the findings bitsdiag should report.

@@ -74,7 +74,7 @@ func kbScenarios() []Scenario {
 			ev = append(ev, h.JobCancelled(c.at(0, 12, 41, 30), j, `CONTOSO\mlopez`))
 			ev = append(ev, h.CompletedJob(c.at(0, 10, 3, 44), wuJob(h, "A4/7C1D0E2F3A4B5C6D7E8F90A1B2C3D4E5F6A7B8C9.cab", 1_245_184), "")...)
 			return ev
-		}, Finding{"job-invalid-arg", "1 job, 6 failures with 0x80070057, unresolved (job cancelled)"}))
+		}, Finding{KBID: "job-invalid-arg", Events: map[uint16]int{61: 6}, Jobs: 1, Computers: 1, Status: "unresolved", Note: "0x80070057 with the malformed proxy proxy..contoso.local:8080; the owner cancels the job"}))
 
 	out = append(out, kbJobScenario("job-proxy-name-not-resolved", "Proxy name cannot be resolved (0x80072EE7)",
 		"The Edge updater's job retries every 10 minutes for two hours; every attempt fails with 0x80072EE7 through proxy.contoso-old.local:8080.",
@@ -85,14 +85,14 @@ func kbScenarios() []Scenario {
 				fails[i] = hrNameNotResolved
 			}
 			return h.RetryingJob(c.at(1, 8, 2, 51), j, "proxy.contoso-old.local:8080", fails, 10*time.Minute, false)
-		}, Finding{"job-proxy-name-not-resolved", "1 job, 12 failures, proxy proxy.contoso-old.local:8080, unresolved"}))
+		}, Finding{KBID: "job-proxy-name-not-resolved", Events: map[uint16]int{61: 12}, Jobs: 1, Computers: 1, Status: "unresolved", Note: "0x80072EE7 via proxy.contoso-old.local:8080"}))
 
 	out = append(out, kbJobScenario("job-invalid-server-response", "Invalid server response (0x80072F78), transient",
 		"A Windows Update job fails twice with 0x80072F78 and then downloads and completes: a transient error.",
 		"WS-0118.contoso.local", 15530, func(h *Host, c clock) []Event {
 			j := wuJob(h, "1F/0B9E6C2D4F8A7E3B5C1D9A0E2F4B6C8D0A1E3F5B.cab", 31_457_280)
 			return h.RetryingJob(c.at(2, 14, 30, 12), j, "", []uint32{hrInvalidServerResp, hrInvalidServerResp}, 10*time.Minute, true)
-		}, Finding{"job-invalid-server-response", "1 job, 2 failures with 0x80072F78, recovered (job completed)"}))
+		}, Finding{KBID: "job-invalid-server-response", Events: map[uint16]int{61: 2}, Jobs: 1, Computers: 1, Status: "recovered", Note: "0x80072F78, then the job completes"}))
 
 	out = append(out, kbJobScenario("job-insufficient-range-support", "Proxy ignores Range requests (0x80200013, event 202)",
 		"Three Windows Update jobs in a row fail through proxy02.contoso.local:8080: event 202 reports the proxy answered a range request with the whole file, 61 carries 0x80200013; Windows Update cancels each job and tries again later.",
@@ -108,7 +108,7 @@ func kbScenarios() []Scenario {
 					h.JobCancelled(t.Add(40*time.Second), j, sysUser))
 			}
 			return ev
-		}, Finding{"job-insufficient-range-support", "3 jobs, 3 failures with 0x80200013 plus 3 events 202, proxy proxy02.contoso.local:8080, unresolved"}))
+		}, Finding{KBID: "job-insufficient-range-support", Events: map[uint16]int{61: 3, 202: 3}, Jobs: 3, Computers: 1, Status: "unresolved", Note: "3 failed transfers with 0x80200013 via proxy02.contoso.local:8080 (each logs 202, then 61)"}))
 
 	out = append(out, kbJobScenario("job-missing-file-size", "HEAD response without Content-Length (0x80200011)",
 		"Two downloads of a package through an old Apache proxy fail with 0x80200011; the file size stays unknown (fileLength 18446744073709551615).",
@@ -120,7 +120,7 @@ func kbScenarios() []Scenario {
 				ev = append(ev, h.RetryingJob(c.at(0, 10+3*i, 21, 5), j, "apacheproxy.contoso.local:3128", []uint32{hrMissingFileSize}, 0, false)...)
 			}
 			return ev
-		}, Finding{"job-missing-file-size", "2 jobs, 2 failures with 0x80200011, proxy apacheproxy.contoso.local:3128, unresolved"}))
+		}, Finding{KBID: "job-missing-file-size", Events: map[uint16]int{61: 2}, Jobs: 2, Computers: 1, Status: "unresolved", Note: "0x80200011 via apacheproxy.contoso.local:3128"}))
 
 	out = append(out, kbJobScenario("job-http-403", "Server answers 403 Forbidden (0x80190193)",
 		"A deployment service account's job is refused with HTTP 403 on three attempts an hour apart.",
@@ -128,7 +128,7 @@ func kbScenarios() []Scenario {
 			j := h.NewJob("ClientTools 2.3 package", `CONTOSO\svc_deploy`, `C:\Program Files\Contoso\Deploy\deployagent.exe`, 3312,
 				"https://files.contoso.com/packages/ClientTools-2.3.msi", 22_020_096)
 			return h.RetryingJob(c.at(3, 6, 0, 2), j, "", []uint32{hrHTTP403, hrHTTP403, hrHTTP403}, time.Hour, false)
-		}, Finding{"job-http-403", "1 job, 3 failures with 0x80190193, host files.contoso.com, unresolved"}))
+		}, Finding{KBID: "job-http-403", Events: map[uint16]int{61: 3}, Jobs: 1, Computers: 1, Status: "unresolved", Note: "0x80190193 from files.contoso.com"}))
 
 	out = append(out, kbJobScenario("job-not-logged-on", "Owner not logged on / SENS (0x800704DD)",
 		"A user's OneDrive updater job fails with 0x800704DD four times while the owner is logged on: SENS is not delivering logon notifications.",
@@ -136,7 +136,7 @@ func kbScenarios() []Scenario {
 			j := h.NewJob("OneDrive Standalone Update", `CONTOSO\akim`, `C:\Users\akim\AppData\Local\Microsoft\OneDrive\OneDriveStandaloneUpdater.exe`, 11208,
 				"https://oneclient.sfx.ms/Win/Installers/26.021.0202.0001/amd64/OneDriveSetup.exe", 81_788_928)
 			return h.RetryingJob(c.at(1, 11, 45, 30), j, "", []uint32{hrNotLoggedOn, hrNotLoggedOn, hrNotLoggedOn, hrNotLoggedOn}, 10*time.Minute, false)
-		}, Finding{"job-not-logged-on", "1 job, 4 failures with 0x800704DD, unresolved"}))
+		}, Finding{KBID: "job-not-logged-on", Events: map[uint16]int{61: 4}, Jobs: 1, Computers: 1, Status: "unresolved", Note: "0x800704DD"}))
 
 	out = append(out, kbJobScenario("proxy-range-requests", "HTTP/1.0 proxy without range support (202 with 0x80200012; 206, 210)",
 		"Downloads through an HTTP/1.0 proxy: event 202 names the proxy and HTTP version, BITS warns it cannot throttle (206 no HEAD, 210 no Content-Range), and the transfer fails with 0x80200012.",
@@ -150,7 +150,7 @@ func kbScenarios() []Scenario {
 				h.NoThrottling(t.Add(900*time.Millisecond), 206, j), h.NoThrottling(t.Add(1400*time.Millisecond), 210, j),
 				h.HTTPFeatureMissing(t.Add(2*time.Second), j, x, proxy, hrInsufficientHTTP, j.Size, "HTTP/1.0", "bytes=0-"),
 				h.TransferStopped(t.Add(2100*time.Millisecond), j, x, hrInsufficientHTTP, 0, proxy)}
-		}, Finding{"proxy-range-requests", "1 job, 1 failure with 0x80200012, event 202 (HTTP/1.0 via legacyproxy.contoso.local:80), warnings 206 and 210"}))
+		}, Finding{KBID: "proxy-range-requests", Events: map[uint16]int{61: 1, 202: 1, 206: 1, 210: 1}, Jobs: 1, Computers: 1, Status: "unresolved", Note: "1 failed transfer with 0x80200012; 202 names HTTP/1.0 via legacyproxy.contoso.local:80; 206 and 210 are warnings"}))
 
 	// Service start failures (System log).
 	out = append(out, systemScenario("start-service-does-not-exist", "BITS fails to start: ERROR_SERVICE_DOES_NOT_EXIST",
@@ -163,7 +163,7 @@ func kbScenarios() []Scenario {
 				ev = append(ev, h.BitsFailedToStart(t.Add(120*time.Second), hrServiceDoesNotExist), h.Terminated(t.Add(121*time.Second), BITS, 1060))
 			}
 			return ev
-		}, Finding{"start-service-does-not-exist", "3 × 16392 (0x80070424) and 3 × 7023 (%%1060)"}))
+		}, Finding{KBID: "start-service-does-not-exist", Events: map[uint16]int{16392: 3, 7023: 3}, Computers: 1, Status: "unresolved", Note: "16392 with 0x80070424, 7023 with %%1060"}))
 
 	out = append(out, systemScenario("start-service-not-in-exe", "BITS fails to start: not in the netsvcs svchost group",
 		"SCM 7000 with %%1083 at every boot: svchost's netsvcs group does not list BITS.",
@@ -175,7 +175,7 @@ func kbScenarios() []Scenario {
 				ev = append(ev, h.StartFailed(t.Add(119*time.Second), BITS, 1083))
 			}
 			return ev
-		}, Finding{"start-service-not-in-exe", "3 × 7000 (%%1083)"}))
+		}, Finding{KBID: "start-service-not-in-exe", Events: map[uint16]int{7000: 3}, Computers: 1, Status: "unresolved", Note: "%%1083"}))
 
 	out = append(out, systemScenario("start-service-disabled", "BITS disabled (7040 to disabled, then %%1058)",
 		"An administrator changes BITS from demand start to disabled (7040 by a user SID); afterwards starts fail with %%1058.",
@@ -190,7 +190,7 @@ func kbScenarios() []Scenario {
 				ev = append(ev, h.StartFailed(t.Add(2*time.Hour), BITS, 1058))
 			}
 			return ev
-		}, Finding{"start-service-disabled", "7040 demand start -> disabled by S-1-5-21-…-1107, then 2 × 7000 (%%1058)"}))
+		}, Finding{KBID: "start-service-disabled", Events: map[uint16]int{7040: 1, 7000: 2}, Computers: 1, Status: "unresolved", Note: "7040 demand start -> disabled by S-1-5-21-…-1107, then 7000 with %%1058"}))
 
 	out = append(out, systemScenario("start-dependency", "A BITS dependency cannot start (%%1068, 7003)",
 		"BITS cannot start because a service it depends on fails (7001 with %%1068) or is missing (7003 names EventSystem).",
@@ -205,7 +205,7 @@ func kbScenarios() []Scenario {
 			ev = append(ev, h.Boot(t, false)...)
 			ev = append(ev, h.DependencyMissing(t.Add(118*time.Second), BITS, "EventSystem"))
 			return ev
-		}, Finding{"start-dependency", "2 × 7001 (%%1068, COM+ Event System) and 1 × 7003 (EventSystem)"}))
+		}, Finding{KBID: "start-dependency", Events: map[uint16]int{7001: 2, 7003: 1}, Computers: 1, Status: "unresolved", Note: "7001 with %%1068 (COM+ Event System), 7003 names EventSystem"}))
 
 	out = append(out, systemScenario("start-path-not-found", "BITS fails to start: ERROR_PATH_NOT_FOUND",
 		"BITS logs 16392 with 0x80070003 and the SCM reports it terminated with %%3.",
@@ -217,7 +217,7 @@ func kbScenarios() []Scenario {
 				ev = append(ev, h.BitsFailedToStart(t.Add(119*time.Second), hrPathNotFound), h.Terminated(t.Add(120*time.Second), BITS, 3))
 			}
 			return ev
-		}, Finding{"start-path-not-found", "2 × 16392 (0x80070003) and 2 × 7023 (%%3)"}))
+		}, Finding{KBID: "start-path-not-found", Events: map[uint16]int{16392: 2, 7023: 2}, Computers: 1, Status: "unresolved", Note: "16392 with 0x80070003, 7023 with %%3"}))
 
 	out = append(out, systemScenario("start-file-not-found", "BITS fails to start: Parameters\\ServiceDll missing (%%2)",
 		"SCM 7000 with %%2 at three boots: the service DLL cannot be found.",
@@ -229,7 +229,7 @@ func kbScenarios() []Scenario {
 				ev = append(ev, h.StartFailed(t.Add(118*time.Second), BITS, 2))
 			}
 			return ev
-		}, Finding{"start-file-not-found", "3 × 7000 (%%2)"}))
+		}, Finding{KBID: "start-file-not-found", Events: map[uint16]int{7000: 3}, Computers: 1, Status: "unresolved", Note: "%%2"}))
 
 	out = append(out, systemScenario("service-not-localsystem", "BITS configured to run as another account",
 		"BITS logs 17005 naming CONTOSO\\svc_bits at each start; the SCM cannot log the service on as that account (7038, %%1326).",
@@ -242,7 +242,7 @@ func kbScenarios() []Scenario {
 			}
 			ev = append(ev, h.LogonFailed(c.at(2, 8, 4, 1), BITS, `CONTOSO\svc_bits`, 1326))
 			return ev
-		}, Finding{"service-not-localsystem", "2 × 17005 (CONTOSO\\svc_bits) and 1 × 7038 (%%1326)"}))
+		}, Finding{KBID: "service-not-localsystem", Events: map[uint16]int{17005: 2, 7038: 1}, Computers: 1, Status: "unresolved", Note: "17005 names CONTOSO\\svc_bits, 7038 with %%1326"}))
 
 	out = append(out, systemScenario("job-limit-mismatch", "Per-user job limit above the per-computer limit (16397)",
 		"Group Policy sets MaxJobsPerUser 500 and MaxJobsPerMachine 300; BITS logs 16397 at each start.",
@@ -254,7 +254,7 @@ func kbScenarios() []Scenario {
 				ev = append(ev, h.JobLimitMismatch(t.Add(119*time.Second), 500, 300))
 			}
 			return ev
-		}, Finding{"job-limit-mismatch", "3 × 16397 (per-user 500 > per-computer 300)"}))
+		}, Finding{KBID: "job-limit-mismatch", Events: map[uint16]int{16397: 3}, Computers: 1, Note: "per-user 500 > per-computer 300"}))
 
 	out = append(out, jobLimitReached())
 
@@ -269,7 +269,7 @@ func kbScenarios() []Scenario {
 				h.ServiceState(c.at(0, 13, 4, 51), BITS, "running", 4),
 				h.CrashedNoAction(c.at(0, 15, 37, 9), BITS, 3))
 			return ev
-		}, Finding{"service-crashed", "2 × 7031 and 1 × 7034 on one day"}))
+		}, Finding{KBID: "service-crashed", Events: map[uint16]int{7031: 2, 7034: 1}, Computers: 1, Status: "unresolved", Note: "all on one day; no sign of BITS running after the last crash"}))
 
 	out = append(out, systemScenario("service-hang", "BITS hangs (7009, 7011, 7022)",
 		"The SCM times out waiting for BITS: a transaction response (7011), the service connecting (7009), and it hangs starting (7022).",
@@ -280,7 +280,7 @@ func kbScenarios() []Scenario {
 			ev = append(ev, h.Boot(t, false)...)
 			ev = append(ev, h.ConnectTimeout(t.Add(150*time.Second), BITS, 30000), h.StartHung(c.at(2, 8, 5, 0), BITS))
 			return ev
-		}, Finding{"service-hang", "1 × 7011, 1 × 7009, 1 × 7022"}))
+		}, Finding{KBID: "service-hang", Events: map[uint16]int{7009: 1, 7011: 1, 7022: 1}, Computers: 1, Status: "unresolved"}))
 	return out
 }
 
@@ -309,6 +309,6 @@ func jobLimitReached() Scenario {
 			{Name: id + "/" + opFile, FirstRecordID: 100, Events: op, Note: "Bits-Client Operational log of WS-0154: 60 jobs created, none completed"},
 			{Name: id + "/" + sysFile, FirstRecordID: 77310, Events: sys, Note: "System log of WS-0154"},
 		},
-		Findings: []Finding{{"job-limit-reached", "5 × 16398 (CONTOSO\\jdoe, 60 of 60)"}},
+		Findings: []Finding{{KBID: "job-limit-reached", Events: map[uint16]int{16398: 5}, Computers: 1, Note: "16398 names CONTOSO\\jdoe, 60 of 60 jobs; no 0x80200049 in the logs, because BITS returns it to the application and logs no job that was never created"}},
 	}
 }

@@ -34,7 +34,11 @@ record count and values.
 ## Expected findings
 
 "Findings" is the promise for ` + "`bitsdiag report --format json <directory>`" + `: exactly these knowledge-base
-entry ids (` + "`kb_id`" + `), nothing else. "Records" counts live records; "chunks" gives the\ncomplete 64 KiB chunks (records in each).
+entry ids (` + "`kb_id`" + `), nothing else, each with its events by event id ("3 × 61": three records of
+event 61; the finding's ` + "`count`" + ` is their sum), the jobs and computers it spans and its ` + "`status`" + `.
+` + "`findings_test.go`" + ` checks every promise against the analysis, and ` + "`testdata/golden/`" + ` holds each
+scenario's full report (Markdown and JSON). "Records" counts live records; "chunks" gives the
+complete 64 KiB chunks (records in each).
 `
 
 func readme(all []Scenario, out []Output) string {
@@ -64,7 +68,7 @@ func readme(all []Scenario, out []Output) string {
 		}
 		b.WriteString("\nFindings:\n\n")
 		for _, f := range s.Findings {
-			fmt.Fprintf(&b, "- `%s`: %s\n", f.KBID, f.Note)
+			fmt.Fprintf(&b, "- `%s`: %s\n", f.KBID, f.Promise())
 		}
 	}
 	return b.String()

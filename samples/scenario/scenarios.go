@@ -83,9 +83,12 @@ func customerCase() Scenario {
 			{Name: id + "/WS-0187-" + sysFile, FirstRecordID: 198830, Events: bSys, Note: "System log of WS-0187"},
 		},
 		Findings: []Finding{
-			{"job-insufficient-range-support", "30 jobs on 2 computers, 30 × 61 with 0x80200013 and 30 × 202, all through proxy02.contoso.local:8080, unresolved"},
-			{"unknown-0x80072EE2", "or the KB's entry for 0x80072EE2 (ERROR_WINHTTP_TIMEOUT): 6 failures on 2 computers, recovered (both jobs completed)"},
-			{"service-crashed", "WS-0187: 2 × 7031 and 1 × 7034 on 12 March"},
+			{KBID: "job-insufficient-range-support", Events: map[uint16]int{61: 30, 202: 30}, Jobs: 30, Computers: 2, Status: "unresolved",
+				Note: "30 failed transfers with 0x80200013, all via proxy02.contoso.local:8080"},
+			{KBID: "service-crashed", Events: map[uint16]int{7031: 2, 7034: 1}, Computers: 1, Status: "recovered",
+				Note: "WS-0187 on 12 March; BITS runs again the next day"},
+			{KBID: "job-timeout", Events: map[uint16]int{61: 6}, Jobs: 2, Computers: 2, Status: "recovered",
+				Note: "0x80072EE2 (ERROR_WINHTTP_TIMEOUT, transient): both Defender jobs complete"},
 		},
 	}
 }
@@ -165,8 +168,8 @@ func nonEnglish() Scenario {
 			{Name: id + "/TYO-WS-0305-System-ja.evtx", FirstRecordID: 61000, Events: jaEv, Note: "Japanese System log of TYO-WS-0305"},
 		},
 		Findings: []Finding{
-			{"service-crashed", "BER-WS-0211: 2 × 7031 and 1 × 7034 (German display name)"},
-			{"start-service-disabled", "TYO-WS-0305: 7040 to 無効 (disabled) and 2 × 7000 (%%1058) (Japanese display name)"},
+			{KBID: "service-crashed", Events: map[uint16]int{7031: 2, 7034: 1}, Computers: 1, Status: "unresolved", Note: "BER-WS-0211 (German display name)"},
+			{KBID: "start-service-disabled", Events: map[uint16]int{7040: 1, 7000: 2}, Computers: 1, Status: "unresolved", Note: "TYO-WS-0305: 7040 to 無効 (disabled), then 7000 with %%1058 (Japanese display name)"},
 		},
 	}
 }
