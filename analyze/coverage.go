@@ -121,7 +121,7 @@ func (a *Analyzer) coverageList() []Coverage {
 			}
 		}
 		if c.BITSOnly {
-			warn = append(warn, "Only the BITS records of this log were read; the times span those records, not the whole log.")
+			warn = append(warn, bitsOnlyWarning(in))
 		} else if sp := span[lk]; sp[1].Sub(sp[0]) < shortWindow && c.First.Equal(sp[0]) {
 			warn = append(warn, fmt.Sprintf("The log holds only %s of events (%s to %s): failures before or after this window cannot be seen.",
 				roundDur(sp[1].Sub(sp[0])), fmtTime(sp[0]), fmtTime(sp[1])))
@@ -130,6 +130,20 @@ func (a *Analyzer) coverageList() []Coverage {
 		out = append(out, c)
 	}
 	return out
+}
+
+// bitsOnlyWarning describes a log of which only the BITS records were
+// decoded; the record headers still tell the span of the whole log.
+func bitsOnlyWarning(in *Input) string {
+	w := fmt.Sprintf("Only the BITS records of this log were decoded (%d of %d records); the times above span those records.", in.Records-in.RecordsFiltered-in.RecordsUndecoded, in.Records)
+	if in.LogFirst.IsZero() {
+		return w
+	}
+	w += fmt.Sprintf(" The log as a whole covers %s to %s.", fmtTime(in.LogFirst), fmtTime(in.LogLast))
+	if d := in.LogLast.Sub(in.LogFirst); d < shortWindow {
+		w += fmt.Sprintf(" That is only %s of events: failures before or after this window cannot be seen.", roundDur(d))
+	}
+	return w
 }
 
 func uniq(ids []uint64) []uint64 {

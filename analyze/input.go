@@ -12,6 +12,7 @@ func InputFromSummary(path string, size int64, sha256 string, s *parse.Summary) 
 	in.Records = s.RecordsSeen
 	in.RecordsUndecoded = s.RecordsUndecodable
 	in.RecordsFiltered = s.RecordsFiltered
+	in.LogFirst, in.LogLast = s.FirstWritten, s.LastWritten
 	if s.SkippedChannel != "" {
 		in.Skipped = "channel " + s.SkippedChannel + " holds no BITS events"
 	}

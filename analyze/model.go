@@ -47,6 +47,8 @@ type Input struct {
 	LastTime         time.Time `json:"last_time"`
 	Channels         []string  `json:"channels,omitempty"`
 	Computers        []string  `json:"computers,omitempty"`
+	LogFirst         time.Time `json:"log_first"`         // earliest record-header time of all live records, decoded or not
+	LogLast          time.Time `json:"log_last"`          // latest record-header time of all live records
 	Skipped          string    `json:"skipped,omitempty"` // why the file was not analysed (irrelevant channel, not EVTX, ...)
 	Damage           []Damage  `json:"damage"`
 	RecordsUndecoded int       `json:"records_undecodable"`

@@ -118,9 +118,10 @@ Expected reading (a careful reader reports every defect as damage and drops noth
 - `+"`slack.evtx`"+`: %[1]d live records plus %[6]d stale ones after chunk 0's free-space offset; only slack recovery
   finds them (libevtx `+"`evtxexport -m recovered`"+` returns exactly these %[6]d), and they must be marked recovered.
 
-Findings (all files): `+"`job-insufficient-range-support`"+` (36 jobs, 36 × 61 + 36 × 202 through proxy02) and the
-0x80072EE2 finding (3 failures, recovered); from `+"`slack.evtx`"+`, when slack is recovered, also 2 old 0x80072EE7
-failures (`+"`job-proxy-name-not-resolved`"+`).
+Findings (all files): `+"`job-insufficient-range-support`"+` (36 jobs, 36 × 61 + 36 × 202 via proxy02) and
+`+"`job-timeout`"+` (3 × 61 with 0x80072EE2, recovered); from `+"`slack.evtx`"+`, when slack is recovered, also 2 old
+0x80072EE7 failures (`+"`job-proxy-name-not-resolved`"+`). A damaged file loses no finding, except the records in
+the cut-off part of `+"`truncated.evtx`"+`.
 `, intact.Records, chunk1, inComplete, trunc.Partial, lastChunk, slack.Stale)
 	return b.String()
 }

@@ -9,6 +9,7 @@ import (
 func All() []Scenario {
 	out := []Scenario{healthy()}
 	out = append(out, kbScenarios()...)
+	out = append(out, extraScenarios()...)
 	out = append(out, customerCase(), nonEnglish(), damaged())
 	return out
 }
