@@ -58,15 +58,16 @@ func readme(all []Scenario, out []Output) string {
 			}
 			fmt.Fprintf(&b, "| `%s` | %d | %s | %d | %s |\n", name, o.Records, countsString(o.Data), len(o.Data), note)
 		}
-		if s.ID == "damaged" {
-			b.WriteString(damagedNotes(out))
-			continue
-		}
 		if len(s.Findings) == 0 {
 			b.WriteString("\nFindings: none.\n")
 			continue
 		}
-		b.WriteString("\nFindings:\n\n")
+		if s.ID == "damaged" {
+			b.WriteString(damagedNotes(out))
+			b.WriteString("\nFindings (all files read together, without slack recovery; the copies overlap, so each record counts once):\n\n")
+		} else {
+			b.WriteString("\nFindings:\n\n")
+		}
 		for _, f := range s.Findings {
 			fmt.Fprintf(&b, "- `%s`: %s\n", f.KBID, f.Promise())
 		}
@@ -118,10 +119,7 @@ Expected reading (a careful reader reports every defect as damage and drops noth
 - `+"`slack.evtx`"+`: %[1]d live records plus %[6]d stale ones after chunk 0's free-space offset; only slack recovery
   finds them (libevtx `+"`evtxexport -m recovered`"+` returns exactly these %[6]d), and they must be marked recovered.
 
-Findings (all files): `+"`job-insufficient-range-support`"+` (36 jobs, 36 × 61 + 36 × 202 via proxy02) and
-`+"`job-timeout`"+` (3 × 61 with 0x80072EE2, recovered); from `+"`slack.evtx`"+`, when slack is recovered, also 2 old
-0x80072EE7 failures (`+"`job-proxy-name-not-resolved`"+`). A damaged file loses no finding, except the records in
-the cut-off part of `+"`truncated.evtx`"+`.
+With slack recovery, `+"`slack.evtx`"+` adds 2 old 0x80072EE7 failures (`+"`job-proxy-name-not-resolved`"+`).
 `, intact.Records, chunk1, inComplete, trunc.Partial, lastChunk, slack.Stale)
 	return b.String()
 }

@@ -208,5 +208,12 @@ func damaged() Scenario {
 			mk("truncated.evtx", "file cut 12000 bytes into its last chunk, in the middle of a record (an interrupted copy)", Damage{Kind: DamageTruncate, Bytes: 12000}),
 			slack,
 		},
+		// All files read together, without slack recovery: the copies
+		// overlap, so every record counts once.
+		Findings: []Finding{
+			{KBID: "job-insufficient-range-support", Events: map[uint16]int{61: 36, 202: 36}, Jobs: 36, Computers: 1, Status: "unresolved",
+				Note: "36 failed transfers with 0x80200013 via proxy02.contoso.local:8080"},
+			{KBID: "job-timeout", Events: map[uint16]int{61: 3}, Jobs: 1, Computers: 1, Status: "recovered", Note: "0x80072EE2"},
+		},
 	}
 }
