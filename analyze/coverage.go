@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -195,13 +196,22 @@ func (a *Analyzer) inputList() []Input {
 
 // timeline counts occurrences per hour (window up to 3 days), per day (up to
 // 200 days) or per week, from the first to the last occurrence.
-func timeline(occs []*occurrence, findings []Finding) []Bucket {
+func timeline(all []*occurrence, findings []Finding) []Bucket {
+	idOf := map[string]string{}
+	counts := map[string][]uint16{} // kb id -> event ids counted as failures (nil: all)
+	for i := range findings {
+		idOf[findings[i].KBID] = findings[i].ID
+		counts[findings[i].KBID] = failureEvents(&findings[i])
+	}
+	// Count failures as the findings do: one per failed attempt.
+	var occs []*occurrence
+	for _, o := range all {
+		if ids := counts[o.kbID]; ids == nil || slices.Contains(ids, o.ev.EventID) {
+			occs = append(occs, o)
+		}
+	}
 	if len(occs) == 0 {
 		return []Bucket{}
-	}
-	idOf := map[string]string{}
-	for _, f := range findings {
-		idOf[f.KBID] = f.ID
 	}
 	first, last := occs[0].ev.TimeCreated.UTC(), occs[len(occs)-1].ev.TimeCreated.UTC()
 	step, label := time.Hour, "1h"

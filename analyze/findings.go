@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -220,7 +221,23 @@ func evidenceText(o *occurrence) string {
 		return "transfer stopped with " + code
 	case 211:
 		return "job error " + code
-	case 200, 201, 202:
+	case 202:
+		t := "HTTP feature missing at the server"
+		if p := e.Value("proxy"); p != "" {
+			t = "HTTP feature missing via proxy " + p
+		}
+		var d []string
+		if v := e.Value("HTTPVersion"); v != "" {
+			d = append(d, v)
+		}
+		if v := e.Value("URLRange"); v != "" {
+			d = append(d, "range "+v)
+		}
+		if len(d) > 0 {
+			t += " (" + strings.Join(d, ", ") + ")"
+		}
+		return t + " for " + o.url + " (" + code + ")"
+	case 200, 201:
 		return "proxy/server problem for " + o.url + " (" + code + ")"
 	case 7040:
 		return fmt.Sprintf("start type changed from %q to %q", e.Value("param2"), e.Value("param3"))
@@ -399,26 +416,40 @@ func eventMix(f *Finding) string {
 	return strings.Join(limit(parts, 6), ", ")
 }
 
-// Failures is the number of failed transfer attempts behind a finding: its
-// transfer-stopped events (60, 61); without those, its job error events
-// (211); without those, its proxy and server events (200-202); else every
-// event. One failed attempt often logs several of these (202, then 61), so
-// counting them all would count it twice.
-func Failures(f *Finding) int {
-	for _, ids := range [][]uint16{{60, 61}, {211}, {200, 201, 202}} {
-		n := 0
+// failureGroups are the event ids that stand for one failed transfer
+// attempt, in order of preference: transfer-stopped events (60, 61), else
+// job error events (211), else proxy and server events (200-202). One failed
+// attempt often logs several of these (202, then 61), so counting them all
+// would count it twice.
+var failureGroups = [][]uint16{{60, 61}, {211}, {200, 201, 202}}
+
+// failureEvents returns the event ids whose events a finding counts as
+// failures, or nil when every event counts (service findings, warnings).
+func failureEvents(f *Finding) []uint16 {
+	for _, ids := range failureGroups {
 		for _, ec := range f.EventCounts {
-			for _, id := range ids {
-				if ec.EventID == id && sameProvider(ec.Provider, ProviderBITS) {
-					n += ec.Count
-				}
+			if sameProvider(ec.Provider, ProviderBITS) && slices.Contains(ids, ec.EventID) {
+				return ids
 			}
 		}
-		if n > 0 {
-			return n
+	}
+	return nil
+}
+
+// Failures is the number of failed transfer attempts behind a finding (see
+// failureGroups); for a finding without transfer failures, its event count.
+func Failures(f *Finding) int {
+	ids := failureEvents(f)
+	if ids == nil {
+		return f.Count
+	}
+	n := 0
+	for _, ec := range f.EventCounts {
+		if sameProvider(ec.Provider, ProviderBITS) && slices.Contains(ids, ec.EventID) {
+			n += ec.Count
 		}
 	}
-	return f.Count
+	return n
 }
 
 func hostList(h []string) string {

@@ -25,6 +25,8 @@ type jobState struct {
 	transferred           map[string]uint64 // per URL, last count
 	jobTransferred        *uint64           // event 4 v1
 	retryPending          map[string]bool   // per URL, failed since its last start
+	unreported            uint32            // code of the last transfer failure, until a 211 reports it for the job
+	announced             map[string]uint32 // per transfer, code a 200-202 event reported before its 60/61
 }
 
 // jobEvents are the Bits-Client event ids that belong to a job.
@@ -133,28 +135,39 @@ func (s *state) handleJob(e *parse.Event) jobCtx {
 		switch {
 		case !ok:
 		case hr == 0:
-			j.failing = false
+			j.failing, j.unreported = false, 0
 			s.healthy("url:"+c+"|"+urlv, e.TimeCreated)
 			s.healthy("jobxfer:"+j.key, e.TimeCreated)
 		case !isFailure(hr):
 			j.interruptions++
+		case xfer != "" && j.announced[xfer] == hr:
+			// The transfer's 200-202 event already counted this failure.
+			delete(j.announced, xfer)
+			j.failing, j.retryPending[urlv] = true, true
 		default:
 			j.fail(urlv, hr)
+			j.unreported = hr
 		}
 	case 200, 202:
 		ctx.proxies = splitList(e.Value("proxy"))
 		if hr, ok := parseCodeValue(e.Value("hr")); ok && isFailure(hr) {
-			j.fail(urlv, hr)
+			j.announce(urlv, xfer, hr)
 		}
 	case 201:
 		ctx.proxies = splitList(e.Value("proxyServerList"))
 		j.setOwner(e.Value("jobOwner"))
 		if hr, ok := parseCodeValue(e.Value("error")); ok && isFailure(hr) {
-			j.fail(urlv, hr)
+			j.announce(urlv, xfer, hr)
 		}
 	case 211:
+		// The job-level report of the failure its last transfer ended with
+		// is not a failure of its own.
 		if hr, ok := parseCodeValue(e.Value("ErrorCode")); ok && isFailure(hr) {
-			j.fail("", hr)
+			if j.unreported == hr {
+				j.unreported = 0
+			} else {
+				j.fail("", hr)
+			}
 		}
 	}
 	return ctx
@@ -178,7 +191,7 @@ func (s *state) job(c, id string, t time.Time) *jobState {
 	if !ok {
 		j = &jobState{key: k, id: id, computer: c, first: t, last: t,
 			errors: map[uint32]int{}, total: map[string]uint64{}, totalUnknown: map[string]bool{},
-			transferred: map[string]uint64{}, retryPending: map[string]bool{}}
+			transferred: map[string]uint64{}, retryPending: map[string]bool{}, announced: map[string]uint32{}}
 		s.jobs[k] = j
 	}
 	return j
@@ -232,6 +245,18 @@ func (j *jobState) touch(t time.Time) {
 	}
 }
 
+// announce counts a failure reported by a proxy or server event (200-202)
+// and remembers it, so the 60/61 that ends the same transfer with the same
+// code does not count it again.
+func (j *jobState) announce(url, xfer string, hr uint32) {
+	j.fail(url, hr)
+	j.unreported = hr
+	if xfer != "" {
+		j.announced[xfer] = hr
+	}
+}
+
+// fail counts one failed attempt.
 func (j *jobState) fail(url string, hr uint32) {
 	j.errors[hr]++
 	j.failing = true

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -19,10 +20,10 @@ var serviceStates = map[string]string{
 var startTypeWords = map[string]string{
 	"auto start": "auto", "automatic": "auto", "auto": "auto", "自动启动": "auto", "otomatik başlatma": "auto",
 	"automatisch starten": "auto", "démarrage automatique": "auto", "inicio automático": "auto",
-	"avvio automatico": "auto", "自動起動": "auto", "автоматически": "auto", "início automático": "auto",
+	"avvio automatico": "auto", "自動起動": "auto", "自動開始": "auto", "автоматически": "auto", "início automático": "auto",
 	"demand start": "demand", "manual": "demand", "按需启动": "demand", "isteğe bağlı başlatma": "demand",
 	"manuell starten": "demand", "démarrage à la demande": "demand", "inicio a petición": "demand",
-	"avvio su richiesta": "demand", "要求時起動": "demand", "手動": "demand", "по требованию": "demand",
+	"avvio su richiesta": "demand", "要求時起動": "demand", "要求時開始": "demand", "手動": "demand", "по требованию": "demand",
 	"início por solicitação": "demand",
 	"disabled":               "disabled", "已禁用": "disabled", "禁用": "disabled", "devre dışı": "disabled",
 	"deaktiviert": "disabled", "désactivé": "disabled", "deshabilitado": "disabled", "disabilitato": "disabled",
@@ -63,10 +64,10 @@ func (s *state) handleSCM(e *parse.Event) {
 		se.Kind = "state"
 		if st != "" {
 			se.Text = "BITS entered the " + st + " state"
-			s.lastState = st
+			s.lastState[e.Computer] = st
 		} else {
 			se.Text = "BITS state: " + e.Value("param2")
-			s.lastState = e.Value("param2")
+			s.lastState[e.Computer] = e.Value("param2")
 		}
 		if st == "running" {
 			s.healthy("svc:"+e.Computer, e.TimeCreated)
@@ -95,8 +96,10 @@ func (s *state) handleSCM(e *parse.Event) {
 	switch r.kind {
 	case "start-failure":
 		s.startFails++
+		s.lastState[e.Computer] = "stopped"
 	case "crash":
 		s.crashes++
+		s.lastState[e.Computer] = "stopped"
 	}
 	s.timeline = append(s.timeline, se)
 	s.apply(e, r, jobCtx{})
@@ -113,9 +116,9 @@ func (s *state) handleStartType(e *parse.Event, se ServiceEvent) {
 	s.typeWords[len(s.timeline)] = [2]string{from, to}
 	s.timeline = append(s.timeline, se)
 	if tt != "" {
-		s.lastStartType = startTypeLabel(tt)
+		s.lastStartType[e.Computer] = startTypeLabel(tt)
 	} else {
-		s.lastStartType = to
+		s.lastStartType[e.Computer] = to
 	}
 	if tt != "disabled" {
 		s.healthy("starttype:"+e.Computer, e.TimeCreated)
@@ -215,7 +218,30 @@ func (s *state) service() Service {
 	tl := append([]ServiceEvent{}, s.timeline...)
 	s.markFlapping(tl)
 	return Service{Timeline: tl, StartFails: s.startFails, Crashes: s.crashes,
-		StateNow: s.lastState, StartType: s.lastStartType}
+		StateNow: perComputer(s.lastState), StartType: perComputer(s.lastStartType)}
+}
+
+// perComputer is the value all computers share, or "computer: value" for
+// each when they differ.
+func perComputer(m map[string]string) string {
+	comps := make([]string, 0, len(m))
+	same := true
+	for c, v := range m {
+		comps = append(comps, c)
+		same = same && v == m[comps[0]]
+	}
+	if len(comps) == 0 {
+		return ""
+	}
+	sort.Strings(comps)
+	if same {
+		return m[comps[0]]
+	}
+	parts := make([]string, len(comps))
+	for i, c := range comps {
+		parts[i] = c + ": " + m[c]
+	}
+	return strings.Join(parts, "; ")
 }
 
 // markFlapping marks 7040 changes between unrecognised (e.g. localised)

@@ -39,7 +39,7 @@ type state struct {
 	timeline                 []ServiceEvent
 	typeWords                map[int][2]string // timeline index -> 7040 from/to words
 	startFails, crashes      int
-	lastState, lastStartType string
+	lastState, lastStartType map[string]string // per computer
 }
 
 func newState(kb *KB) *state {
@@ -52,6 +52,7 @@ func newState(kb *KB) *state {
 		successes: map[string][]time.Time{},
 		computers: map[string]bool{},
 		typeWords: map[int][2]string{},
+		lastState: map[string]string{}, lastStartType: map[string]string{},
 	}
 }
 

@@ -67,9 +67,9 @@ func verdict(r *Result, analysed int) string {
 			if p.Status != "" {
 				n += ", " + p.Status
 			}
-			names = append(names, fmt.Sprintf("%s: %s, %s", p.ID, p.Title, n))
+			names = append(names, fmt.Sprintf("%s %s — %s", p.ID, p.Title, n))
 		}
-		fmt.Fprintf(&b, " Also: %s.", strings.Join(names, "; "))
+		fmt.Fprintf(&b, " Further findings: %s.", strings.Join(names, "; "))
 	}
 	return b.String()
 }

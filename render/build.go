@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"bitsdiag/analyze"
 )
@@ -53,14 +54,18 @@ func buildTitle(d *document, r *analyze.Result, tz *time.Location) {
 	if tool == "" {
 		tool = "unknown"
 	}
-	d.add(fields{items: []field{
+	var full []field
+	if utf8.RuneCountInString(sanitizeLine(d.title)) > maxHeading {
+		full = append(full, field{"Full title", []span{txt(d.title)}})
+	}
+	d.add(fields{items: append(full, []field{
 		{"Computers", []span{txt(listMax(r.Computers, maxListed))}},
 		{"Time window", []span{txt(window)}},
 		{"Generated", []span{txt(fmtTime(r.Generated, tz))}},
 		{"Tool", []span{txt(tool)}},
 		{"Inputs", []span{txt(inputsSummary(r.Inputs))}},
 		{"Times shown in", []span{txt(zoneName(tz))}},
-	}})
+	}...)})
 }
 
 // inputsSummary counts the input files: read, skipped, damaged.
@@ -188,7 +193,8 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 		items := []field{
 			{"Codes", codeSpans},
 			{"Severity", []span{txt(string(f.Severity))}},
-			{"Events", []span{txt(fmt.Sprintf("%d, affecting %s", f.Count, plural(f.JobsAffected, "job", "jobs")))}},
+			{"Events", []span{txt(fmt.Sprintf("%d%s, affecting %s", f.Count, eventCounts(f.EventCounts),
+				plural(f.JobsAffected, "job", "jobs")))}},
 			{"Seen", []span{txt(fmtSpan(f.FirstSeen, f.LastSeen, tz))}},
 			{"Status", []span{txt(status)}},
 			{"Computers", []span{txt(listMax(f.Computers, maxListed))}},
@@ -241,6 +247,18 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 			d.add(evidenceTable(f.Evidence, tz))
 		}
 	}
+}
+
+// eventCounts formats a finding's events per event id: " (event 59 ×30, event 61 ×7)".
+func eventCounts(ec []analyze.EventCount) string {
+	if len(ec) == 0 {
+		return ""
+	}
+	parts := make([]string, 0, len(ec))
+	for _, e := range ec {
+		parts = append(parts, fmt.Sprintf("event %d ×%d", e.EventID, e.Count))
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 // findingHeading is "F1 · error · Title".
@@ -463,9 +481,9 @@ func buildJobs(d *document, r *analyze.Result) {
 		{title: "Owner", max: 28},
 		{title: "Process", max: 28},
 		{title: "Remote host", max: 40},
-		{title: "Outcome", max: 12},
+		{title: "Outcome", max: 12, keep: true},
 		{title: "Errors", max: 60, mono: true},
-		{title: "Bytes"},
+		{title: "Bytes", keep: true},
 	}}
 	for _, j := range jobs {
 		t.rows = append(t.rows, []cell{
@@ -655,11 +673,11 @@ func buildInventory(d *document, r *analyze.Result, tz *time.Location) {
 	}
 	t := table{cols: []column{
 		{title: "File", max: 40},
-		{title: "Size", right: true},
+		{title: "Size", right: true, keep: true},
 		{title: "SHA-256", max: 13, mono: true},
 		{title: "Records", right: true},
 		{title: "Analysed", right: true},
-		{title: "Time span"},
+		{title: "Time span", keep: true},
 		{title: "Damage", max: 60},
 	}}
 	for _, in := range r.Inputs {
@@ -682,7 +700,8 @@ func buildInventory(d *document, r *analyze.Result, tz *time.Location) {
 			{"Size", []span{txt(fmt.Sprintf("%d bytes", in.Size))}},
 			{"Records", []span{txt(fmt.Sprintf("%d seen, %d analysed, %d filtered out unread (not about BITS), %d undecodable",
 				in.Records, in.RecordsAnalysed, in.RecordsFiltered, in.RecordsUndecoded))}},
-			{"Time span", []span{txt(fmtSpan(in.FirstTime, in.LastTime, tz))}},
+			{"Time span", []span{txt(fmtSpan(in.FirstTime, in.LastTime, tz) + " (analysed records)")}},
+			{"Whole log", []span{txt(fmtSpan(in.LogFirst, in.LogLast, tz) + " (all record headers)")}},
 			{"Channels", []span{txt(listAll(in.Channels))}},
 			{"Computers", []span{txt(listAll(in.Computers))}},
 		}

@@ -45,6 +45,7 @@ func richResult() *analyze.Result {
 				SHA256:  "9b1c3e5a7d9f1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d",
 				Records: 30211, RecordsAnalysed: 290, RecordsFiltered: 29918, RecordsUndecoded: 3,
 				FirstTime: at("2024-04-01T00:00:03Z"), LastTime: at("2024-05-02T16:00:00Z"),
+				LogFirst: at("2024-03-02T11:00:00Z"), LogLast: at("2024-05-02T16:00:00Z"),
 				Channels:  []string{"System"},
 				Computers: []string{"WS-0043.contoso.local"},
 				Damage: []analyze.Damage{
@@ -57,7 +58,7 @@ func richResult() *analyze.Result {
 		Service: analyze.Service{StartFails: 1, Crashes: 1, StateNow: "running", StartType: "manual"},
 		Coverage: []analyze.Coverage{
 			{Computer: "WS-0042.contoso.local", Channel: "Microsoft-Windows-Bits-Client/Operational",
-				File: "/cases/4711/WS-0042/Microsoft-Windows-Bits-Client%4Operational.evtx",
+				File:  "/cases/4711/WS-0042/Microsoft-Windows-Bits-Client%4Operational.evtx",
 				First: at("2024-04-30T06:12:09Z"), Last: at("2024-05-02T17:40:00Z"), Records: 1204,
 				FirstRecordID: 58113, LastRecordID: 59316,
 				Warning: "only 2.5 days covered; the log wrapped (first record id 58113)"},
@@ -71,10 +72,12 @@ func richResult() *analyze.Result {
 	r.Findings = []analyze.Finding{
 		{
 			ID: "F1", KBID: "proxy-range", Severity: analyze.SeverityError,
-			Title:        "Proxy does not support HTTP range requests",
-			Codes:        []string{"0x80200013"},
-			CodeDetails:  []analyze.CodeCount{{Code: "0x80200013", Name: "BG_E_INSUFFICIENT_RANGE_SUPPORT", Count: 37}},
-			Count:        37,
+			Title:       "Proxy does not support HTTP range requests",
+			Codes:       []string{"0x80200013"},
+			CodeDetails: []analyze.CodeCount{{Code: "0x80200013", Name: "BG_E_INSUFFICIENT_RANGE_SUPPORT", Count: 37}},
+			Count:       37,
+			EventCounts: []analyze.EventCount{{Provider: "Microsoft-Windows-Bits-Client", EventID: 59, Count: 30},
+				{Provider: "Microsoft-Windows-Bits-Client", EventID: 61, Count: 7}},
 			JobsAffected: 2,
 			FirstSeen:    at("2024-04-30T06:12:09Z"), LastSeen: at("2024-05-02T17:31:00Z"),
 			Computers: []string{"WS-0042.contoso.local", "WS-0043.contoso.local"},
@@ -148,7 +151,7 @@ func richResult() *analyze.Result {
 		{ID: "{0A0B0C0D-3333-4A5B-9C3D-0123456789AB}", Title: "Edge update", Owner: `NT AUTHORITY\SYSTEM`,
 			Process: "MicrosoftEdgeUpdate.exe", Computer: "WS-0042.contoso.local",
 			URLs: []string{"https://wu.example.com/c/msdownload/update/x.cab"}, Hosts: []string{"wu.example.com"},
-			Files: []string{`C:\Program Files (x86)\Microsoft\EdgeUpdate\Download\x.cab`},
+			Files:      []string{`C:\Program Files (x86)\Microsoft\EdgeUpdate\Download\x.cab`},
 			BytesTotal: u64(104857600), BytesTransferred: u64(104857600),
 			First: at("2024-05-01T11:00:00Z"), Last: at("2024-05-01T13:30:00Z"), Outcome: "completed",
 			Errors: []analyze.CodeCount{{Code: "0x80072EE2", Name: "ERROR_WINHTTP_TIMEOUT", Count: 5}}, Retries: 5, Transfers: 1, Interruptions: 2},

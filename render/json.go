@@ -51,6 +51,7 @@ func withEmptyLists(r *analyze.Result) *analyze.Result {
 			f := &c.Findings[i]
 			f.Codes = orEmpty(f.Codes)
 			f.CodeDetails = orEmpty(f.CodeDetails)
+			f.EventCounts = orEmpty(f.EventCounts)
 			f.Computers = orEmpty(f.Computers)
 			f.Hosts = orEmpty(f.Hosts)
 			f.Proxies = orEmpty(f.Proxies)

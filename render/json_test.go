@@ -34,7 +34,7 @@ func TestJSONShape(t *testing.T) {
 	}
 	out := b.String()
 	for _, want := range []string{
-		`"generated": "2024-05-03T09:00:00Z"`,    // RFC 3339
+		`"generated": "2024-05-03T09:00:00Z"`,        // RFC 3339
 		`"codes": [` + "\n" + `        "0x80200013"`, // 0x%08X
 		`"name": "BG_E_INSUFFICIENT_RANGE_SUPPORT"`,
 		`"bytes_total": null`, // unknown stays distinguishable from 0

@@ -86,13 +86,7 @@ func renderPDF(w io.Writer, r *analyze.Result, o Options, size string) (err erro
 	p := newPDFDoc(r, d, size, g, tz)
 	for i, b := range d.blocks {
 		if _, ok := b.(heading); ok {
-			p.keep = 0
-			for _, next := range d.blocks[i+1:] {
-				if _, ok := next.(heading); ok {
-					break
-				}
-				p.keep += estimate(next)
-			}
+			p.keep = keepAfter(d.blocks, i)
 		}
 		p.block(b)
 		if p.f.Err() {
@@ -221,21 +215,11 @@ func (p *pdfDoc) block(b block) {
 func (p *pdfDoc) heading(h heading) {
 	f := p.f
 	text := p.g.clean(shorten(sanitizeLine(h.text), maxHeading))
-	var size, before, keep float64
-	switch h.level {
-	case 1:
-		size, before, keep = 18, 0, 12
-	case 2:
-		size, before, keep = 14, 5, 12
-	case 3:
-		size, before, keep = 11.5, 4, 9
-	default:
-		size, before, keep = 10, 2.5, 7
-	}
+	size, before, keep := headingStyle(h.level)
 	if f.GetY() > marginTop+1 {
 		f.Ln(before)
 	}
-	p.need(keep + min(p.keep, 90))
+	p.need(keep + p.keep)
 	p.keep = 0
 	f.SetX(marginSide)
 	if h.level <= 3 {
@@ -308,6 +292,10 @@ func (p *pdfDoc) write(s string, link int) {
 	r := []rune(s)
 	for len(r) > 0 && !f.Err() {
 		avail := p.pageW - right - f.GetX()
+		if f.GetX() <= left+0.01 && r[0] == ' ' {
+			r = r[1:] // no space at the start of a wrapped line
+			continue
+		}
 		if f.GetX() > left+0.01 {
 			word := r
 			for i, c := range r {
@@ -321,14 +309,18 @@ func (p *pdfDoc) write(s string, link int) {
 				continue
 			}
 		}
+		// A line never holds more than maxLineRunes characters: measuring
+		// only that much keeps long texts linear instead of quadratic.
+		head := r[:min(len(r), maxLineRunes)]
 		line := r
-		if f.GetStringWidth(string(r)) > avail {
-			lines := f.SplitText(string(r), avail)
-			if len(lines) == 0 || lines[0] == "" {
-				f.Ln(bodyLine)
-				continue
+		if len(r) > len(head) || f.GetStringWidth(string(r)) > avail {
+			line = nil
+			if lines := f.SplitText(string(head), avail); len(lines) > 0 {
+				line = []rune(lines[0])
 			}
-			line = []rune(lines[0])
+			if len(line) == 0 || len(line) > len(r) || string(line) != string(r[:len(line)]) {
+				line = r[:1] // never stall: at least one character per line
+			}
 		}
 		f.CellFormat(f.GetStringWidth(string(line)), bodyLine, string(line), "", 0, "L", false, link, "")
 		r = r[len(line):]
@@ -340,6 +332,10 @@ func (p *pdfDoc) write(s string, link int) {
 		}
 	}
 }
+
+// maxLineRunes bounds the characters of one printed line (a full A4 or Letter
+// line of the narrowest glyphs holds far fewer).
+const maxLineRunes = 600
 
 // writeProse writes knowledge-base prose: `code` in the monospace font,
 // **bold** in bold, other Markdown markers dropped.
@@ -474,6 +470,41 @@ func (p *pdfDoc) codeBlock(text string, x float64) {
 	}
 	p.body()
 	f.Ln(1)
+}
+
+// headingStyle returns a heading level's font size, the space above it and
+// the room the heading itself takes.
+func headingStyle(level int) (size, before, height float64) {
+	switch level {
+	case 1:
+		return 18, 0, 12
+	case 2:
+		return 14, 5, 12
+	case 3:
+		return 11.5, 4, 9
+	}
+	return 10, 2.5, 7
+}
+
+// maxKeep caps the room a heading asks for below itself.
+const maxKeep = 90.0
+
+// keepAfter is the room the blocks after the heading at i need on the same
+// page as the heading: its first content (estimated), or, when another
+// heading follows at once, that heading and its content.
+func keepAfter(blocks []block, i int) float64 {
+	sum := 0.0
+	for j := i + 1; j < len(blocks); j++ {
+		if h, ok := blocks[j].(heading); ok {
+			if j == i+1 {
+				_, before, height := headingStyle(h.level)
+				sum += before + height + keepAfter(blocks, j)
+			}
+			break
+		}
+		sum += estimate(blocks[j])
+	}
+	return min(sum, maxKeep)
 }
 
 // estimate is roughly how much room a block needs at the top of its first

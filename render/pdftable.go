@@ -27,7 +27,7 @@ type pdfRow struct {
 // words (URLs, paths) claim up to maxWordShare of the width and then break
 // anywhere.
 const (
-	hardWord     = 20.0
+	hardWord     = 26.0
 	maxWordShare = 0.3
 )
 

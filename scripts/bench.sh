@@ -12,6 +12,7 @@
 #   evtxexport FILE, golang-evtx-dump FILE
 # and measures peak RSS with /usr/bin/time -v. Results go to $OUT (default /tmp/bitsdiag-bench).
 # Needs: python3, hyperfine, GNU time (apt-get install -y hyperfine time).
+# Runs: RUNS (bitsdiag and cat, default 5), PEER_RUNS (peers, default 1).
 set -euo pipefail
 mib=${1:-1024}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,10 +27,12 @@ size=$(stat -c %s "$file")
 records=$("$out/bitsdiag" events --all "$file" 2>/dev/null | wc -l)
 echo "file: $file ($size bytes, $records records)"
 cat "$file" > /dev/null # warm the page cache
-hyperfine --warmup 1 --runs "${RUNS:-3}" --export-markdown "$out/hyperfine.md" --export-json "$out/hyperfine.json" \
+# bitsdiag and cat: several runs; the peers take minutes per run on a big file: PEER_RUNS (default 1).
+hyperfine --warmup 1 --runs "${RUNS:-5}" --export-json "$out/fast.json" \
   -n cat "cat $file > /dev/null" \
   -n bitsdiag-report "$out/bitsdiag report -q -f json $file > /dev/null" \
-  -n bitsdiag-events-all "$out/bitsdiag events --all $file > /dev/null 2>&1" \
+  -n bitsdiag-events-all "$out/bitsdiag events --all $file > /dev/null 2>&1"
+hyperfine --runs "${PEER_RUNS:-1}" --export-json "$out/peers.json" \
   -n evtxexport "$out/peers/evtxexport $file > /dev/null 2>&1" \
   -n golang-evtx-dump "$out/peers/golang-evtx-dump $file > /dev/null 2>&1"
 echo
@@ -42,10 +45,12 @@ for peer in evtxexport golang-evtx-dump; do
   rss=$(/usr/bin/time -f %M "$out/peers/$peer" "$file" 2>&1 >/dev/null | tail -1)
   echo "  $peer: $rss"
 done
-python3 - "$out/hyperfine.json" "$size" "$records" <<'PY'
+python3 - "$out/fast.json" "$out/peers.json" "$size" "$records" <<'PY'
 import json, sys
-res = {r["command"]: r["mean"] for r in json.load(open(sys.argv[1]))["results"]}
-size, recs = int(sys.argv[2]), int(sys.argv[3])
+res = {}
+for f in sys.argv[1:3]:
+    res.update({r["command"]: r["mean"] for r in json.load(open(f))["results"]})
+size, recs = int(sys.argv[3]), int(sys.argv[4])
 print("\nthroughput (mean of runs):")
 for name, t in res.items():
     print(f"  {name:22s} {t:8.3f} s  {size/t/1e6:9.1f} MB/s  {recs/t/1e3:9.1f} k records/s")
