@@ -23,7 +23,7 @@ file=$out/system-${mib}m.evtx
 [ -s "$file" ] || python3 "$shared/tools/evtx_synth.py" "$file" "$mib" "$shared"/evtx-corpus/system/*.evtx
 [ -x "$out/peers/golang-evtx-dump" ] || bash "$shared/tools/build-peers.sh" "$out/peers"
 (cd "$root" && go build -o "$out/bitsdiag" ./cmd/bitsdiag)
-size=$(stat -c %s "$file")
+size=$(stat -L -c %s "$file")
 records=$("$out/bitsdiag" events --all "$file" 2>/dev/null | wc -l)
 echo "file: $file ($size bytes, $records records)"
 cat "$file" > /dev/null # warm the page cache
