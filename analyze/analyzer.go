@@ -80,10 +80,10 @@ func (a *Analyzer) AddEvent(e *parse.Event) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.observe(e)
 	if !Relevant(e) || !a.inWindow(e.TimeCreated) {
 		return
 	}
+	a.observe(e)
 	a.perFile[e.Source.File]++
 	k := dupKey{e.Computer, e.Channel, e.RecordID, e.TimeCreated.UnixNano()}
 	if old, ok := a.events[k]; ok && !sourceLess(e.Source, old.Source) {

@@ -80,8 +80,9 @@ func TestWindow(t *testing.T) {
 
 func TestCoverage(t *testing.T) {
 	a := New(Options{})
-	a.AddInput(Input{Path: "op.evtx", Size: 69632})
-	a.AddInput(Input{Path: "sys.evtx", Size: 69632, RecordsFiltered: 500})
+	a.AddInput(Input{Path: "op.evtx", Size: 69632, Records: 6})
+	a.AddInput(Input{Path: "sys.evtx", Size: 69632, Records: 501, RecordsFiltered: 500,
+		LogFirst: t0.Add(-time.Hour), LogLast: t0.Add(time.Hour)})
 	for _, rec := range []uint64{40, 41, 42, 45, 46, 50} {
 		a.AddEvent(bitsEv(rec, int(rec), 306, 0))
 	}
@@ -100,7 +101,8 @@ func TestCoverage(t *testing.T) {
 		}
 	}
 	sys := r.Coverage[1]
-	if !sys.BITSOnly || sys.GapCount != 0 || !strings.Contains(sys.Warning, "Only the BITS records") {
+	if !sys.BITSOnly || sys.GapCount != 0 || !strings.Contains(sys.Warning, "its BITS records only (1 of 501 records)") ||
+		!strings.Contains(sys.Warning, "only 2h0m0s of events") {
 		t.Errorf("sys coverage %+v", sys)
 	}
 	if r.Inputs[0].RecordsAnalysed != 6 || r.Inputs[0].Channels[0] != opChannel || r.Inputs[0].Computers[0] != "PC1" {

@@ -23,8 +23,11 @@ type covStats struct {
 // shortWindow is the span below which a log is reported as a short window.
 const shortWindow = 3 * 24 * time.Hour
 
-// observe counts one record (relevant or not) for coverage. Records
-// recovered from slack are stale and do not count.
+// observe counts one analysed record for coverage. Only relevant records
+// count, so coverage is the same whether the reader's pre-filter skipped the
+// others or they were decoded and dropped here; what a log holds beyond its
+// BITS records comes from the reader's summary (Input.LogFirst/LogLast).
+// Records recovered from slack are stale and do not count.
 func (a *Analyzer) observe(e *parse.Event) {
 	if e.Recovered {
 		return
@@ -102,10 +105,14 @@ func (a *Analyzer) coverageList() []Coverage {
 		c := Coverage{Computer: k.computer, Channel: k.channel, File: k.file, First: st.first, Last: st.last,
 			Records: st.n, FirstRecordID: ids[0], LastRecordID: ids[len(ids)-1]}
 		in := a.inputByPath(k.file)
-		c.BITSOnly = in != nil && in.RecordsFiltered > 0
-		complete := in != nil && in.RecordsFiltered == 0 && in.RecordsUndecoded == 0
+		// A log whose every record was analysed (a Bits-Client log) shows
+		// its own gaps and wrapping; of a log that holds other records too
+		// (System) only the BITS records were analysed, so gaps between
+		// them mean nothing.
+		complete := in == nil || a.perFile[k.file]+in.RecordsUndecoded >= in.Records
+		c.BITSOnly = !complete
 		var warn []string
-		if complete || in == nil {
+		if complete {
 			for i := 1; i < len(ids); i++ {
 				if d := ids[i] - ids[i-1]; d > 1 {
 					c.GapCount++
@@ -122,7 +129,7 @@ func (a *Analyzer) coverageList() []Coverage {
 			}
 		}
 		if c.BITSOnly {
-			warn = append(warn, bitsOnlyWarning(in))
+			warn = append(warn, a.bitsOnlyWarning(in))
 		} else if sp := span[lk]; sp[1].Sub(sp[0]) < shortWindow && c.First.Equal(sp[0]) {
 			warn = append(warn, fmt.Sprintf("The log holds only %s of events (%s to %s): failures before or after this window cannot be seen.",
 				roundDur(sp[1].Sub(sp[0])), fmtTime(sp[0]), fmtTime(sp[1])))
@@ -134,9 +141,9 @@ func (a *Analyzer) coverageList() []Coverage {
 }
 
 // bitsOnlyWarning describes a log of which only the BITS records were
-// decoded; the record headers still tell the span of the whole log.
-func bitsOnlyWarning(in *Input) string {
-	w := fmt.Sprintf("Only the BITS records of this log were decoded (%d of %d records); the times above span those records.", in.Records-in.RecordsFiltered-in.RecordsUndecoded, in.Records)
+// analysed; the record headers tell the span of the whole log.
+func (a *Analyzer) bitsOnlyWarning(in *Input) string {
+	w := fmt.Sprintf("This log holds other records too; the times above span its BITS records only (%d of %d records).", a.perFile[in.Path], in.Records)
 	if in.LogFirst.IsZero() {
 		return w
 	}

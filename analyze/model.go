@@ -193,7 +193,7 @@ type Coverage struct {
 	FirstRecordID  uint64    `json:"first_record_id"`
 	LastRecordID   uint64    `json:"last_record_id"`
 	MissingRecords uint64    `json:"missing_record_ids"`  // ids between first and last that no record carries (only when every record was decoded)
-	BITSOnly       bool      `json:"bits_only,omitempty"` // other records were filtered out unread: first/last span only the BITS records
+	BITSOnly       bool      `json:"bits_only,omitempty"` // the log holds other records too: first/last and ids span only its BITS records
 }
 
 // Bucket counts failures in one time slot for the timeline chart.

@@ -140,6 +140,9 @@ func readFile(ctx context.Context, f *inputs.File, o readOptions, chunkWorkers i
 		if ev.Channel == "" {
 			ev.Channel = nameChannel
 		}
+		if !analyze.Relevant(ev) {
+			continue // decoded without the pre-filter (--no-prefilter), or it could not tell
+		}
 		res.Events = append(res.Events, ev)
 	}
 	<-hashDone

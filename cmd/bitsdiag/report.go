@@ -51,7 +51,7 @@ Exit status: 0 done; 1 no usable input, output failed, interrupted, or (with
 type reportConfig struct {
 	output, format, title, tz, since, until, paper string
 	kb                                             []string
-	strict                                         bool
+	strict, noPrefilter                            bool
 	jobs                                           int
 	verbosity
 }
@@ -69,6 +69,7 @@ func reportFlags() (*pflag.FlagSet, *reportConfig) {
 	fs.StringArrayVar(&c.kb, "kb", nil, "add or override knowledge-base entries from `FILE` (repeatable)")
 	fs.BoolVar(&c.strict, "strict", false, "exit 1 when any input is damaged or unreadable (the report is still written)")
 	fs.IntVarP(&c.jobs, "jobs", "j", 0, "read `N` files in parallel (default: one per CPU)")
+	fs.BoolVar(&c.noPrefilter, "no-prefilter", false, "decode every record instead of skipping non-BITS records unread (slower; the same findings)")
 	c.verbosity.register(fs)
 	return fs, c
 }
@@ -128,8 +129,12 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	prog := startProgress(stderr, !cfg.quiet, total, len(set.Files))
 	lw.p = prog
+	filter := analyze.Filter()
+	if cfg.noPrefilter {
+		filter = nil
+	}
 	results := readAll(ctx, set.Files, readOptions{
-		Jobs: cfg.jobs, Filter: analyze.Filter(), Keep: keepChannel, Log: log, Prog: prog,
+		Jobs: cfg.jobs, Filter: filter, Keep: keepChannel, Log: log, Prog: prog,
 	})
 	prog.Stop()
 	lw.p = nil

@@ -255,3 +255,41 @@ func firstDiff(a, b string) string {
 	}
 	return fmt.Sprintf("lengths %d and %d lines", len(la), len(lb))
 }
+
+// TestPrefilterSameReport: the report with the reader's pre-filter equals the
+// report that decodes every record (--no-prefilter), on the whole corpus and
+// the samples. Only the reader's own accounting may differ: how many records
+// it skipped unread, and records it could not decode that the pre-filter
+// never tried because they are not about BITS.
+func TestPrefilterSameReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads the whole corpus twice")
+	}
+	for _, dir := range []string{corpus(t), "../../samples"} {
+		fast, _, _ := jsonReport(t, nil, dir)
+		full, _, _ := jsonReport(t, nil, "--no-prefilter", dir)
+		filtered := 0
+		for _, r := range []*analyze.Result{fast, full} {
+			for i := range r.Inputs {
+				in := &r.Inputs[i]
+				filtered += in.RecordsFiltered
+				in.RecordsFiltered, in.RecordsUndecoded = 0, 0
+				kept := in.Damage[:0]
+				for _, d := range in.Damage {
+					if d.Kind != "record" {
+						kept = append(kept, d)
+					}
+				}
+				in.Damage = kept
+			}
+		}
+		if filtered == 0 {
+			t.Errorf("%s: the pre-filter skipped no record: the test compares nothing", dir)
+		}
+		a, _ := json.MarshalIndent(fast, "", " ")
+		b, _ := json.MarshalIndent(full, "", " ")
+		if string(a) != string(b) {
+			t.Errorf("%s: reports differ with and without the pre-filter:\n%s", dir, firstDiff(string(a), string(b)))
+		}
+	}
+}
