@@ -2,22 +2,26 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"bitsdiag/cmd/bitsdiag/internal/inputs"
 	"bitsdiag/parse"
 )
 
 const eventsUsage = `Usage: bitsdiag events [--all] [--recover-slack] PATH...
+
+PATH is a file, a folder (read recursively), a .zip archive (read in place),
+or - for one file on standard input; event logs are recognised by content.
 
 Print event records as JSON Lines, one object per record, with the keys
 file, record_id, time, computer, channel, provider, event_id, version, level,
@@ -26,6 +30,11 @@ activity_id, user_id, data (payload name -> text, in record order) and binary
 their payload is lost, "partial". By default only the records bitsdiag analyses are printed:
 provider Microsoft-Windows-Bits-Client (any channel) and Service Control
 Manager. A damage summary for each file goes to standard error.
+
+Examples:
+  bitsdiag events Logs/ > events.jsonl
+  bitsdiag events --all System.evtx | jq 'select(.event_id == 7036)'
+  bitsdiag events --recover-slack customer.zip
 
 Flags:
 `
@@ -42,7 +51,7 @@ func eventsWanted(provider string) bool {
 }
 
 // runEvents implements "bitsdiag events".
-func runEvents(args []string, stdout, stderr io.Writer) int {
+func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("events", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	all := fs.Bool("all", false, "print every record, not only Bits-Client and Service Control Manager ones")
@@ -70,13 +79,29 @@ func runEvents(args []string, stdout, stderr io.Writer) int {
 	if !*all {
 		filter = func(p *parse.Peek) bool { return p.Provider == "" || eventsWanted(p.Provider) }
 	}
+	set, err := inputs.Collect(ctx, fs.Args(), stdin, inputs.DefaultLimits())
+	if err != nil {
+		fmt.Fprintf(stderr, "bitsdiag events: %v\n", err)
+		return exitFail
+	}
+	defer set.Close()
+	for _, r := range set.Rejected {
+		fmt.Fprintf(stderr, "%s: not read: %s\n", r.Path, r.Reason)
+	}
+	if len(set.Files) == 0 {
+		fmt.Fprintf(stderr, "bitsdiag events: no EVTX event log found in %s%s\n", describePaths(fs.Args()), skippedNote(set))
+		return exitFail
+	}
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	usable := 0
-	for _, path := range fs.Args() {
-		ok, err := eventsFile(out, stderr, path, filter, *slack)
+	for _, f := range set.Files {
+		if ctx.Err() != nil {
+			break
+		}
+		ok, err := eventsFile(ctx, out, stderr, f, filter, *slack)
 		if err != nil {
 			out.Flush()
-			fmt.Fprintf(stderr, "bitsdiag events: %v\n", err)
+			fmt.Fprintf(stderr, "bitsdiag events: writing output: %v\n", err)
 			return exitFail
 		}
 		if ok {
@@ -87,6 +112,10 @@ func runEvents(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "bitsdiag events: writing output: %v\n", err)
 		return exitFail
 	}
+	if interrupted(ctx) {
+		fmt.Fprintln(stderr, "bitsdiag events: interrupted")
+		return exitFail
+	}
 	if usable == 0 {
 		return exitFail
 	}
@@ -95,26 +124,24 @@ func runEvents(args []string, stdout, stderr io.Writer) int {
 
 // eventsFile prints the records of one file and its damage summary. ok is
 // false when the file cannot be read as EVTX; err is an output error.
-func eventsFile(out *bufio.Writer, stderr io.Writer, path string, filter parse.Filter, slack bool) (ok bool, err error) {
-	f, err := os.Open(path)
+func eventsFile(ctx context.Context, out *bufio.Writer, stderr io.Writer, f *inputs.File, filter parse.Filter, slack bool) (ok bool, err error) {
+	op, err := f.Open(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", path, err)
+		fmt.Fprintf(stderr, "%s: %v\n", f.Path, err)
 		return false, nil
 	}
-	defer f.Close()
-	st, err := f.Stat()
+	defer op.Close()
+	rd, err := parse.NewReader(op, op.Size, parse.Options{Name: f.Path, Filter: filter, RecoverSlack: slack})
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", path, err)
-		return false, nil
-	}
-	rd, err := parse.NewReader(f, st.Size(), parse.Options{Name: path, Filter: filter, RecoverSlack: slack})
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", path, err)
+		fmt.Fprintf(stderr, "%s: %v\n", f.Path, err)
 		return false, nil
 	}
 	defer rd.Close()
 	var line []byte
-	for {
+	for n := 0; ; n++ {
+		if n%1024 == 0 && ctx.Err() != nil {
+			return true, nil
+		}
 		ev, err := rd.Next()
 		if err == io.EOF {
 			break
@@ -123,7 +150,7 @@ func eventsFile(out *bufio.Writer, stderr io.Writer, path string, filter parse.F
 			if parse.IsRecordError(err) {
 				continue // listed in the damage summary
 			}
-			fmt.Fprintf(stderr, "%s: %v\n", path, err)
+			fmt.Fprintf(stderr, "%s: %v\n", f.Path, err)
 			break
 		}
 		if filter != nil && !eventsWanted(ev.Provider) {
@@ -133,6 +160,9 @@ func eventsFile(out *bufio.Writer, stderr io.Writer, path string, filter parse.F
 		if _, err := out.Write(line); err != nil {
 			return true, err
 		}
+	}
+	if op.Problem != "" {
+		fmt.Fprintf(stderr, "%s: %s\n", f.Path, op.Problem)
 	}
 	writeSummary(stderr, rd.Summary())
 	return true, nil

@@ -64,16 +64,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
-	case "report":
+	case "report", "events":
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		go func() {
 			<-ctx.Done()
 			stop() // a second Ctrl-C kills at once
 		}()
+		if cmd == "events" {
+			return runEvents(ctx, rest, stdin, stdout, stderr)
+		}
 		return runReport(ctx, rest, stdin, stdout, stderr)
-	case "events":
-		return runEvents(rest, stdout, stderr)
 	case "explain":
 		return runExplain(rest, stdout, stderr)
 	case "version", "--version":
@@ -105,7 +106,7 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		printUsage(stdout, reportUsage, fs)
 		return exitOK
 	case "events":
-		return runEvents([]string{"--help"}, stdout, stderr)
+		return runEvents(context.Background(), []string{"--help"}, nil, stdout, stderr)
 	case "explain":
 		return runExplain([]string{"--help"}, stdout, stderr)
 	case "version":
