@@ -8,8 +8,9 @@ import (
 // maxNamed is the number of further problems the verdict names.
 const maxNamed = 3
 
-// verdict is the report's opening: plain words, led by the top finding,
-// then the titles of the next ones.
+// verdict is the report's opening: plain words, led by the top finding
+// that is still failing (or, when all recovered, the most frequent), then the
+// titles of the others.
 func verdict(r *Result, analysed int) string {
 	var problems []*Finding
 	for i := range r.Findings {
@@ -24,8 +25,31 @@ func verdict(r *Result, analysed int) string {
 		return fmt.Sprintf("No BITS failures found in %s from %s between %s and %s.",
 			plural(analysed, "BITS record"), plural(len(r.Computers), "computer"), fmtTime(r.Window.Start), fmtTime(r.Window.End))
 	}
-	f := problems[0]
+	// Lead with the highest-ranked problem that is still failing at the end
+	// of the log; when every one recovered, say so and lead with the one
+	// that failed most.
+	f, noneOpen := problems[0], true
+	for _, p := range problems {
+		if p.Status == "unresolved" {
+			noneOpen = false
+		}
+	}
 	var b strings.Builder
+	if noneOpen {
+		fmt.Fprintf(&b, "No BITS problem is still failing at the end of the log (%s found). ", plural(len(problems), "cause"))
+		for _, p := range problems[1:] {
+			if weight(p) > weight(f) {
+				f = p
+			}
+		}
+	} else {
+		for _, p := range problems {
+			if p.Status == "unresolved" {
+				f = p
+				break
+			}
+		}
+	}
 	machines := plural(len(f.Computers), "machine")
 	if isJobFinding(f) {
 		what := "BITS transfers"
@@ -53,7 +77,13 @@ func verdict(r *Result, analysed int) string {
 		}
 	}
 	b.WriteString(".")
-	if rest := problems[1:]; len(rest) > 0 {
+	var rest []*Finding
+	for _, p := range problems {
+		if p != f {
+			rest = append(rest, p)
+		}
+	}
+	if len(rest) > 0 {
 		var names []string
 		for i, p := range rest {
 			if i == maxNamed {
@@ -72,6 +102,15 @@ func verdict(r *Result, analysed int) string {
 		fmt.Fprintf(&b, " Further findings: %s.", strings.Join(names, "; "))
 	}
 	return b.String()
+}
+
+// weight is how much a finding says about the customer's problem: failures
+// for transfer findings, events otherwise.
+func weight(f *Finding) int {
+	if isJobFinding(f) {
+		return Failures(f)
+	}
+	return f.Count
 }
 
 // isJobFinding reports whether a finding is about transfers (has jobs or hosts).
