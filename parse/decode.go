@@ -346,16 +346,8 @@ func (d *decoder) timeCreated(ev *Event, k *xnode, sc *scope) error {
 func (d *decoder) eventData(ev *Event, n *xnode, sc *scope) error {
 	first := len(ev.Data)
 	unnamed := 0
-	for _, p := range n.content {
-		if sc.isNested(p) {
-			t, nsc, err := d.nested(sc, p)
-			if err != nil {
-				return err
-			}
-			if err := d.flattenNode(ev, t.root, nsc); err != nil {
-				return err
-			}
-		}
+	if err := d.flattenNested(ev, n, sc); err != nil {
+		return err
 	}
 	for _, k := range n.kids {
 		switch {
@@ -437,8 +429,9 @@ func (d *decoder) hasNested(k *xnode, sc *scope) bool {
 	return false
 }
 
-// flattenKids flattens the content and children of n into fields.
-func (d *decoder) flattenKids(ev *Event, n *xnode, sc *scope) error {
+// flattenNested flattens the nested BinXML fragments among n's content
+// (payloads stored as a BinXML substitution) into fields.
+func (d *decoder) flattenNested(ev *Event, n *xnode, sc *scope) error {
 	for _, p := range n.content {
 		if sc.isNested(p) {
 			t, nsc, err := d.nested(sc, p)
@@ -449,6 +442,14 @@ func (d *decoder) flattenKids(ev *Event, n *xnode, sc *scope) error {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// flattenKids flattens the content and children of n into fields.
+func (d *decoder) flattenKids(ev *Event, n *xnode, sc *scope) error {
+	if err := d.flattenNested(ev, n, sc); err != nil {
+		return err
 	}
 	for _, k := range n.kids {
 		if err := d.flattenNode(ev, k, sc); err != nil {
