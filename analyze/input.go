@@ -14,7 +14,7 @@ func InputFromSummary(path string, size int64, sha256 string, s *parse.Summary) 
 	in.RecordsFiltered = s.RecordsFiltered
 	in.LogFirst, in.LogLast = s.FirstWritten, s.LastWritten
 	if s.SkippedChannel != "" {
-		in.Skipped = "channel " + s.SkippedChannel + " holds no BITS events"
+		in.Skipped = "channel " + s.SkippedChannel + " holds no BITS events; only its first chunk was read, so its records and damage are counted up to there"
 	}
 	for _, p := range s.Problems {
 		in.Damage = append(in.Damage, Damage{Kind: p.Kind, Chunk: p.Chunk, Offset: p.Offset, RecordID: p.RecordID, Reason: p.Reason})

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -290,6 +291,67 @@ func TestPrefilterSameReport(t *testing.T) {
 		b, _ := json.MarshalIndent(full, "", " ")
 		if string(a) != string(b) {
 			t.Errorf("%s: reports differ with and without the pre-filter:\n%s", dir, firstDiff(string(a), string(b)))
+		}
+	}
+}
+
+// TestCorpusReportInventory: a report over the whole corpus (many files, some
+// damaged) completes, lists every file in the inventory, and names the damage
+// the MANIFEST's notes give for each file it analysed. (Logs of channels that
+// hold no BITS events are read up to their first chunk only, and say so.)
+func TestCorpusReportInventory(t *testing.T) {
+	root := corpus(t)
+	manifest, err := os.ReadFile(filepath.Join(root, "MANIFEST.md"))
+	if err != nil {
+		t.Skip(err)
+	}
+	r, _, _ := jsonReport(t, nil, root)
+	byName := map[string]*analyze.Input{}
+	for i := range r.Inputs {
+		byName[filepath.Base(r.Inputs[i].Path)] = &r.Inputs[i]
+	}
+	notesKinds := []struct{ note, kind string }{
+		{"dirty flag set", "dirty"},
+		{"trailing partial chunk", "truncated"},
+		{"chunk data CRC mismatch", "chunk-data-crc"},
+		{"stale records in chunk slack", "slack"},
+	}
+	row := regexp.MustCompile("(?m)^\\| `([^`]+\\.evtx)` \\|.*\\| ([^|]*) \\|$")
+	files := 0
+	for _, m := range row.FindAllStringSubmatch(string(manifest), -1) {
+		name, notes := m[1], m[2]
+		files++
+		in := byName[name]
+		if in == nil {
+			t.Errorf("%s: not in the inventory", name)
+			continue
+		}
+		if in.Skipped != "" {
+			if !strings.Contains(in.Skipped, "first chunk") {
+				t.Errorf("%s: skipped without saying how much was read: %q", name, in.Skipped)
+			}
+			continue
+		}
+		kinds := map[string]bool{}
+		for _, d := range in.Damage {
+			kinds[d.Kind] = true
+		}
+		for _, nk := range notesKinds {
+			if strings.Contains(notes, nk.note) && !kinds[nk.kind] {
+				t.Errorf("%s: notes say %q, damage lacks %q (has %v)", name, nk.note, nk.kind, kinds)
+			}
+		}
+	}
+	if files < 39 {
+		t.Errorf("MANIFEST rows found: %d, want 39", files)
+	}
+	code, md, errs := runCLI(t, nil, "report", "-q", root)
+	if code != exitOK {
+		t.Fatalf("markdown report: exit %d: %s", code, errs)
+	}
+	for name := range byName {
+		if !strings.Contains(md, strings.ReplaceAll(name, "_", "\\_")) && !strings.Contains(md, name) {
+			t.Errorf("Markdown inventory does not name %s", name)
 		}
 	}
 }
