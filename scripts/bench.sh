@@ -12,6 +12,8 @@
 #   evtxexport FILE, golang-evtx-dump FILE
 # and measures peak RSS with /usr/bin/time -v. Results go to $OUT (default /tmp/bitsdiag-bench).
 # Needs: python3, hyperfine, GNU time (apt-get install -y hyperfine time).
+# BENCH_FILE=FILE benchmarks that file instead (e.g. the sample generator's big log:
+#   go run ./samples/gen -big /tmp/gen.evtx -size 1024).
 # Runs: RUNS (bitsdiag and cat, default 5), PEER_RUNS (peers, default 1).
 set -euo pipefail
 mib=${1:-1024}
@@ -19,7 +21,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED:-$root/../shared}
 out=${OUT:-/tmp/bitsdiag-bench}
 mkdir -p "$out"
-file=$out/system-${mib}m.evtx
+file=${BENCH_FILE:-$out/system-${mib}m.evtx}
 [ -s "$file" ] || python3 "$shared/tools/evtx_synth.py" "$file" "$mib" "$shared"/evtx-corpus/system/*.evtx
 [ -x "$out/peers/golang-evtx-dump" ] || bash "$shared/tools/build-peers.sh" "$out/peers"
 (cd "$root" && go build -o "$out/bitsdiag" ./cmd/bitsdiag)
