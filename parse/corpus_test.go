@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // corpusDir is the shared corpus, relative to this package's directory.
@@ -151,6 +152,17 @@ func checkInvariant(t testing.TB, name string, res result) {
 	if len(res.events) != s.RecordsDecoded || len(res.errs) != s.RecordsUndecodable {
 		t.Errorf("%s: Next returned %d events and %d record errors, summary says %d and %d", name,
 			len(res.events), len(res.errs), s.RecordsDecoded, s.RecordsUndecodable)
+	}
+	// Every time handed out can be written as RFC 3339 (reports are JSON).
+	for _, ev := range res.events {
+		if _, err := ev.TimeCreated.MarshalJSON(); err != nil {
+			t.Fatalf("%s: record %d: TimeCreated %v: %v", name, ev.RecordID, ev.TimeCreated, err)
+		}
+	}
+	for _, tm := range []time.Time{s.FirstWritten, s.LastWritten} {
+		if _, err := tm.MarshalJSON(); err != nil {
+			t.Fatalf("%s: summary span %v: %v", name, tm, err)
+		}
 	}
 }
 

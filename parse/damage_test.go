@@ -70,9 +70,12 @@ func TestByteFlips(t *testing.T) {
 	data := loadDamageFile(t)
 	rng := rand.New(rand.NewSource(1))
 	used := 4096 + 3*chunkSize // the chunks that hold records
-	for i := 0; i < 150; i++ {
+	for i := 0; i < 180; i++ {
 		d := bytes.Clone(data)
 		flips := 1 + rng.Intn(200)
+		if i >= 150 { // heavy damage: garbage times, sizes and ids everywhere
+			flips = 1000 + rng.Intn(3000)
+		}
 		for j := 0; j < flips; j++ {
 			d[rng.Intn(used)] ^= byte(1 + rng.Intn(255))
 		}

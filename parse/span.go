@@ -2,12 +2,16 @@ package parse
 
 import "time"
 
+// maxFiletime is 9999-12-31T23:59:59.9999999Z, the last instant RFC 3339
+// (and so JSON) can express; a later record-header time is damage.
+const maxFiletime = 2650467743999999999
+
 // span tracks the record-header ids and written times of live records. It is
 // cheap (no decode), so a file's coverage is known even for filtered records.
 type span struct {
 	n            int
 	minID, maxID uint64
-	minFT, maxFT uint64 // zero FILETIMEs are ignored
+	minFT, maxFT uint64 // zero and out-of-range FILETIMEs are ignored
 }
 
 func (s *span) add(id, ft uint64) {
@@ -18,7 +22,7 @@ func (s *span) add(id, ft uint64) {
 		s.maxID = id
 	}
 	s.n++
-	if ft == 0 {
+	if ft == 0 || ft > maxFiletime {
 		return
 	}
 	if s.minFT == 0 || ft < s.minFT {

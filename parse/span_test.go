@@ -14,6 +14,8 @@ func TestSpanAdd(t *testing.T) {
 		wantFirst, wantLast time.Time
 	}{
 		{"empty", nil, nil, 0, 0, time.Time{}, time.Time{}},
+		{"out of range filetime ignored", []uint64{1, 2}, []uint64{maxFiletime + 1, filetimeEpochDelta},
+			1, 2, time.Unix(0, 0).UTC(), time.Unix(0, 0).UTC()},
 		{"zero filetime ignored", []uint64{5, 3, 9}, []uint64{0, filetimeEpochDelta + 20_000_000, filetimeEpochDelta + 10_000_000},
 			3, 9, time.Unix(1, 0).UTC(), time.Unix(2, 0).UTC()},
 	}

@@ -170,6 +170,11 @@ func (w *worker) record(res *chunkResult, idx int, base int64, loc recordLoc) {
 		fail(err.Error())
 		return
 	}
+	if y := ev.TimeCreated.Year(); y < 1601 || y > 9999 {
+		// Only damage writes such a time; no tool downstream can show it.
+		fail(fmt.Sprintf("TimeCreated %s is outside the years 1601-9999", ev.TimeCreated.Format("2006-01-02T15:04:05Z07:00")))
+		return
+	}
 	if w.wantChannel && !res.channelKnown && ev.Channel != "" {
 		res.firstChannel, res.channelKnown = ev.Channel, true
 	}
