@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -352,6 +353,51 @@ func TestCorpusReportInventory(t *testing.T) {
 	for name := range byName {
 		if !strings.Contains(md, strings.ReplaceAll(name, "_", "\\_")) && !strings.Contains(md, name) {
 			t.Errorf("Markdown inventory does not name %s", name)
+		}
+	}
+}
+
+// TestReportOnDamagedLogs runs the whole pipeline (reader, analysis, all
+// three renderers) on sample logs with bytes flipped at random: a damaged
+// input must give a report (exit 0, or 1 only when nothing was readable),
+// never a crash or a render error.
+func TestReportOnDamagedLogs(t *testing.T) {
+	srcs := []string{
+		"../../samples/case-contoso/WS-0142-Bits-Client-Operational.evtx",
+		"../../samples/case-contoso/WS-0187-System.evtx",
+	}
+	rng := rand.New(rand.NewSource(7))
+	dir := t.TempDir()
+	for i := 0; i < 24; i++ {
+		data, err := os.ReadFile(srcs[i%len(srcs)])
+		if err != nil {
+			t.Fatal(err)
+		}
+		flips := 1 + rng.Intn(50)
+		if i%3 == 0 {
+			flips = 500 + rng.Intn(3000)
+		}
+		for j := 0; j < flips; j++ {
+			data[4096+rng.Intn(len(data)-4096)] ^= byte(1 + rng.Intn(255))
+		}
+		path := filepath.Join(dir, fmt.Sprintf("damaged-%02d.evtx", i))
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		formats := []string{"json", "md"}
+		if i%6 == 0 {
+			formats = append(formats, "pdf")
+		}
+		for _, f := range formats {
+			out := filepath.Join(dir, fmt.Sprintf("r%02d.%s", i, f))
+			code, _, errs := runCLI(t, nil, "report", "-q", "-o", out, path)
+			if code != exitOK {
+				t.Errorf("%s (%d flips) as %s: exit %d: %s", path, flips, f, code, errs)
+				continue
+			}
+			if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+				t.Errorf("%s: no %s report written", path, f)
+			}
 		}
 	}
 }
