@@ -102,7 +102,7 @@ func TestCoverage(t *testing.T) {
 	}
 	sys := r.Coverage[1]
 	if !sys.BITSOnly || sys.GapCount != 0 || !strings.Contains(sys.Warning, "its BITS records only (1 of 501 records)") ||
-		!strings.Contains(sys.Warning, "only 2h0m0s of events") {
+		!strings.Contains(sys.Warning, "only 2 hours of events") {
 		t.Errorf("sys coverage %+v", sys)
 	}
 	if r.Inputs[0].RecordsAnalysed != 6 || r.Inputs[0].Channels[0] != opChannel || r.Inputs[0].Computers[0] != "PC1" {

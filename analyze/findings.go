@@ -493,7 +493,11 @@ func roundDur(d time.Duration) string {
 	case d < time.Hour:
 		return d.Round(time.Minute).String()
 	}
-	return d.Round(time.Hour).String()
+	h := int(d.Round(time.Hour) / time.Hour)
+	if h < 48 {
+		return plural(h, "hour")
+	}
+	return plural((h+12)/24, "day")
 }
 
 func keys(m map[string]bool) []string {

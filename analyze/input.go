@@ -21,3 +21,28 @@ func InputFromSummary(path string, size int64, sha256 string, s *parse.Summary) 
 	}
 	return in
 }
+
+// benignDamage are reader notes that real, healthy logs carry: a log copied
+// while Windows had it open is dirty (or full), counts its chunks wrong and
+// keeps stale records in chunk slack. They are listed but are not damage.
+var benignDamage = map[string]bool{
+	"dirty": true, "full": true, "header-chunk-count": true, "slack": true, "slack-record": true,
+}
+
+// BenignDamage reports whether a damage kind is a note that healthy logs
+// copied from a running system carry, rather than damage.
+func BenignDamage(kind string) bool { return benignDamage[kind] }
+
+// Damaged reports whether the file has real damage: records that could not
+// be decoded, or a problem other than the benign notes (BenignDamage).
+func (in *Input) Damaged() bool {
+	if in.RecordsUndecoded > 0 {
+		return true
+	}
+	for _, d := range in.Damage {
+		if !benignDamage[d.Kind] {
+			return true
+		}
+	}
+	return false
+}

@@ -68,14 +68,15 @@ func buildTitle(d *document, r *analyze.Result, tz *time.Location) {
 	}...)})
 }
 
-// inputsSummary counts the input files: read, skipped, damaged.
+// inputsSummary counts the input files: read, skipped, damaged (benign
+// notes such as a dirty flag or slack records do not count).
 func inputsSummary(in []analyze.Input) string {
 	skipped, damaged := 0, 0
 	for _, f := range in {
 		if f.Skipped != "" {
 			skipped++
 		}
-		if len(f.Damage) > 0 || f.RecordsUndecoded > 0 {
+		if f.Damaged() {
 			damaged++
 		}
 	}

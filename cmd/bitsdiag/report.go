@@ -292,7 +292,7 @@ func analyse(p *reportPlan, set *inputs.Set, results []fileResult) (res *analyze
 		if r.Usable {
 			usable++
 		}
-		if !r.Usable || isDamaged(r.Input) {
+		if !r.Usable || r.Input.Damaged() {
 			damaged++
 		}
 		a.AddInput(r.Input)
@@ -301,27 +301,6 @@ func analyse(p *reportPlan, set *inputs.Set, results []fileResult) (res *analyze
 		}
 	}
 	return a.Result(), usable, damaged
-}
-
-// benignDamage are reader notes that real, healthy logs carry: a log copied
-// while Windows had it open is dirty, counts its chunks wrong and keeps stale
-// records in chunk slack. They are listed in the inventory but do not fail
-// --strict.
-var benignDamage = map[string]bool{
-	"dirty": true, "full": true, "header-chunk-count": true, "slack": true, "slack-record": true,
-}
-
-// isDamaged reports damage worth --strict.
-func isDamaged(in analyze.Input) bool {
-	if in.RecordsUndecoded > 0 {
-		return true
-	}
-	for _, d := range in.Damage {
-		if !benignDamage[d.Kind] {
-			return true
-		}
-	}
-	return false
 }
 
 // keepChannel says whether a log's channel can hold events bitsdiag
