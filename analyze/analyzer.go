@@ -21,6 +21,10 @@ type Options struct {
 	EvidenceCap int       // evidence records kept per finding; 0 = DefaultEvidenceCap
 	Title       string    // Result.Title
 	Version     string    // Result.Tool.Version
+	// TZ is the zone of the times written into prose (the verdict, finding
+	// summaries and notes, coverage warnings); nil means UTC. Time fields
+	// are not affected.
+	TZ *time.Location
 }
 
 // Analyzer collects events from any number of files and turns them into a
@@ -168,6 +172,7 @@ func (a *Analyzer) Result() *Result {
 	}
 
 	st := newState(a.kb)
+	st.loc = a.opts.TZ
 	for _, e := range evs {
 		st.handle(e)
 	}
@@ -178,6 +183,6 @@ func (a *Analyzer) Result() *Result {
 	r.Inputs = a.inputList()
 	r.Coverage = a.coverageList()
 	r.Timeline = timeline(st.occs, r.Findings)
-	r.Verdict = verdict(r, len(evs))
+	r.Verdict = verdict(r, len(evs), a.opts.TZ)
 	return r
 }

@@ -95,7 +95,7 @@ func TestCoverage(t *testing.T) {
 	if op.File != "op.evtx" || op.Records != 6 || op.GapCount != 2 || op.MissingRecords != 5 || op.FirstRecordID != 40 {
 		t.Errorf("op coverage %+v", op)
 	}
-	for _, w := range []string{"5 record ids are missing in 2 gaps", "starts at record #40", "holds only 10m0s"} {
+	for _, w := range []string{"5 record ids are missing in 2 gaps", "starts at record #40", "holds only 10 minutes"} {
 		if !strings.Contains(op.Warning, w) {
 			t.Errorf("warning %q lacks %q", op.Warning, w)
 		}

@@ -12,6 +12,7 @@ type CodeError struct {
 	Reason string // why it was rejected
 }
 
+// Error says which input was not a code and why.
 func (e *CodeError) Error() string {
 	return fmt.Sprintf("invalid error code %q: %s", e.Input, e.Reason)
 }

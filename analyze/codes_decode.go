@@ -83,6 +83,10 @@ func decode(code uint32, table map[uint32]codeRow) CodeInfo {
 // structural fills Category, Name and Meaning of a code no table lists.
 func structural(ci *CodeInfo, code uint32) {
 	fac, low := ci.Facility, code&0xFFFF
+	facility := facilityNames[fac]
+	if facility == "" {
+		facility = fmt.Sprintf("%d (not a known facility)", fac)
+	}
 	switch {
 	case ci.HTTPStatus != 0:
 		ci.Category = "HTTP"
@@ -99,7 +103,7 @@ func structural(ci *CodeInfo, code uint32) {
 		ci.Meaning = "Looks like an NTSTATUS error value (0xC0000000 class) rather than an HRESULT; look it up in the NTSTATUS list."
 	case !ci.Failure:
 		ci.Category = "success"
-		ci.Meaning = fmt.Sprintf("Success-class code (severity bit clear): not a failure. Facility %s, code 0x%04X.", ci.FacilityName, low)
+		ci.Meaning = fmt.Sprintf("Success-class code (severity bit clear): not a failure. Facility %s, code 0x%04X.", facility, low)
 		if code != 0 && code <= 0xFFFF {
 			ci.Hint = fmt.Sprintf("If this is a bare Win32 error number, its HRESULT is %s; explain that instead.", FormatCode(HRESULTFromWin32(code)))
 		}
@@ -126,13 +130,13 @@ func structural(ci *CodeInfo, code uint32) {
 		ci.Meaning = "A Delivery Optimization error (facility 0xD0, 0x80D0xxxx)."
 	case fac == facilityNull || fac == facilityITF || fac == 1 || fac == 2 || fac == 3:
 		ci.Category = "COM"
-		ci.Meaning = fmt.Sprintf("A COM error in facility %s, code 0x%04X (not in the code tables).", ci.FacilityName, low)
+		ci.Meaning = fmt.Sprintf("A COM error in facility %s, code 0x%04X (not in the code tables).", facility, low)
 		if fac == facilityITF {
 			ci.Meaning += " FACILITY_ITF codes are interface-specific: their meaning depends on the interface that returned them."
 		}
 	default:
 		ci.Category = "HRESULT"
-		ci.Meaning = fmt.Sprintf("A failure HRESULT in facility %s, code 0x%04X (not in the code tables).", ci.FacilityName, low)
+		ci.Meaning = fmt.Sprintf("A failure HRESULT in facility %s, code 0x%04X (not in the code tables).", facility, low)
 	}
 }
 

@@ -125,7 +125,7 @@ func TestDecode(t *testing.T) {
 		{0xC0000005, "STATUS_ACCESS_VIOLATION", "NTSTATUS", true, "memory", 0, 0},
 		{0xC0000135, "", "NTSTATUS", true, "NTSTATUS", 0, 0},
 		{0x80040209, "", "COM", true, "interface-specific", 0, 0},
-		{0x87FF0001, "", "HRESULT", true, "unknown facility 2047", 0, 0},
+		{0x87FF0001, "", "HRESULT", true, "facility 2047 (not a known facility)", 0, 0},
 	}
 	for _, tt := range tests {
 		ci := kb.Decode(tt.code)

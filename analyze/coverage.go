@@ -125,14 +125,14 @@ func (a *Analyzer) coverageList() []Coverage {
 			}
 			if c.FirstRecordID > 1 && c.FirstRecordID == minID[lk] {
 				warn = append(warn, fmt.Sprintf("The log starts at record #%d: older records were overwritten (the log wrapped) or cleared, so nothing before %s can be seen.",
-					c.FirstRecordID, fmtTime(c.First)))
+					c.FirstRecordID, fmtTime(c.First, a.opts.TZ)))
 			}
 		}
 		if c.BITSOnly {
 			warn = append(warn, a.bitsOnlyWarning(in))
 		} else if sp := span[lk]; sp[1].Sub(sp[0]) < shortWindow && c.First.Equal(sp[0]) {
 			warn = append(warn, fmt.Sprintf("The log holds only %s of events (%s to %s): failures before or after this window cannot be seen.",
-				roundDur(sp[1].Sub(sp[0])), fmtTime(sp[0]), fmtTime(sp[1])))
+				roundDur(sp[1].Sub(sp[0])), fmtTime(sp[0], a.opts.TZ), fmtTime(sp[1], a.opts.TZ)))
 		}
 		c.Warning = strings.Join(warn, " ")
 		out = append(out, c)
@@ -147,7 +147,7 @@ func (a *Analyzer) bitsOnlyWarning(in *Input) string {
 	if in.LogFirst.IsZero() {
 		return w
 	}
-	w += fmt.Sprintf(" The log as a whole covers %s to %s.", fmtTime(in.LogFirst), fmtTime(in.LogLast))
+	w += fmt.Sprintf(" The log as a whole covers %s to %s.", fmtTime(in.LogFirst, a.opts.TZ), fmtTime(in.LogLast, a.opts.TZ))
 	if d := in.LogLast.Sub(in.LogFirst); d < shortWindow {
 		w += fmt.Sprintf(" That is only %s of events: failures before or after this window cannot be seen.", roundDur(d))
 	}

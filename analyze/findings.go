@@ -129,7 +129,7 @@ func (s *state) finding(occs []*occurrence, evidenceCap int) Finding {
 	f.Status = s.status(occs)
 	f.Evidence, f.EvidenceTotal = s.evidence(occs, evidenceCap), len(occs)
 	f.Notes = s.notes(occs, &f, hostCount, proxyCount)
-	f.Summary = summary(&f, occs[0].scope)
+	f.Summary = summary(&f, occs[0].scope, s.loc)
 	return f
 }
 
@@ -214,31 +214,30 @@ func evidenceText(o *occurrence) string {
 		code = hexCode(o.code)
 	}
 	switch e.EventID {
-	case 60, 61:
-		if o.url != "" {
-			return "transfer of " + o.url + " stopped with " + code
-		}
+	case 60, 61: // the URL is the evidence's own field
 		return "transfer stopped with " + code
 	case 211:
 		return "job error " + code
 	case 202:
-		t := "HTTP feature missing at the server"
+		t := "server lacks an HTTP feature BITS needs"
 		if p := e.Value("proxy"); p != "" {
-			t = "HTTP feature missing via proxy " + p
+			t = "server or proxy " + p + " lacks an HTTP feature BITS needs"
 		}
 		var d []string
 		if v := e.Value("HTTPVersion"); v != "" {
 			d = append(d, v)
 		}
 		if v := e.Value("URLRange"); v != "" {
-			d = append(d, "range "+v)
+			d = append(d, "requested range "+v)
 		}
 		if len(d) > 0 {
 			t += " (" + strings.Join(d, ", ") + ")"
 		}
-		return t + " for " + o.url + " (" + code + ")"
+		return t
 	case 200, 201:
-		return "proxy/server problem for " + o.url + " (" + code + ")"
+		return "proxy or server problem (" + code + ")"
+	case 302:
+		return "the BITS service started, but slowly"
 	case 7040:
 		return fmt.Sprintf("start type changed from %q to %q", e.Value("param2"), e.Value("param3"))
 	}
@@ -281,7 +280,7 @@ func (s *state) notes(occs []*occurrence, f *Finding, hostCount, proxyCount map[
 		}
 		d := occs[r.end].ev.TimeCreated.Sub(occs[r.start].ev.TimeCreated)
 		notes = append(notes, fmt.Sprintf("Burst: %d of %d events within %s from %s.",
-			r.n, len(occs), roundDur(d), fmtTime(occs[r.start].ev.TimeCreated)))
+			r.n, len(occs), roundDur(d), fmtTime(occs[r.start].ev.TimeCreated, s.loc)))
 	}
 	notes = append(notes, concentration("host", hostCount, len(occs))...)
 	notes = append(notes, concentration("proxy", proxyCount, len(occs))...)
@@ -331,7 +330,7 @@ func concentration(what string, counts map[string]int, total int) []string {
 // summary says what happened, with numbers: failures (or events), codes,
 // jobs, computers, time, hosts and proxies, the mix of events when it is
 // more than one kind, and whether it recovered.
-func summary(f *Finding, scope string) string {
+func summary(f *Finding, scope string, loc *time.Location) string {
 	var b strings.Builder
 	n, noun := f.Count, "event"
 	if scope == "job" {
@@ -352,10 +351,10 @@ func summary(f *Finding, scope string) string {
 		fmt.Fprintf(&b, " in %s", plural(f.JobsAffected, "job"))
 	}
 	fmt.Fprintf(&b, " on %s", plural(len(f.Computers), "computer"))
-	if fmtTime(f.FirstSeen) == fmtTime(f.LastSeen) {
-		fmt.Fprintf(&b, " at %s", fmtTime(f.FirstSeen))
+	if first, last := fmtTime(f.FirstSeen, loc), fmtTime(f.LastSeen, loc); first == last {
+		fmt.Fprintf(&b, " at %s", first)
 	} else {
-		fmt.Fprintf(&b, " between %s and %s", fmtTime(f.FirstSeen), fmtTime(f.LastSeen))
+		fmt.Fprintf(&b, " between %s and %s", first, last)
 	}
 	if len(f.Hosts) > 0 {
 		fmt.Fprintf(&b, ", for %s", hostList(f.Hosts))
@@ -452,6 +451,16 @@ func Failures(f *Finding) int {
 	return n
 }
 
+// CountNoun names what Failures counts for a finding: "failure" for failed
+// transfer attempts, "event" for findings made of other events (service
+// crashes, slow starts, limits).
+func CountNoun(f *Finding) string {
+	if failureEvents(f) == nil {
+		return "event"
+	}
+	return "failure"
+}
+
 func hostList(h []string) string {
 	switch {
 	case len(h) == 1:
@@ -484,14 +493,22 @@ func limit(s []string, n int) []string {
 	return append(append([]string(nil), s[:n]...), fmt.Sprintf("+%d more", len(s)-n))
 }
 
-func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+// fmtTime formats t to the minute in zone loc (UTC when nil), naming the zone.
+func fmtTime(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("2006-01-02 15:04 MST")
+}
 
+// roundDur says how long d is in words: "40 seconds", "13 minutes",
+// "23 hours", "5 days".
 func roundDur(d time.Duration) string {
 	switch {
 	case d < time.Minute:
-		return d.Round(time.Second).String()
+		return plural(int(d.Round(time.Second)/time.Second), "second")
 	case d < time.Hour:
-		return d.Round(time.Minute).String()
+		return plural(int(d.Round(time.Minute)/time.Minute), "minute")
 	}
 	h := int(d.Round(time.Hour) / time.Hour)
 	if h < 48 {

@@ -82,6 +82,7 @@ type KBError struct {
 	Problem string
 }
 
+// Error names the file, the item and what is wrong with it.
 func (e *KBError) Error() string {
 	if e.Item == "" {
 		return fmt.Sprintf("knowledge base %s: %s", e.File, e.Problem)

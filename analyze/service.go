@@ -184,15 +184,29 @@ func scmText(e *parse.Event) string {
 	case 7024:
 		return "BITS terminated with service-specific error " + p("param2")
 	case 7031:
-		return "BITS terminated unexpectedly (time " + p("param2") + "); recovery: " + p("param5")
+		t := "BITS terminated unexpectedly" + crashCount(p("param2"))
+		if a := p("param5"); a != "" {
+			t += "; recovery action: " + a
+		}
+		return t
 	case 7034:
-		return "BITS terminated unexpectedly (time " + p("param2") + ")"
+		return "BITS terminated unexpectedly" + crashCount(p("param2"))
 	case 7038:
 		return "BITS could not log on as " + strconv.Quote(p("param2")) + ": " + p("param3")
 	case 7041:
 		return "BITS account " + strconv.Quote(p("param2")) + " lacks the right to log on as a service"
 	}
 	return fmt.Sprintf("Service Control Manager event %d about BITS", e.EventID)
+}
+
+// crashCount turns the "It has done this N time(s)" value of 7031/7034
+// into " (N times so far)"; "" when the value is missing or not a number.
+func crashCount(v string) string {
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return ""
+	}
+	return " (" + plural(n, "time") + " so far)"
 }
 
 // bitsSystemText describes a Bits-Client System-log event.

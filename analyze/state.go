@@ -40,6 +40,7 @@ type state struct {
 	typeWords                map[int][2]string // timeline index -> 7040 from/to words
 	startFails, crashes      int
 	lastState, lastStartType map[string]string // per computer
+	loc                      *time.Location    // zone of times in prose (summaries, notes)
 }
 
 func newState(kb *KB) *state {
@@ -159,16 +160,6 @@ func (s *state) resolve(e *parse.Event, r evRule, code uint32, hasCode bool) (*E
 		return builtinEntry(r.fallbackID), ""
 	}
 	return nil, ""
-}
-
-// rulesFor returns the rule of an event.
-func rulesFor(e *parse.Event) (evRule, bool) {
-	if strings.EqualFold(e.Provider, ProviderSCM) {
-		r, ok := scmRules[e.EventID]
-		return r, ok
-	}
-	r, ok := bitsRules[e.EventID]
-	return r, ok
 }
 
 // kbRecord presents an event to the knowledge base. SCM events reaching the

@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // maxNamed is the number of further problems the verdict names.
@@ -11,7 +12,7 @@ const maxNamed = 3
 // verdict is the report's opening: plain words, led by the top finding
 // that is still failing (or, when all recovered, the most frequent), then the
 // titles of the others.
-func verdict(r *Result, analysed int) string {
+func verdict(r *Result, analysed int, loc *time.Location) string {
 	var problems []*Finding
 	for i := range r.Findings {
 		if r.Findings[i].Severity != SeverityInfo {
@@ -19,11 +20,15 @@ func verdict(r *Result, analysed int) string {
 		}
 	}
 	if len(problems) == 0 {
+		if analysed == 0 && (r.Window.Since != nil || r.Window.Until != nil) {
+			return "No BITS events in the chosen time window" + windowText(r.Window, loc) +
+				", so there is nothing to diagnose there" + logSpan(r.Inputs, loc) + "."
+		}
 		if analysed == 0 {
 			return "No BITS events found in the input, so there is nothing to diagnose; check that the Bits-Client Operational and System logs were collected."
 		}
 		return fmt.Sprintf("No BITS failures found in %s from %s between %s and %s.",
-			plural(analysed, "BITS record"), plural(len(r.Computers), "computer"), fmtTime(r.Window.Start), fmtTime(r.Window.End))
+			plural(analysed, "BITS record"), plural(len(r.Computers), "computer"), fmtTime(r.Window.Start, loc), fmtTime(r.Window.End, loc))
 	}
 	// Lead with the highest-ranked problem that is still failing at the end
 	// of the log; when every one recovered, say so and lead with the one
@@ -63,7 +68,7 @@ func verdict(r *Result, analysed int) string {
 		if f.Status == "recovered" {
 			verb = "failed"
 		}
-		fmt.Fprintf(&b, "%s %s: %s; %s on %s since %s", what, verb, lowerFirst(f.Title), plural(Failures(f), "failure"), machines, fmtTime(f.FirstSeen))
+		fmt.Fprintf(&b, "%s %s: %s; %s on %s since %s", what, verb, lowerFirst(f.Title), plural(Failures(f), CountNoun(f)), machines, fmtTime(f.FirstSeen, loc))
 		switch f.Status {
 		case "unresolved":
 			b.WriteString(", still failing at the end of the log")
@@ -71,7 +76,7 @@ func verdict(r *Result, analysed int) string {
 			b.WriteString(", later recovered")
 		}
 	} else {
-		fmt.Fprintf(&b, "%s: %s on %s since %s", f.Title, plural(f.Count, "event"), machines, fmtTime(f.FirstSeen))
+		fmt.Fprintf(&b, "%s: %s on %s since %s", f.Title, plural(f.Count, "event"), machines, fmtTime(f.FirstSeen, loc))
 		if f.Status == "unresolved" {
 			b.WriteString(", with no sign that BITS worked again afterwards")
 		}
@@ -90,10 +95,7 @@ func verdict(r *Result, analysed int) string {
 				names = append(names, fmt.Sprintf("%d more", len(rest)-maxNamed))
 				break
 			}
-			n := plural(p.Count, "event")
-			if isJobFinding(p) {
-				n = plural(Failures(p), "failure")
-			}
+			n := plural(Failures(p), CountNoun(p))
 			if p.Status != "" {
 				n += ", " + p.Status
 			}
@@ -102,6 +104,36 @@ func verdict(r *Result, analysed int) string {
 		fmt.Fprintf(&b, " Further findings: %s.", strings.Join(names, "; "))
 	}
 	return b.String()
+}
+
+// windowText describes the --since/--until bounds: " (since X until Y)".
+func windowText(w Window, loc *time.Location) string {
+	var parts []string
+	if w.Since != nil {
+		parts = append(parts, "since "+fmtTime(*w.Since, loc))
+	}
+	if w.Until != nil {
+		parts = append(parts, "until "+fmtTime(*w.Until, loc))
+	}
+	return " (" + strings.Join(parts, " ") + ")"
+}
+
+// logSpan says what time the inputs' records cover as a whole, from their
+// record headers: "; the logs cover X to Y"; "" when unknown.
+func logSpan(inputs []Input, loc *time.Location) string {
+	var first, last time.Time
+	for _, in := range inputs {
+		if !in.LogFirst.IsZero() && (first.IsZero() || in.LogFirst.Before(first)) {
+			first = in.LogFirst
+		}
+		if in.LogLast.After(last) {
+			last = in.LogLast
+		}
+	}
+	if first.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("; the logs cover %s to %s", fmtTime(first, loc), fmtTime(last, loc))
 }
 
 // weight is how much a finding says about the customer's problem: failures

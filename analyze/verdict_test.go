@@ -3,12 +3,14 @@ package analyze
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestVerdictLead(t *testing.T) {
 	job := func(id, title, status string, n int) Finding {
 		return Finding{ID: id, Title: title, Severity: SeverityError, Status: status, Count: n, JobsAffected: 1,
-			Hosts: []string{"h.example"}, Computers: []string{"PC1"}, FirstSeen: t0}
+			Hosts: []string{"h.example"}, Computers: []string{"PC1"}, FirstSeen: t0,
+			EventCounts: []EventCount{{Provider: ProviderBITS, EventID: 61, Count: n}}}
 	}
 	tests := []struct {
 		name     string
@@ -29,7 +31,7 @@ func TestVerdictLead(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := verdict(&Result{Findings: tc.findings}, 10)
+			got := verdict(&Result{Findings: tc.findings}, 10, nil)
 			if !strings.HasPrefix(got, tc.lead) {
 				t.Errorf("verdict %q\ndoes not start with %q", got, tc.lead)
 			}
@@ -39,5 +41,23 @@ func TestVerdictLead(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestVerdictZone: the verdict's times are in the display zone and name it.
+func TestVerdictZone(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip(err)
+	}
+	f := Finding{ID: "F1", Title: "Forbidden", Severity: SeverityError, Status: "unresolved", Count: 1,
+		JobsAffected: 1, Computers: []string{"PC1"}, FirstSeen: time.Date(2024, 11, 14, 16, 40, 0, 0, time.UTC)}
+	for _, tc := range []struct {
+		loc  *time.Location
+		want string
+	}{{nil, "since 2024-11-14 16:40 UTC"}, {berlin, "since 2024-11-14 17:40 CET"}} {
+		if got := verdict(&Result{Findings: []Finding{f}}, 1, tc.loc); !strings.Contains(got, tc.want) {
+			t.Errorf("verdict %q lacks %q", got, tc.want)
+		}
 	}
 }

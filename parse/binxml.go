@@ -1,12 +1,9 @@
 package parse
 
 import (
-	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
 
 	"github.com/0xrawsec/golang-evtx/evtx"
@@ -128,6 +125,18 @@ func (n *xnode) attr(name string) ([]piece, bool) {
 	return nil, false
 }
 
+// size counts the elements, attributes and pieces of the tree at n.
+func (n *xnode) size() int {
+	s := 1 + len(n.content)
+	for _, a := range n.attrs {
+		s += 1 + len(a.val)
+	}
+	for _, k := range n.kids {
+		s += k.size()
+	}
+	return s
+}
+
 // kid returns the first child element called name.
 func (n *xnode) kid(name string) *xnode {
 	for _, k := range n.kids {
@@ -174,6 +183,8 @@ type template struct {
 	data     map[string]source // EventData <Data Name=...>
 	binary   source
 	payload  int // substitution holding the payload as nested BinXML (Event content); -1: none
+	nodes    int // elements, attributes and pieces: the render units one walk costs
+	weight   int // compile cost, bounding the memory a worker's template cache holds
 }
 
 // compileNode converts golang-evtx's element tree into an xnode.
@@ -231,60 +242,18 @@ func pieceOf(e evtx.Element) ([]piece, error) {
 	return nil, fmt.Errorf("unsupported BinXML element %T", e)
 }
 
-// readBudget bounds the reads and seeks golang-evtx may do for one template
-// or element tree, and maxParseStack the depth of its parser's call stack.
-// Crafted BinXML can make that parser recurse without end (a template
-// instance inside a definition pointing back at itself); the budgetReader
-// stops it with a panic that compileTemplate and compileRaw recover, long
-// before the stack grows large.
-const (
-	readBudget    = 20000
-	maxParseStack = 400
-)
-
-// errBudget is the panic value of an exhausted budgetReader.
-var errBudget = errors.New("BinXML too complex or self-referencing (parser limits exceeded)")
-
-// budgetReader is a bytes.Reader that panics after readBudget operations or
-// when the parser's stack gets deeper than maxParseStack frames.
-type budgetReader struct {
-	*bytes.Reader
-	left int
-	pcs  [maxParseStack]uintptr
-}
-
-func newBudgetReader(b []byte) *budgetReader {
-	return &budgetReader{Reader: bytes.NewReader(b), left: readBudget}
-}
-
-func (r *budgetReader) spend() {
-	r.left--
-	if r.left < 0 || (r.left%32 == 0 && runtime.Callers(0, r.pcs[:]) == len(r.pcs)) {
-		panic(errBudget)
-	}
-}
-
-func (r *budgetReader) Read(p []byte) (int, error) {
-	r.spend()
-	return r.Reader.Read(p)
-}
-
-func (r *budgetReader) Seek(off int64, whence int) (int64, error) {
-	r.spend()
-	return r.Reader.Seek(off, whence)
-}
-
 // compileTemplate parses the template definition at defOff with golang-evtx and
-// learns where its fields are.
-func compileTemplate(chunk []byte, defOff uint32) (t *template) {
+// learns where its fields are. The parse is charged to left.
+func compileTemplate(chunk []byte, defOff uint32, left *budget) (t *template) {
 	t = &template{}
+	rd := newBudgetReader(chunk, left)
 	defer func() {
+		t.weight = rd.settle(left)
 		if r := recover(); r != nil {
 			t.root = nil
 			t.err = fmt.Sprintf("template definition at chunk offset %d: golang-evtx panicked: %v", defOff, r)
 		}
 	}()
-	rd := newBudgetReader(chunk)
 	if _, err := rd.Seek(int64(defOff), io.SeekStart); err != nil {
 		t.err = err.Error()
 		return t
@@ -310,6 +279,7 @@ func finishTemplate(t *template, elements []evtx.Element) *template {
 		return t
 	}
 	t.root = x.kids[0]
+	t.nodes = t.root.size()
 	t.payload = -1
 	for _, p := range t.root.content {
 		if p.sub >= 0 {
@@ -357,19 +327,21 @@ func finishTemplate(t *template, elements []evtx.Element) *template {
 }
 
 // compileRaw parses BinXML at p..end that is an element tree without a
-// template instance (and so without substitutions) with golang-evtx.
-func compileRaw(chunk []byte, p, end int) (t *template) {
+// template instance (and so without substitutions) with golang-evtx. The
+// parse is charged to left.
+func compileRaw(chunk []byte, p, end int, left *budget) (t *template) {
 	t = &template{}
+	if p < end && chunk[p] == tokFragmentHeader {
+		p += 4
+	}
+	rd := newBudgetReader(chunk[:end], left)
 	defer func() {
+		t.weight = rd.settle(left)
 		if r := recover(); r != nil {
 			t.root = nil
 			t.err = fmt.Sprintf("BinXML element tree: golang-evtx panicked: %v", r)
 		}
 	}()
-	if p < end && chunk[p] == tokFragmentHeader {
-		p += 4
-	}
-	rd := newBudgetReader(chunk[:end])
 	if _, err := rd.Seek(int64(p), io.SeekStart); err != nil {
 		t.err = err.Error()
 		return t

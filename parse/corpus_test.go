@@ -104,6 +104,12 @@ func readBytes(t testing.TB, data []byte, opts Options) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	return drain(t, r), nil
+}
+
+// drain reads r to the end and closes it.
+func drain(t testing.TB, r *Reader) result {
+	t.Helper()
 	defer r.Close()
 	var res result
 	for {
@@ -122,7 +128,7 @@ func readBytes(t testing.TB, data []byte, opts Options) (result, error) {
 		res.events = append(res.events, ev)
 	}
 	res.sum = r.Summary()
-	return res, nil
+	return res
 }
 
 func readFile(t testing.TB, path string, opts Options) result {

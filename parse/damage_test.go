@@ -130,6 +130,61 @@ func TestNotEVTX(t *testing.T) {
 			t.Errorf("%d bytes: %T, want *FormatError", len(data), err)
 		}
 	}
+	if _, err := NewReader(bytes.NewReader(nil), -1, Options{}); err == nil {
+		t.Error("negative size: no error")
+	}
+}
+
+// shortReader fails every read that reaches past limit, returning the bytes before it.
+type shortReader struct {
+	data  []byte
+	limit int64
+}
+
+func (r shortReader) ReadAt(p []byte, off int64) (int, error) {
+	if off >= r.limit {
+		return 0, errors.New("device error")
+	}
+	n := copy(p, r.data[off:min(r.limit, int64(len(r.data)))])
+	if n < len(p) {
+		return n, errors.New("device error")
+	}
+	return n, nil
+}
+
+// TestReadError checks that a read failing inside a chunk is reported and
+// the records read before the failure are still returned.
+func TestReadError(t *testing.T) {
+	data := loadDamageFile(t)
+	full, _ := readBytes(t, data, Options{})
+	limit := int64(fileHeaderSize + chunkSize + chunkSize/2) // half-way through chunk 1
+	r, err := NewReader(shortReader{data, limit}, int64(len(data)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := drain(t, r)
+	checkInvariant(t, "short read", res)
+	inChunk0 := 0
+	for _, e := range full.events {
+		if e.Source.Chunk == 0 {
+			inChunk0++
+		}
+	}
+	if len(res.events) <= inChunk0 || len(res.events) >= len(full.events) {
+		t.Errorf("%d events; want more than chunk 0's %d and fewer than all %d", len(res.events), inChunk0, len(full.events))
+	}
+	reads := 0
+	for _, p := range res.sum.Problems {
+		if p.Kind == "read" {
+			reads++
+			if reads == 1 && (p.Chunk != 1 || p.Offset != limit) {
+				t.Errorf("first read problem %v, want chunk 1 at 0x%x", p, limit)
+			}
+		}
+	}
+	if want := res.sum.Size/chunkSize - 1; reads != int(want) {
+		t.Errorf("%d read problems, want one for each of chunks 1..%d", reads, want)
+	}
 }
 
 // FuzzReader feeds arbitrary bytes to the reader, seeded from the corpus.

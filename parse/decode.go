@@ -27,12 +27,30 @@ type decoder struct {
 	// identifies a template's content, and templates are only shared from
 	// chunks whose CRC32s verify (intact), so damage cannot leak across
 	// chunks. nil disables sharing.
-	shared    map[[16]byte]*template
-	intact    bool
-	free      int
-	templates map[uint32]*template
-	records   []recordLoc       // the chunk's records, for templateByID
-	byID      map[uint32]uint32 // template id -> inline definition offset, built when first needed
+	shared     *templateCache
+	intact     bool
+	free       int
+	templates  map[uint32]*template
+	records    []recordLoc       // the chunk's records, for templateByID
+	byID       map[uint32]uint32 // template id -> inline definition offset, built when first needed
+	left       budget            // what the chunk may still spend (limits.go)
+	recordLeft int               // render units the current record may still spend
+}
+
+// templateCache is a worker's templates from earlier chunks, by GUID.
+type templateCache struct {
+	m      map[[16]byte]*template
+	weight int // summed template.weight
+}
+
+// add keeps t, emptying the cache first when it is full.
+func (c *templateCache) add(guid [16]byte, t *template) {
+	if len(c.m) >= maxSharedTemplates || c.weight+t.weight > maxSharedWeight {
+		clear(c.m)
+		c.weight = 0
+	}
+	c.m[guid] = t
+	c.weight += t.weight
 }
 
 // templateByID finds an inline template definition in the chunk's records
@@ -80,24 +98,18 @@ func (d *decoder) template(defOff uint32) *template {
 	share := d.shared != nil && d.intact && int(defOff) < d.free && int(defOff)+20 <= len(d.chunk)
 	if share {
 		copy(guid[:], d.chunk[defOff+4:])
-		if t, ok := d.shared[guid]; ok {
+		if t, ok := d.shared.m[guid]; ok {
 			d.templates[defOff] = t
 			return t
 		}
 	}
-	t := compileTemplate(d.chunk, defOff)
+	t := compileTemplate(d.chunk, defOff, &d.left)
 	d.templates[defOff] = t
 	if share && t.err == "" {
-		if len(d.shared) >= maxSharedTemplates {
-			clear(d.shared)
-		}
-		d.shared[guid] = t
+		d.shared.add(guid, t)
 	}
 	return t
 }
-
-// maxSharedTemplates bounds the templates a worker keeps across chunks.
-const maxSharedTemplates = 4096
 
 // value returns substitution i of sc.
 func (sc *scope) value(i int) (rawVal, []byte, error) {
@@ -108,14 +120,22 @@ func (sc *scope) value(i int) (rawVal, []byte, error) {
 	return v, sc.chunk[v.off : v.off+v.size], nil
 }
 
-// text renders pieces as text. Nested BinXML renders as "".
-func (sc *scope) text(ps []piece) (string, error) {
+// text renders pieces as text, charging the record's render budget as it
+// goes. Nested BinXML renders as "".
+func (d *decoder) text(sc *scope, ps []piece) (string, error) {
 	if len(ps) == 1 {
-		return sc.piece(ps[0])
+		s, err := sc.piece(ps[0])
+		if err == nil {
+			err = d.charge(len(s) + 1)
+		}
+		return s, err
 	}
 	var b strings.Builder
 	for _, p := range ps {
 		s, err := sc.piece(p)
+		if err == nil {
+			err = d.charge(len(s) + 1)
+		}
 		if err != nil {
 			return "", err
 		}
@@ -124,6 +144,7 @@ func (sc *scope) text(ps []piece) (string, error) {
 	return b.String(), nil
 }
 
+// piece renders one piece: static text or a substitution value.
 func (sc *scope) piece(p piece) (string, error) {
 	if p.sub < 0 {
 		return p.text, nil
@@ -164,12 +185,15 @@ func (d *decoder) nested(sc *scope, p piece) (*template, *scope, error) {
 		}
 		t = d.template(off)
 	case notTemplate:
-		t = compileRaw(sc.chunk, v.off, v.off+v.size)
+		t = compileRaw(sc.chunk, v.off, v.off+v.size, &d.left)
 	default:
 		return nil, nil, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, reason)
 	}
 	if t.err != "" {
 		return nil, nil, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, t.err)
+	}
+	if err := d.charge(t.nodes); err != nil {
+		return nil, nil, err
 	}
 	return t, &scope{chunk: sc.chunk, vals: in.vals, depth: sc.depth + 1}, nil
 }
@@ -179,8 +203,13 @@ func (sc *scope) isNested(p piece) bool {
 	return p.sub >= 0 && p.sub < len(sc.vals) && sc.vals[p.sub].typ == valBinXML
 }
 
-// decodeEvent renders a record's template instance into ev.
+// decodeEvent renders a record's template instance into ev, within the
+// record's and the chunk's render limits.
 func (d *decoder) decodeEvent(ev *Event, t *template, sc *scope) error {
+	d.recordLeft = recordRender
+	if err := d.charge(t.nodes); err != nil {
+		return err
+	}
 	return d.decodeElement(ev, t.root, sc)
 }
 
@@ -251,7 +280,7 @@ func (d *decoder) system(ev *Event, n *xnode, sc *scope) error {
 		if !ok {
 			return "", nil
 		}
-		return sc.text(a)
+		return d.text(sc, a)
 	}
 	for _, k := range n.kids {
 		var s string
@@ -263,13 +292,13 @@ func (d *decoder) system(ev *Event, n *xnode, sc *scope) error {
 				ev.ProviderGUID = normGUID(s)
 			}
 		case "EventID":
-			if s, err = sc.text(k.content); err == nil {
+			if s, err = d.text(sc, k.content); err == nil {
 				ev.EventID = uint16(parseUint(s, 16))
 				s, err = attr(k, "Qualifiers")
 				ev.Qualifiers = uint16(parseUint(s, 16))
 			}
 		case "Version", "Level", "Task", "Opcode", "Keywords":
-			if s, err = sc.text(k.content); err == nil {
+			if s, err = d.text(sc, k.content); err == nil {
 				switch k.name {
 				case "Version":
 					ev.Version = uint8(parseUint(s, 8))
@@ -287,7 +316,7 @@ func (d *decoder) system(ev *Event, n *xnode, sc *scope) error {
 			err = d.timeCreated(ev, k, sc)
 		case "EventRecordID":
 			// Exported logs renumber record headers; Event Viewer shows this one.
-			if s, err = sc.text(k.content); err == nil {
+			if s, err = d.text(sc, k.content); err == nil {
 				if id := parseUint(s, 64); id != 0 {
 					ev.RecordID = id
 				}
@@ -296,9 +325,9 @@ func (d *decoder) system(ev *Event, n *xnode, sc *scope) error {
 			s, err = attr(k, "ActivityID")
 			ev.ActivityID = normGUID(s)
 		case "Channel":
-			ev.Channel, err = sc.text(k.content)
+			ev.Channel, err = d.text(sc, k.content)
 		case "Computer":
-			ev.Computer, err = sc.text(k.content)
+			ev.Computer, err = d.text(sc, k.content)
 		case "Security":
 			ev.UserID, err = attr(k, "UserID")
 		}
@@ -330,7 +359,7 @@ func (d *decoder) timeCreated(ev *Event, k *xnode, sc *scope) error {
 			return nil
 		}
 	}
-	s, err := sc.text(a)
+	s, err := d.text(sc, a)
 	if err != nil {
 		return err
 	}
@@ -361,18 +390,20 @@ func (d *decoder) eventData(ev *Event, n *xnode, sc *scope) error {
 			name := ""
 			if a, ok := k.attr("Name"); ok {
 				var err error
-				if name, err = sc.text(a); err != nil {
+				if name, err = d.text(sc, a); err != nil {
 					return err
 				}
 			}
-			v, err := sc.text(k.content)
+			v, err := d.text(sc, k.content)
 			if err != nil {
 				return fmt.Errorf("Data %s: %w", name, err)
 			}
 			if name == "" {
 				unnamed++
 			}
-			ev.Data = append(ev.Data, Field{Name: name, Value: v})
+			if err := d.addField(ev, name, v); err != nil {
+				return err
+			}
 		default:
 			if err := d.flattenNode(ev, k, sc); err != nil {
 				return err
@@ -406,10 +437,13 @@ func (d *decoder) binary(k *xnode, sc *scope) ([]byte, error) {
 			if len(b) == 0 {
 				return nil, nil
 			}
+			if err := d.charge(len(b)); err != nil {
+				return nil, err
+			}
 			return append([]byte(nil), b...), nil
 		}
 	}
-	s, err := sc.text(k.content)
+	s, err := d.text(sc, k.content)
 	if err != nil || s == "" {
 		return nil, err
 	}
@@ -467,16 +501,24 @@ func (d *decoder) flattenNode(ev *Event, n *xnode, sc *scope) error {
 	}
 	name := n.name
 	if a, ok := n.attr("Name"); ok && n.name == "Data" {
-		s, err := sc.text(a)
+		s, err := d.text(sc, a)
 		if err != nil {
 			return err
 		}
 		name = s
 	}
-	v, err := sc.text(n.content)
+	v, err := d.text(sc, n.content)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	ev.Data = append(ev.Data, Field{Name: name, Value: v})
+	return d.addField(ev, name, v)
+}
+
+// addField appends a payload field, charging fieldCost.
+func (d *decoder) addField(ev *Event, name, value string) error {
+	if err := d.charge(fieldCost); err != nil {
+		return err
+	}
+	ev.Data = append(ev.Data, Field{Name: name, Value: value})
 	return nil
 }

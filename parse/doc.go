@@ -71,6 +71,17 @@
 // chunk index, file offset and reason in Summary.Problems. A bad chunk or
 // record never stops the file.
 //
+// # Limits
+//
+// A chunk is 64 KiB, but crafted BinXML can expand far beyond its bytes (a
+// template that shows one nested fragment many times at every nesting level
+// renders it exponentially often). Compiling templates and rendering records
+// are bounded per template, per record and per chunk (limits.go), at least
+// ten times what real logs need; a record over a limit is a *RecordError
+// saying which limit, so no input makes the reader hang or exhaust memory.
+// The template cache a worker keeps across chunks is bounded by count and by
+// compile cost.
+//
 // # Concurrency and memory
 //
 // Chunks are read with one ReadAt each and decoded by Options.Workers

@@ -25,6 +25,7 @@ func (p *Peek) Data(name string) (string, bool) {
 }
 
 // Binary returns the EventData <Binary> bytes if they can be read without a full decode.
+// The bytes are the reader's buffer: valid only during the Filter call.
 func (p *Peek) Binary() ([]byte, bool) {
 	if p.binary == nil {
 		return nil, false

@@ -74,6 +74,9 @@ func NewReader(r io.ReaderAt, size int64, opts Options) (*Reader, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
+	if size < 0 {
+		return nil, &FormatError{Offset: 0, Msg: fmt.Sprintf("negative file size %d", size)}
+	}
 	rd := &Reader{r: r, size: size, opts: opts}
 	rd.sum.Name = opts.Name
 	rd.sum.Size = size
@@ -155,25 +158,21 @@ func (rd *Reader) start() {
 	}
 }
 
-// readChunk reads and decodes chunk slot idx.
+// readChunk reads and decodes chunk slot idx. A short read is a "read"
+// problem; the bytes that were read are still decoded.
 func (rd *Reader) readChunk(w *worker, buf []byte, idx int) *chunkResult {
 	base := int64(fileHeaderSize) + int64(idx)*chunkSize
 	n := int(min(int64(chunkSize), rd.size-base))
 	got, err := rd.r.ReadAt(buf[:n], base)
-	if got < n {
-		res := &chunkResult{idx: idx}
-		res.problems = append(res.problems, Problem{Kind: "read", Chunk: idx, Offset: base + int64(got),
-			Reason: fmt.Sprintf("reading chunk: %v", err)})
-		if got == 0 {
-			return res
-		}
-		n = got
+	if got == n {
+		return w.process(idx, base, buf[:n])
 	}
-	res := w.process(idx, base, buf[:n])
-	if got < len(buf[:n]) {
-		res.problems = append(res.problems, Problem{Kind: "read", Chunk: idx, Offset: base + int64(got),
-			Reason: fmt.Sprintf("reading chunk: %v", err)})
+	res := &chunkResult{idx: idx}
+	if got > 0 {
+		res = w.process(idx, base, buf[:got])
 	}
+	res.problems = append(res.problems, Problem{Kind: "read", Chunk: idx, Offset: base + int64(got),
+		Reason: fmt.Sprintf("reading chunk: %d of %d bytes: %v", got, n, err)})
 	return res
 }
 
@@ -348,7 +347,8 @@ func (s *Summary) addProblem(kind string, chunk int, off int64, id uint64, reaso
 // Kinds: "header-magic", "header-crc", "header-flags", "dirty", "full",
 // "header-chunk-count", "truncated", "read", "chunk-magic", "chunk-header",
 // "chunk-header-crc", "chunk-data-crc", "chunk-free-space", "chunk-truncated",
-// "record-framing", "record", "slack-record", "slack".
+// "record-framing", "record-size-copy" (reported, the record is still
+// decoded), "record", "slack-record", "slack".
 type Problem struct {
 	Kind     string // e.g. "header-crc", "chunk-magic", "chunk-header-crc", "chunk-data-crc", "record", "truncated", "dirty"
 	Chunk    int    // -1 when not about a chunk
@@ -378,6 +378,7 @@ type FormatError struct {
 	Msg    string
 }
 
+// Error implements error.
 func (e *FormatError) Error() string { return "evtx: " + e.Msg }
 
 // RecordError reports a record that could not be decoded.
@@ -388,6 +389,7 @@ type RecordError struct {
 	Reason    string
 }
 
+// Error implements error; it names the record id, file offset and chunk.
 func (e *RecordError) Error() string {
 	return fmt.Sprintf("evtx: record %d at 0x%x (chunk %d): %s", e.RecordID, e.Source.Offset, e.Source.Chunk, e.Reason)
 }

@@ -84,23 +84,6 @@ func utf16String(b []byte) string {
 	return string(utf16.Decode(u))
 }
 
-// equalUTF16 reports whether UTF-16LE bytes (trailing NULs ignored) spell the ASCII string s.
-func equalUTF16(b []byte, s string) bool {
-	n := len(b) / 2
-	for n > 0 && b[2*n-2] == 0 && b[2*n-1] == 0 {
-		n--
-	}
-	if n != len(s) {
-		return false
-	}
-	for i := 0; i < n; i++ {
-		if b[2*i] != s[i] || b[2*i+1] != 0 {
-			return false
-		}
-	}
-	return true
-}
-
 // guidString renders a 16-byte GUID upper-case without braces.
 func guidString(g []byte) string {
 	return fmt.Sprintf("%08X-%04X-%04X-%X-%X",

@@ -48,7 +48,7 @@ type worker struct {
 	paySc        scope
 	payVals      []rawVal
 	strCache     map[string]string
-	shared       map[[16]byte]*template // see decoder.shared
+	shared       *templateCache // see decoder.shared
 }
 
 func newWorker(o *Options, noCRC bool) *worker {
@@ -61,7 +61,7 @@ func newWorker(o *Options, noCRC bool) *worker {
 		strCache:     make(map[string]string),
 	}
 	if !o.noSharedTemplates {
-		w.shared = make(map[[16]byte]*template)
+		w.shared = &templateCache{m: make(map[[16]byte]*template)}
 	}
 	w.peek.data = w.peekData
 	w.peek.binary = w.peekBinary
@@ -89,7 +89,7 @@ func (w *worker) process(idx int, base int64, buf []byte) *chunkResult {
 	res.problems = append(res.problems, w.frame.problems...)
 	res.slack = w.frame.slack
 	w.dec = decoder{chunk: buf, templates: make(map[uint32]*template), records: w.frame.records,
-		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free}
+		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free, left: newBudget()}
 	for _, loc := range w.frame.records {
 		if !loc.slack {
 			res.span.add(loc.id, loc.ft)
@@ -139,7 +139,7 @@ func (w *worker) record(res *chunkResult, idx int, base int64, loc recordLoc) {
 		}
 		t = w.dec.template(off)
 	case notTemplate:
-		t = compileRaw(buf, loc.off+recordHeaderLen, loc.off+loc.size-4)
+		t = compileRaw(buf, loc.off+recordHeaderLen, loc.off+loc.size-4, &w.dec.left)
 		in.vals = nil
 	default:
 		fail(reason)
@@ -226,16 +226,26 @@ func (w *worker) peekString(src source) string {
 		s, _ := renderValue(v.typ, b)
 		return s
 	}
+	if len(b) > maxCachedString {
+		return utf16String(b)
+	}
 	if s, ok := w.strCache[string(b)]; ok {
 		return s
 	}
-	if len(w.strCache) > 4096 {
+	if len(w.strCache) >= maxCachedStrings {
 		clear(w.strCache)
 	}
 	s := utf16String(b)
 	w.strCache[string(b)] = s
 	return s
 }
+
+// maxCachedStrings and maxCachedString bound peekString's cache (provider
+// and channel names are short and few).
+const (
+	maxCachedStrings = 4096
+	maxCachedString  = 512 // bytes of UTF-16
+)
 
 // fields returns the template and scope holding the record's EventData:
 // the record's own template, or the one nested in its payload substitution.

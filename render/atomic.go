@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -13,7 +14,8 @@ import (
 // directory, which is synced and then renamed over path. On any error (or a
 // panic in write, returned as an error) the temporary file is removed and an
 // existing file at path is left untouched, so a reader never sees a partial
-// report. A new file gets mode 0644; a replaced file keeps its mode.
+// report. A new file gets mode 0644; a replaced file keeps its mode. Errors
+// do not name the temporary file; callers add the path they were writing.
 //
 // If the process is killed while write runs, path is still untouched, but
 // the hidden temporary file (".NAME.tmp-*") may remain.
@@ -23,23 +25,31 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 		dir = "."
 	}
 	if base == "" {
-		return fmt.Errorf("render: %q names a directory, not a file", path)
+		return fmt.Errorf("%q names a folder, not a file", path)
 	}
 	mode := fs.FileMode(0o644)
 	if st, err := os.Stat(path); err == nil {
 		if !st.Mode().IsRegular() {
-			return fmt.Errorf("render: %s exists and is not a regular file", path)
+			return fmt.Errorf("%s exists and is not a regular file", path)
 		}
 		mode = st.Mode().Perm()
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("render: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the temporary name means nothing to the user
+		}
+		dir = filepath.Clean(dir)
+		if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
+			return fmt.Errorf("folder %s does not exist", dir)
+		}
+		return fmt.Errorf("cannot create a file in folder %s: %w", dir, err)
 	}
 	done := false
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("render: writing %s: panic: %v", path, p)
+			err = fmt.Errorf("writing %s: panic: %v", path, p)
 		}
 		if !done {
 			tmp.Close()
@@ -50,16 +60,16 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	if err := tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("render: %w", err)
+		return err
 	}
 	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("render: %w", err)
+		return err
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("render: %w", err)
+		return err
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("render: %w", err)
+		return err
 	}
 	done = true
 	// Make the rename durable. Not every system can sync a directory, and the

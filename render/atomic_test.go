@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -70,5 +71,22 @@ func TestWriteFileAtomic(t *testing.T) {
 	}
 	if n := entries(); n != 1 {
 		t.Errorf("%d files in the directory, want 1", n)
+	}
+}
+
+// TestWriteFileAtomicErrors: errors name the folder or file the user gave,
+// not the temporary file.
+func TestWriteFileAtomicErrors(t *testing.T) {
+	dir := t.TempDir()
+	noop := func(io.Writer) error { return nil }
+	for _, tc := range []struct{ path, want string }{
+		{filepath.Join(dir, "missing", "r.md"), "folder " + filepath.Join(dir, "missing") + " does not exist"},
+		{dir, "is not a regular file"},
+		{dir + string(filepath.Separator), "names a folder"},
+	} {
+		err := WriteFileAtomic(tc.path, noop)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), ".tmp-") {
+			t.Errorf("%s: error %v, want one containing %q", tc.path, err, tc.want)
+		}
 	}
 }

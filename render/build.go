@@ -40,6 +40,9 @@ func buildDocument(r *analyze.Result, tz *time.Location) *document {
 func buildTitle(d *document, r *analyze.Result, tz *time.Location) {
 	d.add(heading{level: 1, text: d.title})
 	window := fmtSpan(r.Window.Start, r.Window.End, tz)
+	if r.Window.Start.IsZero() && r.Window.End.IsZero() {
+		window = "no BITS events"
+	}
 	var limits []string
 	if r.Window.Since != nil {
 		limits = append(limits, "since "+fmtTime(*r.Window.Since, tz))
@@ -97,8 +100,11 @@ func inputsSummary(in []analyze.Input) string {
 func buildSummary(d *document, r *analyze.Result, tz *time.Location) {
 	d.add(heading{level: 2, text: "Summary", anchor: "summary"})
 	if len(r.Findings) == 0 {
-		d.add(para{spans: []span{bold(fmt.Sprintf("No BITS failures found in %s (%s).",
-			plural(len(r.Inputs), "input file", "input files"), fmtSpan(r.Window.Start, r.Window.End, tz)))}})
+		where := plural(len(r.Inputs), "input file", "input files")
+		if !r.Window.Start.IsZero() {
+			where += " (" + fmtSpan(r.Window.Start, r.Window.End, tz) + ")"
+		}
+		d.add(para{spans: []span{bold("No BITS failures found in " + where + ".")}})
 		if r.Verdict != "" {
 			d.add(para{spans: []span{txt(r.Verdict)}})
 		}
@@ -113,7 +119,7 @@ func buildSummary(d *document, r *analyze.Result, tz *time.Location) {
 		{title: "#", max: 8},
 		{title: "Severity", max: 10},
 		{title: "Cause", max: 90},
-		{title: "Events", right: true},
+		{title: "Count", right: true},
 		{title: "Jobs", right: true},
 		{title: "First seen", keep: true},
 		{title: "Last seen", keep: true},
@@ -125,8 +131,8 @@ func buildSummary(d *document, r *analyze.Result, tz *time.Location) {
 			{text: f.ID, anchor: a},
 			{text: string(f.Severity)},
 			{text: f.Title, anchor: a},
-			{text: strconv.Itoa(f.Count)},
-			{text: strconv.Itoa(f.JobsAffected)},
+			{text: strconv.Itoa(analyze.Failures(&f))},
+			{text: countOrDash(f.JobsAffected)},
 			{text: fmtTime(f.FirstSeen, tz)},
 			{text: fmtTime(f.LastSeen, tz)},
 			{text: findingStatus(&f)},
@@ -157,7 +163,7 @@ func codeList(f *analyze.Finding) []string {
 			s += " " + c.Name
 		}
 		if c.Count > 0 {
-			s += fmt.Sprintf(" (%d)", c.Count)
+			s += " (" + plural(c.Count, "event", "events") + ")"
 		}
 		out = append(out, s)
 		seen[c.Code] = true
@@ -176,6 +182,12 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 		d.add(para{spans: []span{txt("No findings.")}})
 		return
 	}
+	titles := make(map[string]string, len(r.Jobs))
+	for _, j := range r.Jobs {
+		if _, dup := titles[j.ID]; !dup {
+			titles[j.ID] = j.Title
+		}
+	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		d.add(heading{level: 3, text: findingHeading(f), anchor: findingAnchor(i)})
@@ -187,25 +199,26 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 			}
 			codeSpans = append(codeSpans, code(c))
 		}
-		if len(codeSpans) == 0 {
-			codeSpans = []span{txt("none")}
+		var items []field
+		if len(codeSpans) > 0 {
+			items = append(items, field{"Codes", codeSpans})
 		}
-		status := findingStatus(f)
-		items := []field{
-			{"Codes", codeSpans},
-			{"Severity", []span{txt(string(f.Severity))}},
-			{"Events", []span{txt(fmt.Sprintf("%d%s, affecting %s", f.Count, eventCounts(f.EventCounts),
-				plural(f.JobsAffected, "job", "jobs")))}},
-			{"Seen", []span{txt(fmtSpan(f.FirstSeen, f.LastSeen, tz))}},
-			{"Status", []span{txt(status)}},
-			{"Computers", []span{txt(listMax(f.Computers, maxListed))}},
-			{"Remote hosts", []span{txt(listMax(f.Hosts, maxListed))}},
+		items = append(items,
+			field{"Severity", []span{txt(string(f.Severity))}},
+			field{"Count", []span{txt(findingCount(f))}},
+			field{"Seen", []span{txt(fmtSpan(f.FirstSeen, f.LastSeen, tz))}})
+		if f.Status != "" || f.Transient {
+			items = append(items, field{"Status", []span{txt(findingStatus(f))}})
+		}
+		items = append(items, field{"Computers", []span{txt(listMax(f.Computers, maxListed))}})
+		if len(f.Hosts) > 0 {
+			items = append(items, field{"Remote hosts", []span{txt(listMax(f.Hosts, maxListed))}})
 		}
 		if len(f.Proxies) > 0 {
 			items = append(items, field{"Proxies", []span{txt(listMax(f.Proxies, maxListed))}})
 		}
 		if len(f.Jobs) > 0 {
-			items = append(items, field{"Jobs", []span{txt(listMax(f.Jobs, maxListed))}})
+			items = append(items, field{"Jobs", []span{txt(findingJobs(f.Jobs, titles))}})
 		}
 		if f.DocSection != "" {
 			items = append(items, field{"Article section", []span{txt(f.DocSection)}})
@@ -250,16 +263,73 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 	}
 }
 
-// eventCounts formats a finding's events per event id: " (event 59 ×30, event 61 ×7)".
-func eventCounts(ec []analyze.EventCount) string {
-	if len(ec) == 0 {
-		return ""
+// findingCount says how many failures (or events) a finding counts, in how
+// many jobs, and which events are behind them: "30 failures in 30 jobs (60
+// events: event 61 ×30, event 202 ×30)".
+func findingCount(f *analyze.Finding) string {
+	noun := analyze.CountNoun(f)
+	s := plural(analyze.Failures(f), noun, noun+"s")
+	if f.JobsAffected > 0 {
+		s += " in " + plural(f.JobsAffected, "job", "jobs")
 	}
-	parts := make([]string, 0, len(ec))
-	for _, e := range ec {
+	parts := make([]string, 0, len(f.EventCounts))
+	for _, e := range f.EventCounts {
 		parts = append(parts, fmt.Sprintf("event %d ×%d", e.EventID, e.Count))
 	}
-	return " (" + strings.Join(parts, ", ") + ")"
+	switch {
+	case len(parts) == 0:
+	case f.Count != analyze.Failures(f):
+		s += fmt.Sprintf(" (%s: %s)", plural(f.Count, "event", "events"), strings.Join(parts, ", "))
+	case len(parts) == 1:
+		s += fmt.Sprintf(" (event %d)", f.EventCounts[0].EventID)
+	default:
+		s += " (" + strings.Join(parts, ", ") + ")"
+	}
+	return s
+}
+
+// findingJobs names a finding's jobs: with their ids when there are a few,
+// else grouped by title ("WU Client Download ×30"); the ids are in the
+// jobs appendix.
+func findingJobs(ids []string, titles map[string]string) string {
+	const fewJobs = 3
+	if len(ids) <= fewJobs {
+		parts := make([]string, 0, len(ids))
+		for _, id := range ids {
+			if t := titles[id]; t != "" {
+				parts = append(parts, t+" ("+id+")")
+			} else {
+				parts = append(parts, id)
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
+	n := map[string]int{}
+	var order []string
+	for _, id := range ids {
+		t := titles[id]
+		if t == "" {
+			t = "(untitled)"
+		}
+		if n[t] == 0 {
+			order = append(order, t)
+		}
+		n[t]++
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		if n[order[a]] != n[order[b]] {
+			return n[order[a]] > n[order[b]]
+		}
+		return order[a] < order[b]
+	})
+	parts := make([]string, 0, len(order))
+	for _, t := range order {
+		if n[t] > 1 {
+			t = fmt.Sprintf("%s ×%d", t, n[t])
+		}
+		parts = append(parts, t)
+	}
+	return plural(len(ids), "job", "jobs") + ": " + listMax(parts, maxListed) + " (ids in Appendix B)"
 }
 
 // findingHeading is "F1 · error · Title".
@@ -280,7 +350,7 @@ func evidenceTable(ev []analyze.Evidence, tz *time.Location) table {
 	for _, e := range ev {
 		details := e.Text
 		if e.URL != "" {
-			details = strings.TrimSpace(details + " " + e.URL)
+			details = strings.TrimPrefix(details+": "+e.URL, ": ")
 		}
 		t.rows = append(t.rows, []cell{
 			{text: fmtTime(e.Time, tz)},
@@ -294,6 +364,15 @@ func evidenceTable(ev []analyze.Evidence, tz *time.Location) table {
 	return t
 }
 
+// countOrDash formats n, or "—" for zero (nothing to count).
+func countOrDash(n int) string {
+	if n == 0 {
+		return "—"
+	}
+	return strconv.Itoa(n)
+}
+
+// orDash returns s, or "—" when it is empty.
 func orDash(s string) string {
 	if s == "" {
 		return "—"
@@ -318,7 +397,12 @@ func buildService(d *document, r *analyze.Result, tz *time.Location) {
 		{"Service events", []span{txt(fmt.Sprintf("%d (%d routine)", len(s.Timeline), routine))}},
 	}})
 	if len(s.Timeline) == 0 {
-		d.add(para{spans: []span{txt("No Service Control Manager events about BITS in the inputs.")}})
+		if hasSystemLog(r.Inputs) {
+			d.add(para{spans: []span{txt("No Service Control Manager events about BITS in the inputs.")}})
+		} else {
+			d.add(para{spans: []span{txt("No System log among the inputs, so the BITS service's state, start type, crashes and start failures cannot be seen. Ask for it too:")}},
+				steps{items: []analyze.Step{{Text: "Export the System log on the affected computer.", Commands: []string{`wevtutil epl System C:\Temp\system.evtx`}}}})
+		}
 		return
 	}
 	listRoutine := routine <= maxRoutineList
@@ -349,8 +433,8 @@ func buildService(d *document, r *analyze.Result, tz *time.Location) {
 		}
 		sort.Strings(comps)
 		d.add(para{spans: []span{txt(fmt.Sprintf(
-			"%d routine start-type changes (automatic/manual flapping, normal for BITS) between %s on %s are summarised here, not listed.",
-			routine, fmtSpan(first, last, tz), listMax(comps, maxListed)))}})
+			"%d routine start-type changes (automatic/manual flapping, normal for BITS) between %s and %s on %s are summarised here, not listed.",
+			routine, fmtTime(first, tz), fmtTime(last, tz), listMax(comps, maxListed)))}})
 	}
 	if len(rows) == 0 {
 		return
@@ -386,6 +470,22 @@ func buildService(d *document, r *analyze.Result, tz *time.Location) {
 	d.add(t)
 }
 
+// hasSystemLog reports whether an analysed input is a System log.
+func hasSystemLog(inputs []analyze.Input) bool {
+	for _, in := range inputs {
+		if in.Skipped != "" {
+			continue
+		}
+		for _, ch := range in.Channels {
+			if strings.EqualFold(ch, "System") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// orUnknown returns s, or "unknown" when it is empty.
 func orUnknown(s string) string {
 	if s == "" {
 		return "unknown"
@@ -434,6 +534,28 @@ func sortedJobs(jobs []analyze.Job) []*analyze.Job {
 	return out
 }
 
+// jobAnchor is the link target of the i-th job (0-based) of the jobs table
+// in the jobs appendix.
+func jobAnchor(i int) string { return "job-" + strconv.Itoa(i+1) }
+
+// jobInAppendix reports whether the jobs appendix shows a job in full:
+// every job except those that completed without an error, which the jobs
+// table says all there is to say about.
+func jobInAppendix(j *analyze.Job) bool {
+	return j.Outcome != "completed" || len(j.Errors) > 0 || j.Interruptions > 0
+}
+
+// processName is the file name of a job's process with its PID, as the
+// jobs table shows it ("msedge.exe (PID 8716)"); the full path is in the
+// appendix.
+func processName(p string) string {
+	path, pid, ok := strings.Cut(p, " (PID ")
+	if !ok {
+		return baseName(p)
+	}
+	return baseName(path) + " (PID " + pid
+}
+
 // jobTitle is the job's title, or its id when untitled.
 func jobTitle(j *analyze.Job) string {
 	if j.Title != "" {
@@ -469,7 +591,7 @@ func buildJobs(d *document, r *analyze.Result) {
 	if other > 0 {
 		parts = append(parts, fmt.Sprintf("%d other", other))
 	}
-	d.add(para{spans: []span{txt(fmt.Sprintf("%s: %s. Failing jobs first; full details in Appendix B.",
+	d.add(para{spans: []span{txt(fmt.Sprintf("%s: %s. Failing jobs first; jobs with errors or not completed are in full in Appendix B (linked by number).",
 		plural(len(r.Jobs), "job", "jobs"), strings.Join(parts, ", ")))}})
 	jobs := sortedJobs(r.Jobs)
 	if len(jobs) > maxJobRows {
@@ -478,19 +600,25 @@ func buildJobs(d *document, r *analyze.Result) {
 		jobs = jobs[:maxJobRows]
 	}
 	t := table{cols: []column{
-		{title: "Title", max: 48},
+		{title: "#", max: 8},
+		{title: "Title", max: 40},
 		{title: "Owner", max: 28},
 		{title: "Process", max: 28},
-		{title: "Remote host", max: 40},
+		{title: "Remote host", max: 48},
 		{title: "Outcome", max: 12, keep: true},
 		{title: "Errors", max: 60, mono: true},
 		{title: "Bytes", keep: true},
 	}}
-	for _, j := range jobs {
+	for i, j := range jobs {
+		num := cell{text: strconv.Itoa(i + 1)}
+		if jobInAppendix(j) {
+			num.anchor = jobAnchor(i)
+		}
 		t.rows = append(t.rows, []cell{
+			num,
 			{text: jobTitle(j)},
 			{text: orDash(j.Owner)},
-			{text: orDash(j.Process)},
+			{text: orDash(processName(j.Process))},
 			{text: listMax(j.Hosts, 3)},
 			{text: orDash(j.Outcome)},
 			{text: fmtErrors(j.Errors)},
@@ -508,7 +636,7 @@ func buildTimeline(d *document, r *analyze.Result, tz *time.Location) {
 		return
 	}
 	d.add(para{spans: []span{txt(fmt.Sprintf("%s, counted per %s and by finding (times in %s).",
-		plural(h.total, "failure", "failures"), h.stepName(), zoneName(tz)))}})
+		h.totalText(), h.stepName(), zoneName(tz)))}})
 	d.add(chart{h: h})
 }
 
@@ -630,8 +758,25 @@ func buildJobsAppendix(d *document, r *analyze.Result, tz *time.Location) {
 			"First %d of %d jobs listed; the JSON output has all.", maxJobRows, len(jobs)))}})
 		jobs = jobs[:maxJobRows]
 	}
+	clean := 0
+	for _, j := range jobs {
+		if !jobInAppendix(j) {
+			clean++
+		}
+	}
+	if clean > 0 {
+		d.add(para{spans: []span{txt(fmt.Sprintf(
+			"Jobs with errors or not completed, numbered as in the jobs table. Jobs that completed without errors (%d) are listed in the jobs table only; the JSON output has their URLs and files.",
+			clean))}})
+	}
+	if clean == len(jobs) {
+		return
+	}
 	for i, j := range jobs {
-		d.add(heading{level: 4, text: fmt.Sprintf("Job %d: %s", i+1, shorten(sanitizeLine(jobTitle(j)), 100))})
+		if !jobInAppendix(j) {
+			continue
+		}
+		d.add(heading{level: 4, text: fmt.Sprintf("Job %d: %s", i+1, shorten(sanitizeLine(jobTitle(j)), 100)), anchor: jobAnchor(i)})
 		errs := make([]string, 0, len(j.Errors))
 		for _, e := range j.Errors {
 			s := e.Code
@@ -721,42 +866,74 @@ func buildInventory(d *document, r *analyze.Result, tz *time.Location) {
 					"and %d more damage entries; the JSON output has all.", len(in.Damage)-maxDamageList))})
 				break
 			}
-			s := fmt.Sprintf(" chunk %d, offset %d (0x%X)", dm.Chunk, dm.Offset, dm.Offset)
-			if dm.RecordID != 0 {
-				s += fmt.Sprintf(", record %d", dm.RecordID)
-			}
-			b.items = append(b.items, []span{bold(orDash(dm.Kind)), txt(s + ": " + dm.Reason)})
+			b.items = append(b.items, []span{bold(orDash(dm.Kind)), txt(damageWhere(dm) + ": " + dm.Reason)})
 		}
 		d.add(b)
 	}
 }
 
-// damageSummary is "none", or the number of problems by kind.
-// With skipped, a skipped file says so.
+// damageWhere says where a problem is: " chunk 3, offset 69632 (0x11000),
+// record 17", leaving out what does not apply (chunk -1 is not about a chunk).
+func damageWhere(dm analyze.Damage) string {
+	var parts []string
+	if dm.Chunk >= 0 {
+		parts = append(parts, fmt.Sprintf("chunk %d", dm.Chunk))
+	}
+	if dm.Chunk >= 0 || dm.Offset > 0 {
+		parts = append(parts, fmt.Sprintf("offset %d (0x%X)", dm.Offset, dm.Offset))
+	}
+	if dm.RecordID != 0 {
+		parts = append(parts, fmt.Sprintf("record %d", dm.RecordID))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " " + strings.Join(parts, ", ")
+}
+
+// damageSummary is "none", or the number of problems by kind. Notes that
+// healthy logs copied from a running system carry (analyze.BenignDamage:
+// dirty flag, stale slack records) are named as notes, not as damage. With
+// skipped (the inventory table), a skipped file says so and notes are short.
 func damageSummary(in *analyze.Input, skipped bool) string {
 	var parts []string
 	if skipped && in.Skipped != "" {
 		parts = append(parts, "skipped: "+in.Skipped)
 	}
-	if len(in.Damage) > 0 {
-		kinds := map[string]int{}
-		var order []string
-		for _, dm := range in.Damage {
-			if kinds[dm.Kind] == 0 {
-				order = append(order, dm.Kind)
+	kinds := map[string]int{}
+	var damage, notes []string
+	for _, dm := range in.Damage {
+		if kinds[dm.Kind] == 0 {
+			if analyze.BenignDamage(dm.Kind) {
+				notes = append(notes, dm.Kind)
+			} else {
+				damage = append(damage, dm.Kind)
 			}
-			kinds[dm.Kind]++
 		}
-		sort.Strings(order)
-		for _, k := range order {
-			parts = append(parts, fmt.Sprintf("%d %s", kinds[k], orDash(k)))
-		}
+		kinds[dm.Kind]++
+	}
+	sort.Strings(damage)
+	sort.Strings(notes)
+	for _, k := range damage {
+		parts = append(parts, fmt.Sprintf("%d %s", kinds[k], orDash(k)))
 	}
 	if in.RecordsUndecoded > 0 {
 		parts = append(parts, fmt.Sprintf("%d undecodable records", in.RecordsUndecoded))
 	}
-	if len(parts) == 0 {
-		return "none"
+	if len(parts) == 0 && !(skipped && in.Skipped != "") {
+		parts = append(parts, "none")
 	}
-	return strings.Join(parts, ", ")
+	s := strings.Join(parts, ", ")
+	if len(notes) > 0 {
+		n := make([]string, len(notes))
+		for i, k := range notes {
+			n[i] = fmt.Sprintf("%d %s", kinds[k], k)
+		}
+		if skipped { // the inventory table: short
+			s += " (notes: " + strings.Join(n, ", ") + ")"
+		} else {
+			s += " (notes, normal in logs copied from a running system: " + strings.Join(n, ", ") + ")"
+		}
+	}
+	return s
 }

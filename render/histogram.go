@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"bitsdiag/analyze"
@@ -25,7 +26,44 @@ type histogram struct {
 type series struct {
 	id    string // finding id
 	title string // finding title ("" for ids without a finding)
+	noun  string // what is counted: "failure" or "event" (analyze.CountNoun)
 	total int
+}
+
+// count says how many of what a series counts: "40 failures", "1 event".
+func (s series) count() string { return plural(s.total, s.noun, s.noun+"s") }
+
+// unitName is what the bars count: "failures", "events", or both.
+func (h *histogram) unitName() string {
+	f, e := false, false
+	for _, s := range h.series {
+		if s.total > 0 {
+			f, e = f || s.noun == "failure", e || s.noun == "event"
+		}
+	}
+	switch {
+	case f && e:
+		return "failures and events"
+	case e:
+		return "events"
+	}
+	return "failures"
+}
+
+// totalText is the chart's total by what is counted: "47 failures and 1
+// event".
+func (h *histogram) totalText() string {
+	n := map[string]int{}
+	for _, s := range h.series {
+		n[s.noun] += s.total
+	}
+	var parts []string
+	for _, noun := range []string{"failure", "event"} {
+		if n[noun] > 0 || noun == "failure" && n["event"] == 0 {
+			parts = append(parts, plural(n[noun], noun, noun+"s"))
+		}
+	}
+	return strings.Join(parts, " and ")
 }
 
 // slot is one bar.
@@ -65,7 +103,7 @@ func buildHistogram(r *analyze.Result, tz *time.Location) *histogram {
 	for _, f := range r.Findings {
 		if _, dup := index[f.ID]; !dup {
 			index[f.ID] = len(h.series)
-			h.series = append(h.series, series{id: f.ID, title: f.Title})
+			h.series = append(h.series, series{id: f.ID, title: f.Title, noun: analyze.CountNoun(&f)})
 		}
 	}
 	var extra []string
@@ -106,7 +144,7 @@ func buildHistogram(r *analyze.Result, tz *time.Location) *histogram {
 	sort.Strings(extra)
 	for _, id := range extra {
 		index[id] = len(h.series)
-		h.series = append(h.series, series{id: id})
+		h.series = append(h.series, series{id: id, noun: "failure"})
 	}
 
 	origin, n, chosen := time.Time{}, 0, false

@@ -314,7 +314,7 @@ func (m *mdWriter) chart(h *histogram) {
 		if s.title != "" {
 			l += " " + mdEscape(shorten(sanitizeLine(s.title), 120))
 		}
-		legend = append(legend, l+fmt.Sprintf(": %s\n", plural(s.total, "failure", "failures")))
+		legend = append(legend, l+": "+s.count()+"\n")
 	}
 	m.s(strings.Join(legend, ""))
 }

@@ -63,7 +63,7 @@ func (p *pdfDoc) chart(h *histogram) {
 		label := strconv.Itoa(v)
 		f.Text(x0-1.5-f.GetStringWidth(label), y+1, label)
 	}
-	f.Text(marginSide, top-4, "failures")
+	f.Text(marginSide, top-4, h.unitName())
 
 	// Bars, stacked in series order from the bottom.
 	n := len(h.slots)
@@ -101,7 +101,7 @@ func (p *pdfDoc) chart(h *histogram) {
 	}
 	f.SetXY(marginSide, bottom+5.5)
 	f.CellFormat(p.cw, 4, fmt.Sprintf("One bar per %s, times in %s; the highest bar is %s.",
-		h.stepName(), zoneName(p.tz), plural(h.max, "failure", "failures")), "", 1, "C", false, 0, "")
+		h.stepName(), zoneName(p.tz), fmt.Sprintf("%d %s", h.max, h.unitName())), "", 1, "C", false, 0, "")
 	f.Ln(2)
 
 	// Legend.
@@ -116,7 +116,7 @@ func (p *pdfDoc) chart(h *histogram) {
 		if s.title != "" {
 			spans = append(spans, txt(" "+shorten(sanitizeLine(s.title), 120)))
 		}
-		spans = append(spans, txt(": "+plural(s.total, "failure", "failures")))
+		spans = append(spans, txt(": "+s.count()))
 		p.writeSpans(spans, false)
 		f.SetLeftMargin(marginSide)
 		f.Ln(bodyLine + 0.5)

@@ -5,13 +5,33 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"bitsdiag/analyze"
 
 	"github.com/spf13/pflag"
 )
+
+const explainUsage = `Usage: bitsdiag explain [flags] CODE...
+
+Explain error codes: name, category, meaning, and the cause, fix and
+verification from the knowledge base (Microsoft's "Issues with BITS" and more).
+CODE forms: 0x80200013, 80200013, 2149580819 (unsigned decimal, as events store
+hr), -2145386477 (signed decimal), %%1058 (a Win32 error from a Service Control
+Manager event) and 1058 (a plain decimal 1-65535 is a Win32 error number).
+Several codes may also be given in one argument, separated by commas.
+
+Examples:
+  bitsdiag explain 0x80200013
+  bitsdiag explain 2149580819 -2145386477 %%1058
+  bitsdiag explain --format json 0x80072EE2 | jq .
+
+Exit status: 0 done (codes not in the knowledge base included); 1 output
+failed; 2 bad command line, malformed code, or unusable --kb file.
+`
 
 // explainWidth is the column text output wraps at.
 const explainWidth = 100
@@ -29,39 +49,23 @@ type explained struct {
 // It returns 0 on success (unknown but well-formed codes included) and 2 for
 // usage errors, malformed codes and unreadable --kb files.
 func runExplain(args []string, stdout, stderr io.Writer) int {
-	fs := pflag.NewFlagSet("explain", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output format: text or json")
-	kbFiles := fs.StringArray("kb", nil, "extra knowledge-base `FILE` (same schema as analyze/kbdata; adds or replaces entries; repeatable)")
-	usage := func(w io.Writer) {
-		fs.SetOutput(w)
-		fmt.Fprint(w, "Usage: bitsdiag explain [--format text|json] [--kb FILE]... CODE...\n\n"+
-			"Explains error codes: name, category, meaning, and the cause and fix from the\n"+
-			"knowledge base (Microsoft's \"Issues with BITS\" and more).\n"+
-			"CODE forms: 0x80200013, 80200013, 2149580819, -2145386477, %%1058 (Win32 error\n"+
-			"from an SCM event), 1058 (a plain decimal 1-65535 is a Win32 error number).\n"+
-			"Several codes may also be given in one argument, separated by commas.\n\nFlags:\n")
-		fs.PrintDefaults()
-		fs.SetOutput(stderr)
-	}
-	fs.Usage = func() { usage(stdout) } // pflag calls it for --help only
+	fs := newFlagSet("explain")
+	format := fs.StringP("format", "f", "text", "print `text|json`")
+	kbFiles := fs.StringArray("kb", nil, "add or override knowledge-base entries from `FILE` (repeatable; schema in analyze/kbdata/README.md)")
 	flagArgs, restore := protectNegatives(fs, args)
 	if err := fs.Parse(flagArgs); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
+			printUsage(stdout, explainUsage, fs)
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "bitsdiag explain: %v\n", err)
-		return exitUsage
+		return usageError(stderr, "explain", err)
 	}
 	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "bitsdiag explain: --format must be text or json, not %q\n", *format)
-		return exitUsage
+		return usageError(stderr, "explain", fmt.Errorf("--format must be text or json, not %q", *format))
 	}
 	inputs := splitCodes(restore(fs.Args()))
 	if len(inputs) == 0 {
-		fmt.Fprintln(stderr, "bitsdiag explain: no code given")
-		usage(stderr)
-		return exitUsage
+		return usageError(stderr, "explain", errors.New("no code given: give one or more error codes, e.g. 0x80200013"))
 	}
 	codes := make([]uint32, len(inputs))
 	bad := false
@@ -75,6 +79,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		codes[i] = c
 	}
 	if bad {
+		fmt.Fprintln(stderr, "Run 'bitsdiag help explain' for the accepted forms.")
 		return exitUsage
 	}
 	kb, err := analyze.LoadKB(*kbFiles...)
@@ -171,10 +176,9 @@ func isNegativeNumber(a string) bool {
 // splitCodes splits arguments on commas and white space ("0x80070433, 0x8007042c").
 func splitCodes(args []string) []string {
 	var out []string
+	sep := func(r rune) bool { return r == ',' || unicode.IsSpace(r) }
 	for _, a := range args {
-		for _, f := range strings.FieldsFunc(a, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' }) {
-			out = append(out, f)
-		}
+		out = append(out, strings.FieldsFunc(a, sep)...)
 	}
 	return out
 }
@@ -199,13 +203,21 @@ func writeExplained(b *strings.Builder, kb *analyze.KB, x *explained) {
 	if !ci.Failure {
 		class = "success class, not a failure"
 	}
-	field("category", fmt.Sprintf("%s (%s; facility %s, %d; code 0x%04X)", ci.Category, class, ci.FacilityName, ci.Facility, ci.Code&0xFFFF))
+	facility := fmt.Sprintf("%s, %d", ci.FacilityName, ci.Facility)
+	if analyze.FacilityName(ci.Facility) == "" {
+		facility = fmt.Sprintf("%d, not a known facility", ci.Facility)
+	}
+	field("category", fmt.Sprintf("%s (%s; facility %s; code 0x%04X)", ci.Category, class, facility, ci.Code&0xFFFF))
 	field("meaning", ci.Meaning)
 	if len(ci.Aliases) > 0 {
 		field("aliases", strings.Join(ci.Aliases, ", "))
 	}
 	if ci.Win32 != 0 {
-		field("win32", fmt.Sprintf("%d (%%%%%d in Service Control Manager events)", ci.Win32, ci.Win32))
+		w := strconv.Itoa(int(ci.Win32))
+		if ci.Win32 < 12000 || ci.Win32 > 12999 { // WinHTTP/WinINet codes are not service errors
+			w += fmt.Sprintf(" (%%%%%d in Service Control Manager events)", ci.Win32)
+		}
+		field("win32", w)
 	}
 	if ci.HTTPStatus != 0 {
 		field("http", fmt.Sprintf("status %d", ci.HTTPStatus))
@@ -215,6 +227,10 @@ func writeExplained(b *strings.Builder, kb *analyze.KB, x *explained) {
 
 	e := x.Entry
 	if e == nil {
+		if !ci.Failure {
+			b.WriteString("  Not a failure: nothing to fix.\n")
+			return
+		}
 		b.WriteString("  Not in the knowledge base: no article cause or fix is known for this code.\n")
 		return
 	}
@@ -224,8 +240,10 @@ func writeExplained(b *strings.Builder, kb *analyze.KB, x *explained) {
 		wrapTo(b, fmt.Sprintf("\"Issues with BITS\", section %q, row %s", e.Section, e.ArticleRow), "  Article: ", "    ")
 	case e.Section != "":
 		wrapTo(b, fmt.Sprintf("\"Issues with BITS\", section %q", e.Section), "  Article: ", "    ")
+	case e.Source == "" || e.Source == "article" || e.Source == "bits-facts":
+		wrapTo(b, "not covered by the article; bitsdiag's own entry", "  Article: ", "    ")
 	default:
-		wrapTo(b, "not in the article (source: "+e.Source+")", "  Article: ", "    ")
+		wrapTo(b, "not in the article; entry from "+e.Source, "  Article: ", "    ")
 	}
 	if e.Transient {
 		b.WriteString("  Transient: BITS retries the job by itself; report it as transient unless it persists.\n")

@@ -150,6 +150,13 @@ func TestExplainExitCodes(t *testing.T) {
 		{"kb missing", []string{"--kb", "/nonexistent/kb.json", "1"}, exitUsage, "cannot open", ""},
 		{"kb broken", []string{"--kb", bad, "1"}, exitUsage, bad, ""},
 		{"negative after flag", []string{"--format", "json", "-1"}, exitOK, "", `"code": "0xFFFFFFFF"`},
+		{"success is no failure", []string{"%%0"}, exitOK, "", "Not a failure: nothing to fix."},
+		{"unknown facility", []string{"0xFFFFFFFF"}, exitOK, "", "facility 2047, not a known facility"},
+		{"empty", []string{""}, exitUsage, "no code given", ""},
+		{"blank", []string{"  \t"}, exitUsage, "no code given", ""},
+		{"bare 0x", []string{"0x"}, exitUsage, `invalid error code "0x"`, ""},
+		{"huge", []string{"99999999999999999999"}, exitUsage, "out of the 32-bit range", ""},
+		{"hint", []string{"--bogus"}, exitUsage, "Run 'bitsdiag help explain'", ""},
 	}
 	for _, tt := range tests {
 		out, errs, code := explain(t, tt.args...)

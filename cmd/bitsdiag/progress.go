@@ -160,6 +160,7 @@ type logWriter struct {
 	p *progress
 }
 
+// Write writes a log line, clearing the progress bar first (it is redrawn on its next tick).
 func (l *logWriter) Write(b []byte) (int, error) {
 	if l.p == nil {
 		return l.w.Write(b)
@@ -179,6 +180,7 @@ type countingReaderAt struct {
 	p    *progress
 }
 
+// ReadAt reads from the file and adds the bytes read, up to the file size, to the progress bar.
 func (c *countingReaderAt) ReadAt(b []byte, off int64) (int, error) {
 	n, err := c.r.ReadAt(b, off)
 	if c.p != nil && n > 0 {

@@ -273,7 +273,7 @@ func analyse(p *reportPlan, set *inputs.Set, results []fileResult) (res *analyze
 			}
 		}
 	}
-	o := analyze.Options{KB: p.kb, Now: p.now, Title: p.cfg.title, Version: toolVersion()}
+	o := analyze.Options{KB: p.kb, Now: p.now, Title: p.cfg.title, Version: toolVersion(), TZ: p.tz}
 	if t := p.since.resolve(newest); t != nil {
 		o.Since = *t
 	}

@@ -122,6 +122,7 @@ type ctxReader struct {
 	r   io.Reader
 }
 
+// Read reads from the underlying reader unless the context is done.
 func (c ctxReader) Read(b []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err

@@ -1,0 +1,101 @@
+package render
+
+import (
+	"strings"
+	"testing"
+
+	"bitsdiag/analyze"
+)
+
+func TestFindingJobs(t *testing.T) {
+	titles := map[string]string{"A": "WU Client Download", "B": "WU Client Download", "C": "Edge", "D": "WU Client Download"}
+	for _, tc := range []struct {
+		ids  []string
+		want string
+	}{
+		{[]string{"A"}, "WU Client Download (A)"},
+		{[]string{"A", "X"}, "WU Client Download (A), X"},
+		{[]string{"A", "B", "C", "D"}, "4 jobs: WU Client Download ×3, Edge (ids in Appendix B)"},
+	} {
+		if got := findingJobs(tc.ids, titles); got != tc.want {
+			t.Errorf("findingJobs(%v) = %q, want %q", tc.ids, got, tc.want)
+		}
+	}
+}
+
+func TestDamageSummary(t *testing.T) {
+	for _, tc := range []struct {
+		in    analyze.Input
+		table bool
+		want  string
+	}{
+		{analyze.Input{}, true, "none"},
+		{analyze.Input{Damage: []analyze.Damage{{Kind: "dirty"}, {Kind: "slack"}}}, true, "none (notes: 1 dirty, 1 slack)"},
+		{analyze.Input{Damage: []analyze.Damage{{Kind: "dirty"}, {Kind: "chunk-data-crc"}, {Kind: "chunk-data-crc"}}, RecordsUndecoded: 3}, false,
+			"2 chunk-data-crc, 3 undecodable records (notes, normal in logs copied from a running system: 1 dirty)"},
+		{analyze.Input{Skipped: "not EVTX"}, true, "skipped: not EVTX"},
+	} {
+		if got := damageSummary(&tc.in, tc.table); got != tc.want {
+			t.Errorf("damageSummary(%+v) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestDamageWhere(t *testing.T) {
+	for _, tc := range []struct {
+		d    analyze.Damage
+		want string
+	}{
+		{analyze.Damage{Chunk: -1}, ""},
+		{analyze.Damage{Chunk: -1, Offset: 120}, " offset 120 (0x78)"},
+		{analyze.Damage{Chunk: 0, Offset: 4096, RecordID: 7}, " chunk 0, offset 4096 (0x1000), record 7"},
+	} {
+		if got := damageWhere(tc.d); got != tc.want {
+			t.Errorf("damageWhere(%+v) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+}
+
+func TestProcessName(t *testing.T) {
+	for in, want := range map[string]string{
+		`C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe (PID 8716)`: "msedge.exe (PID 8716)",
+		`C:\Windows\System32\svchost.exe`:                                         "svchost.exe",
+		"":                                                                        "",
+	} {
+		if got := processName(in); got != want {
+			t.Errorf("processName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestJobsAppendixAndSystemLog: the jobs appendix shows only jobs with
+// errors or not completed, and a report without a System log says so.
+func TestJobsAppendixAndSystemLog(t *testing.T) {
+	r := &analyze.Result{Jobs: []analyze.Job{
+		{ID: "CLEAN", Title: "clean job", Outcome: "completed"},
+		{ID: "BAD", Title: "bad job", Outcome: "failing", Errors: []analyze.CodeCount{{Code: "0x80200013", Count: 2}}},
+	}, Inputs: []analyze.Input{{Path: "ops.evtx", Channels: []string{"Microsoft-Windows-Bits-Client/Operational"}}}}
+	var b strings.Builder
+	if err := Markdown(&b, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	appendix := md[strings.Index(md, "## Appendix B"):]
+	if !strings.Contains(appendix, "bad job") || strings.Contains(appendix, "#### Job 2: clean job") || !strings.Contains(appendix, "(1)") {
+		t.Errorf("jobs appendix:\n%s", appendix)
+	}
+	if !strings.Contains(md, "[1](#job-1)") || !strings.Contains(md, `<a id="job-1"></a>`) {
+		t.Error("the failing job is not linked from the jobs table to the appendix")
+	}
+	if !strings.Contains(md, "No System log among the inputs") {
+		t.Error("no note that the System log is missing")
+	}
+	r.Inputs = append(r.Inputs, analyze.Input{Path: "sys.evtx", Channels: []string{"System"}})
+	b.Reset()
+	if err := Markdown(&b, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "No System log") {
+		t.Error("says the System log is missing though it was given")
+	}
+}
