@@ -199,6 +199,6 @@ type Coverage struct {
 // Bucket counts failures in one time slot for the timeline chart.
 type Bucket struct {
 	Start  time.Time      `json:"start"`
-	Length string         `json:"length"` // "1h" or "24h"
+	Length string         `json:"length"` // "1h", "24h" or "168h"
 	Counts map[string]int `json:"counts"` // finding id -> failures
 }
