@@ -40,7 +40,7 @@
 // substitution values. The reader reads the instance and the value array
 // itself, compiles each template definition once per chunk (golang-evtx
 // parses the definition's BinXML, under recover) and renders values from
-// their bytes: decimal integers, 0x-hex for HexInt32/64 and SizeT, GUIDs
+// their bytes: decimal integers, 0x-hex for HexInt32/64, GUIDs
 // upper-case without braces, FILETIME/SYSTEMTIME as RFC 3339 with full
 // 100 ns precision, SIDs as S-1-..., binary as upper-case hex. Payloads held
 // as nested BinXML in a substitution (the usual layout, and CAPI2's) are

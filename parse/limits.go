@@ -25,15 +25,16 @@ import (
 // record (recordRender) and per chunk (chunkRender), in units of bytes of
 // rendered text plus fieldCost per field and one per template node walked.
 // Real chunks use a small fraction of each: across the corpus the largest
-// chunk needs about 17,000 compile operations, 26 KB of compile reads and
-// 154,000 render units, the largest record 20,000 units. (Stale records
-// pointing at overwritten definitions make golang-evtx parse garbage up to
-// the per-template limits.)
+// chunk needs about 62,000 compile operations (CAPI2, whose payloads are
+// BinXML element trees parsed for every record), 105 KB of compile reads
+// and 154,000 render units, the largest record 20,000 units, the largest
+// template about 1,000 operations. (Stale records pointing at overwritten
+// definitions make golang-evtx parse garbage up to the per-template limits.)
 const (
 	compileOps        = 20000
 	compileBytes      = 256 << 10
-	chunkCompileOps   = 200000
-	chunkCompileBytes = 4 << 20
+	chunkCompileOps   = 1000000
+	chunkCompileBytes = 8 << 20
 	maxParseStack     = 400
 
 	recordRender = 1 << 20

@@ -167,12 +167,12 @@ func renderValue(t byte, b []byte) (s string, ok bool) {
 		return strings.ToUpper(hex.EncodeToString(b)), true
 	case valGUID:
 		return guidString(b), true
-	case valSizeT:
+	case valSizeT: // an integer like the others (libevtx and python-evtx agree)
 		switch len(b) {
 		case 4:
-			return fmt.Sprintf("0x%08x", le.Uint32(b)), true
+			return strconv.FormatUint(uint64(le.Uint32(b)), 10), true
 		case 8:
-			return fmt.Sprintf("0x%016x", le.Uint64(b)), true
+			return strconv.FormatUint(le.Uint64(b), 10), true
 		}
 		return "", false
 	case valFileTime:

@@ -156,25 +156,17 @@ func kbScenarios() []Scenario {
 	out = append(out, systemScenario("start-service-does-not-exist", "BITS fails to start: ERROR_SERVICE_DOES_NOT_EXIST",
 		"At three boots BITS logs 16392 with 0x80070424 and the SCM reports it terminated with %%1060.",
 		"WS-0144.contoso.local", 90211, func(h *Host, c clock) []Event {
-			var ev []Event
-			for d := 0; d < 3; d++ {
-				t := c.at(d, 7, 58, 40)
-				ev = append(ev, h.Boot(t, false)...)
-				ev = append(ev, h.BitsFailedToStart(t.Add(120*time.Second), hrServiceDoesNotExist), h.Terminated(t.Add(121*time.Second), BITS, 1060))
-			}
-			return ev
+			return h.boots(c, 0, 3, 7, 58, 40, false, func(t time.Time) []Event {
+				return []Event{h.BitsFailedToStart(t.Add(120*time.Second), hrServiceDoesNotExist), h.Terminated(t.Add(121*time.Second), BITS, 1060)}
+			})
 		}, Finding{KBID: "start-service-does-not-exist", Events: map[uint16]int{16392: 3, 7023: 3}, Computers: 1, Status: "unresolved", Note: "16392 with 0x80070424, 7023 with %%1060"}))
 
 	out = append(out, systemScenario("start-service-not-in-exe", "BITS fails to start: not in the netsvcs svchost group",
 		"SCM 7000 with %%1083 at every boot: svchost's netsvcs group does not list BITS.",
 		"WS-0145.contoso.local", 44170, func(h *Host, c clock) []Event {
-			var ev []Event
-			for d := 0; d < 3; d++ {
-				t := c.at(d, 8, 1, 12)
-				ev = append(ev, h.Boot(t, false)...)
-				ev = append(ev, h.StartFailed(t.Add(119*time.Second), BITS, 1083))
-			}
-			return ev
+			return h.boots(c, 0, 3, 8, 1, 12, false, func(t time.Time) []Event {
+				return []Event{h.StartFailed(t.Add(119*time.Second), BITS, 1083)}
+			})
 		}, Finding{KBID: "start-service-not-in-exe", Events: map[uint16]int{7000: 3}, Computers: 1, Status: "unresolved", Note: "%%1083"}))
 
 	out = append(out, systemScenario("start-service-disabled", "BITS disabled (7040 to disabled, then %%1058)",
@@ -184,23 +176,18 @@ func kbScenarios() []Scenario {
 			ev = append(ev, h.StartTypeChanged(c.at(0, 9, 12, 5), BITS, "auto start", "demand start", systemSID),
 				h.ServiceState(c.at(0, 9, 12, 6), BITS, "stopped", 1),
 				h.StartTypeChanged(c.at(0, 16, 40, 31), BITS, "demand start", "disabled", adminSID))
-			for d := 1; d < 3; d++ {
-				t := c.at(d, 7, 50, 9)
-				ev = append(ev, h.Boot(t, false)...)
-				ev = append(ev, h.StartFailed(t.Add(2*time.Hour), BITS, 1058))
-			}
+			ev = append(ev, h.boots(c, 1, 3, 7, 50, 9, false, func(t time.Time) []Event {
+				return []Event{h.StartFailed(t.Add(2*time.Hour), BITS, 1058)}
+			})...)
 			return ev
 		}, Finding{KBID: "start-service-disabled", Events: map[uint16]int{7040: 1, 7000: 2}, Computers: 1, Status: "unresolved", Note: "7040 demand start -> disabled by S-1-5-21-…-1107, then 7000 with %%1058"}))
 
 	out = append(out, systemScenario("start-dependency", "A BITS dependency cannot start (%%1068, 7003)",
 		"BITS cannot start because a service it depends on fails (7001 with %%1068) or is missing (7003 names EventSystem).",
 		"WS-0147.contoso.local", 5120, func(h *Host, c clock) []Event {
-			var ev []Event
-			for d := 0; d < 2; d++ {
-				t := c.at(d, 8, 0, 3)
-				ev = append(ev, h.Boot(t, false)...)
-				ev = append(ev, h.DependencyFailed(t.Add(118*time.Second), BITS, "COM+ Event System", 1068))
-			}
+			ev := h.boots(c, 0, 2, 8, 0, 3, false, func(t time.Time) []Event {
+				return []Event{h.DependencyFailed(t.Add(118*time.Second), BITS, "COM+ Event System", 1068)}
+			})
 			t := c.at(2, 8, 2, 44)
 			ev = append(ev, h.Boot(t, false)...)
 			ev = append(ev, h.DependencyMissing(t.Add(118*time.Second), BITS, "EventSystem"))
@@ -210,36 +197,25 @@ func kbScenarios() []Scenario {
 	out = append(out, systemScenario("start-path-not-found", "BITS fails to start: ERROR_PATH_NOT_FOUND",
 		"BITS logs 16392 with 0x80070003 and the SCM reports it terminated with %%3.",
 		"WS-0148.contoso.local", 70033, func(h *Host, c clock) []Event {
-			var ev []Event
-			for d := 0; d < 2; d++ {
-				t := c.at(d, 8, 10, 0)
-				ev = append(ev, h.Boot(t, false)...)
-				ev = append(ev, h.BitsFailedToStart(t.Add(119*time.Second), hrPathNotFound), h.Terminated(t.Add(120*time.Second), BITS, 3))
-			}
-			return ev
+			return h.boots(c, 0, 2, 8, 10, 0, false, func(t time.Time) []Event {
+				return []Event{h.BitsFailedToStart(t.Add(119*time.Second), hrPathNotFound), h.Terminated(t.Add(120*time.Second), BITS, 3)}
+			})
 		}, Finding{KBID: "start-path-not-found", Events: map[uint16]int{16392: 2, 7023: 2}, Computers: 1, Status: "unresolved", Note: "16392 with 0x80070003, 7023 with %%3"}))
 
 	out = append(out, systemScenario("start-file-not-found", "BITS fails to start: Parameters\\ServiceDll missing (%%2)",
 		"SCM 7000 with %%2 at three boots: the service DLL cannot be found.",
 		"WS-0149.contoso.local", 8807, func(h *Host, c clock) []Event {
-			var ev []Event
-			for d := 0; d < 3; d++ {
-				t := c.at(d, 7, 45, 20)
-				ev = append(ev, h.Boot(t, false)...)
-				ev = append(ev, h.StartFailed(t.Add(118*time.Second), BITS, 2))
-			}
-			return ev
+			return h.boots(c, 0, 3, 7, 45, 20, false, func(t time.Time) []Event {
+				return []Event{h.StartFailed(t.Add(118*time.Second), BITS, 2)}
+			})
 		}, Finding{KBID: "start-file-not-found", Events: map[uint16]int{7000: 3}, Computers: 1, Status: "unresolved", Note: "%%2"}))
 
 	out = append(out, systemScenario("service-not-localsystem", "BITS configured to run as another account",
 		"BITS logs 17005 naming CONTOSO\\svc_bits at each start; the SCM cannot log the service on as that account (7038, %%1326).",
 		"WS-0150.contoso.local", 33001, func(h *Host, c clock) []Event {
-			var ev []Event
-			for d := 0; d < 2; d++ {
-				t := c.at(d, 8, 3, 0)
-				ev = append(ev, h.Boot(t, true)...)
-				ev = append(ev, h.NotLocalSystem(t.Add(121*time.Second), `CONTOSO\svc_bits`))
-			}
+			ev := h.boots(c, 0, 2, 8, 3, 0, true, func(t time.Time) []Event {
+				return []Event{h.NotLocalSystem(t.Add(121*time.Second), `CONTOSO\svc_bits`)}
+			})
 			ev = append(ev, h.LogonFailed(c.at(2, 8, 4, 1), BITS, `CONTOSO\svc_bits`, 1326))
 			return ev
 		}, Finding{KBID: "service-not-localsystem", Events: map[uint16]int{17005: 2, 7038: 1}, Computers: 1, Status: "unresolved", Note: "17005 names CONTOSO\\svc_bits, 7038 with %%1326"}))
@@ -247,13 +223,9 @@ func kbScenarios() []Scenario {
 	out = append(out, systemScenario("job-limit-mismatch", "Per-user job limit above the per-computer limit (16397)",
 		"Group Policy sets MaxJobsPerUser 500 and MaxJobsPerMachine 300; BITS logs 16397 at each start.",
 		"WS-0151.contoso.local", 12000, func(h *Host, c clock) []Event {
-			var ev []Event
-			for d := 0; d < 3; d++ {
-				t := c.at(d, 8, 0, 0)
-				ev = append(ev, h.Boot(t, true)...)
-				ev = append(ev, h.JobLimitMismatch(t.Add(119*time.Second), 500, 300))
-			}
-			return ev
+			return h.boots(c, 0, 3, 8, 0, 0, true, func(t time.Time) []Event {
+				return []Event{h.JobLimitMismatch(t.Add(119*time.Second), 500, 300)}
+			})
 		}, Finding{KBID: "job-limit-mismatch", Events: map[uint16]int{16397: 3}, Computers: 1, Note: "per-user 500 > per-computer 300"}))
 
 	out = append(out, jobLimitReached())

@@ -57,6 +57,18 @@ func (h *Host) RetryingJob(t time.Time, j Job, proxy string, fails []uint32, int
 	return ev
 }
 
+// boots returns, for each day from..to-1 of c, a boot at hh:mm:ss (see
+// Boot) followed by the events then returns for that boot time.
+func (h *Host) boots(c clock, from, to, hh, mm, ss int, bitsStarts bool, then func(t time.Time) []Event) []Event {
+	var ev []Event
+	for d := from; d < to; d++ {
+		t := c.at(d, hh, mm, ss)
+		ev = append(ev, h.Boot(t, bitsStarts)...)
+		ev = append(ev, then(t)...)
+	}
+	return ev
+}
+
 // Boot returns the SCM events of a service start: BITS running (delayed
 // auto start) plus a few other services.
 func (h *Host) Boot(t time.Time, bitsStarts bool) []Event {
