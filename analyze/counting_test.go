@@ -107,6 +107,15 @@ func TestResolvePolicies(t *testing.T) {
 		// 302: BITS started, slowly; not a hang.
 		{"302", bitsEv(1, 0, 302, 0), "service-slow-start", SeverityWarning},
 		{"206 alone", bitsEv(1, 0, 206, 0, "jobName", "WU", "url", "http://x.example/a"), "proxy-range-requests", SeverityWarning},
+		// Service failures with a code no entry lists take the catch-all entry.
+		{"7000 other code", scm(1, 0, 7000, u16("BITS"), "param1", bitsDisplayName, "param2", "%%1455"), "service-start-failed", SeverityError},
+		{"7024 E_FAIL", scm(1, 0, 7024, u16("BITS"), "param1", bitsDisplayName, "param2", "%%2147500037"), "service-start-failed", SeverityError},
+		{"16392 E_FAIL", sysEv(ProviderBITS, 1, 0, 16392, nil, "ErrorCode", "2147500037"), "service-start-failed", SeverityError},
+		// A code with an entry of its own wins over the event's entry.
+		{"16392 corrupt store", sysEv(ProviderBITS, 1, 0, 16392, nil, "ErrorCode", "2149580908"), "job-list-corrupt", SeverityError},
+		{"16404 corrupt store", sysEv(ProviderBITS, 1, 0, 16404, nil, "function", "f", "line", "10", "hr", "2149580908"), "job-list-corrupt", SeverityError},
+		{"16404", sysEv(ProviderBITS, 1, 0, 16404, nil, "function", "f", "line", "10", "hr", "2147942414"), "service-exception", SeverityError},
+		{"7046 alone", scm(1, 0, 7046, u16("BITS"), "param1", bitsDisplayName), "service-hang", SeverityWarning},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -21,6 +21,18 @@ func normGUID(s string) string {
 	return strings.ToUpper(strings.TrimSpace(s))
 }
 
+// quote puts a logged value (a path, an account) in double quotes for the
+// evidence text, without escaping backslashes; control characters become
+// spaces. Renderers escape the text for their format.
+func quote(s string) string {
+	return `"` + strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7F {
+			return ' '
+		}
+		return r
+	}, s) + `"`
+}
+
 // firstValue returns the first non-empty value of the named fields.
 func firstValue(e *parse.Event, names ...string) string {
 	for _, n := range names {

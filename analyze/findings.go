@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"bitsdiag/parse"
 )
 
 // buildFindings groups occurrences by knowledge-base entry (or unknown code),
@@ -238,6 +240,14 @@ func evidenceText(o *occurrence) string {
 		return "proxy or server problem (" + code + ")"
 	case 302:
 		return "the BITS service started, but slowly"
+	case 62:
+		return "inconsistent data received from the server; BITS switches to another server"
+	case 63:
+		return "the notification program " + quote(e.Value("Pgm")) + " returned error " + codeText(code, e.Value("hr"))
+	case 64:
+		return "BITS could not launch the notification program " + quote(e.Value("Pgm")) + " (error " + codeText(code, e.Value("hr")) + ")"
+	case 204:
+		return credentialsText(e)
 	case 7040:
 		return fmt.Sprintf("start type changed from %q to %q", e.Value("param2"), e.Value("param3"))
 	}
@@ -250,6 +260,35 @@ func evidenceText(o *occurrence) string {
 	t := fmt.Sprintf("%s event %d", e.Provider, e.EventID)
 	if code != "" {
 		t += " with " + code
+	}
+	return t
+}
+
+// codeText is the normalised code when there is one, else the raw value
+// (a program's exit code need not be a failure HRESULT).
+func codeText(code, raw string) string {
+	if code != "" {
+		return code
+	}
+	if c, ok := parseCodeValue(raw); ok {
+		return hexCode(c)
+	}
+	return quote(raw)
+}
+
+// credentialsText describes event 204 (v1: server, job, url, scheme, user;
+// v0: string = server).
+func credentialsText(e *parse.Event) string {
+	t := "server " + quote(firstValue(e, "server", "string")) + " rejected the job's credentials"
+	var d []string
+	if v := e.Value("scheme"); v != "" {
+		d = append(d, "scheme "+v)
+	}
+	if v := e.Value("user"); v != "" {
+		d = append(d, "user "+quote(v))
+	}
+	if len(d) > 0 {
+		t += " (" + strings.Join(d, ", ") + ")"
 	}
 	return t
 }
@@ -334,7 +373,7 @@ func summary(f *Finding, scope string, loc *time.Location) string {
 	var b strings.Builder
 	n, noun := f.Count, "event"
 	if scope == "job" {
-		n, noun = Failures(f), "failure"
+		n, noun = Failures(f), CountNoun(f)
 	}
 	b.WriteString(plural(n, noun))
 	var detail []string

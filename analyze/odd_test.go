@@ -24,7 +24,8 @@ func TestOddInputs(t *testing.T) {
 		{"61 without job", []*parse.Event{bitsEv(1, 0, 61, 1, "hr", "2147942487", "url", "::bad url::")}, 1},
 		{"job ids of any text", []*parse.Event{bitsEv(1, 0, 3, 1, "jobTitle", long, "jobId", long, "jobOwner", long)}, 0},
 		{"odd binary", []*parse.Event{scm(1, 0, 7036, []byte{1}, "param1", bitsDisplayName), scm(2, 0, 7036, []byte{0x42, 0, 0x01, 0}, "param1", bitsDisplayName)}, 0},
-		{"7000 without code", []*parse.Event{scm(1, 0, 7000, u16("BITS"), "param1", bitsDisplayName, "param2", "%%abc")}, 0},
+		// A 7000 about BITS says BITS failed to start, even when its code is unreadable.
+		{"7000 without code", []*parse.Event{scm(1, 0, 7000, u16("BITS"), "param1", bitsDisplayName, "param2", "%%abc")}, 1},
 		{"16392 code 0", []*parse.Event{sysEv(ProviderBITS, 1, 0, 16392, nil, "ErrorCode", "0")}, 1},
 		{"absurd times", func() []*parse.Event {
 			a := bitsEv(1, 0, 61, 1, "hr", "2147942487", "Id", jobA)

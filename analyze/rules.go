@@ -12,7 +12,7 @@ type evRule struct {
 	policy      int
 	codeFields  []string // payload fields holding the error code, first present wins
 	impliedCode uint32   // code the event stands for when it carries none
-	fallbackID  string   // agreed KB id used when no signature names the event
+	fallbackID  string   // KB entry used when no signature names the event (every id is in the embedded KB; see TestRuleFallbacks)
 	unknownCode bool     // a failure code without entry gets a finding of its own
 	scope       string   // "job" or "service"
 	noStatus    bool     // recovered/unresolved does not apply
@@ -43,9 +43,9 @@ var bitsRules = map[uint16]evRule{
 	311:   {policy: eventFirst, codeFields: []string{"ErrorCode"}, scope: "job", noStatus: true},
 	312:   {policy: eventFirst, codeFields: []string{"ErrorCode"}, scope: "service", noStatus: true},
 	313:   {policy: eventFirst, codeFields: []string{"ErrorCode"}, scope: "service", noStatus: true},
-	16385: {policy: eventFirst, scope: "service", noStatus: true, kind: "bits-system"},
-	16386: {policy: eventFirst, scope: "service", noStatus: true, kind: "bits-system"},
-	16390: {policy: eventFirst, scope: "job", noStatus: true, kind: "bits-system"},
+	16385: {policy: eventFirst, scope: "service", noStatus: true, kind: "bits-system", fallbackID: "job-temp-files-left"},
+	16386: {policy: eventFirst, scope: "service", noStatus: true, kind: "bits-system", fallbackID: "job-temp-files-left"},
+	16390: {policy: eventFirst, scope: "job", noStatus: true, kind: "bits-system", fallbackID: "notify-program-failed"},
 	16391: {policy: eventFirst, scope: "service", noStatus: true, kind: "bits-system", fallbackID: "job-list-corrupt"},
 	16392: {policy: codeFirst, codeFields: []string{"ErrorCode"}, unknownCode: true, scope: "service", kind: "start-failure", fallbackID: "service-start-failed"},
 	16393: {policy: eventFirst, codeFields: []string{"ErrorCode"}, scope: "service", noStatus: true, kind: "bits-system"},
@@ -56,58 +56,30 @@ var bitsRules = map[uint16]evRule{
 	16401: {policy: eventFirst, scope: "service", noStatus: true, kind: "bits-system", fallbackID: "job-limit-reached"},
 	16402: {policy: eventFirst, scope: "service", noStatus: true, kind: "bits-system", fallbackID: "job-limit-reached"},
 	16404: {policy: eventFirst, codeFields: []string{"hr"}, scope: "service", kind: "bits-system", fallbackID: "service-exception"},
-	16405: {policy: eventFirst, scope: "service", noStatus: true, kind: "bits-system"},
+	16405: {policy: eventFirst, scope: "service", noStatus: true, kind: "bits-system", fallbackID: "policy-bandwidth-invalid"},
 	17005: {policy: eventFirst, scope: "service", kind: "bits-system", fallbackID: "service-not-localsystem"},
 }
 
 // scmRules covers Service Control Manager events about BITS (bits-facts §5).
 // 7036 and 7040 are handled in service.go.
 var scmRules = map[uint16]evRule{
-	7000: {policy: codeFirst, codeFields: scmParams, pct: true, unknownCode: true, scope: "service", kind: "start-failure"},
+	7000: {policy: codeFirst, codeFields: scmParams, pct: true, unknownCode: true, scope: "service", kind: "start-failure", fallbackID: "service-start-failed"},
 	// 7001's code is the dependency's error, not BITS': the event decides.
 	7001: {policy: eventFirst, codeFields: scmParams, pct: true, unknownCode: true, scope: "service", kind: "start-failure", fallbackID: "start-dependency"},
-	7003: {policy: codeFirst, impliedCode: 0x80070433, scope: "service", kind: "start-failure", fallbackID: "service-start-failed"},
-	7023: {policy: codeFirst, codeFields: scmParams, pct: true, unknownCode: true, scope: "service", kind: "crash"},
-	7024: {policy: codeFirst, codeFields: []string{"param2"}, unknownCode: true, scope: "service", kind: "crash"},
+	7003: {policy: codeFirst, impliedCode: 0x80070433, scope: "service", kind: "start-failure", fallbackID: "start-dependency"},
+	7023: {policy: codeFirst, codeFields: scmParams, pct: true, unknownCode: true, scope: "service", kind: "crash", fallbackID: "service-start-failed"},
+	7024: {policy: codeFirst, codeFields: []string{"param2"}, unknownCode: true, scope: "service", kind: "crash", fallbackID: "service-start-failed"},
 	7031: {policy: eventFirst, scope: "service", kind: "crash", fallbackID: "service-crashed"},
 	7034: {policy: eventFirst, scope: "service", kind: "crash", fallbackID: "service-crashed"},
-	7032: {policy: eventFirst, scope: "service", kind: "crash"},
+	7032: {policy: eventFirst, scope: "service", kind: "crash", fallbackID: "service-crashed"},
 	7009: {policy: eventFirst, scope: "service", kind: "timeout", fallbackID: "service-hang"},
 	7011: {policy: eventFirst, scope: "service", kind: "timeout", fallbackID: "service-hang"},
 	7022: {policy: eventFirst, scope: "service", kind: "timeout", fallbackID: "service-hang"},
-	7043: {policy: eventFirst, scope: "service", kind: "timeout"},
-	7046: {policy: eventFirst, scope: "service", kind: "timeout"},
+	7043: {policy: eventFirst, scope: "service", kind: "timeout", fallbackID: "service-hang"},
+	7046: {policy: eventFirst, scope: "service", kind: "timeout", fallbackID: "service-hang"},
 	7038: {policy: eventFirst, scope: "service", kind: "logon-failure", fallbackID: "service-not-localsystem"},
 	7041: {policy: eventFirst, scope: "service", kind: "logon-failure", fallbackID: "service-not-localsystem"},
 }
 
 // scmParams are the SCM payload fields searched for a "%%N" error value.
 var scmParams = []string{"param2", "param3", "param4", "param1"}
-
-// builtins stand in for agreed KB entries the loaded KB lacks, so findings
-// still have a title and severity. The KB's own entries always win.
-var builtins = map[string]Entry{
-	"start-service-disabled":     {Title: "The BITS service is disabled", Severity: SeverityError, Cause: "The start type of BITS was set to Disabled, so BITS and every job it runs cannot start."},
-	"service-crashed":            {Title: "The BITS service terminated unexpectedly", Severity: SeverityError, Cause: "The Service Control Manager logged that BITS stopped without being asked to."},
-	"service-hang":               {Title: "The BITS service hung or timed out", Severity: SeverityError, Cause: "The Service Control Manager waited in vain for BITS to start or answer a control request."},
-	"service-not-localsystem":    {Title: "The BITS service is not running as LocalSystem", Severity: SeverityError, Cause: "BITS must run under the LocalSystem account."},
-	"service-start-failed":       {Title: "The BITS service failed to start", Severity: SeverityError, Cause: "The BITS service could not start."},
-	"service-exception":          {Title: "The BITS service caught an internal exception", Severity: SeverityWarning, Cause: "BITS logged an exception (System event 16404)."},
-	"job-limit-mismatch":         {Title: "BITS per-user job limit exceeds the per-computer limit", Severity: SeverityWarning, Cause: "Group Policy sets MaxJobsPerUser above MaxJobsPerMachine."},
-	"job-limit-reached":          {Title: "A BITS job, file or range limit was reached", Severity: SeverityError, Cause: "A Group Policy limit refused a new job, file or range."},
-	"job-list-corrupt":           {Title: "The BITS job list was corrupt and was cleared", Severity: SeverityError, Cause: "BITS found its job list in an unrecognised format."},
-	"transfer-inconsistent-data": {Title: "A server returned inconsistent data", Severity: SeverityWarning, Cause: "BITS received inconsistent data while downloading and switched server (event 62)."},
-	"notify-program-failed":      {Title: "A job's notification program failed", Severity: SeverityWarning, Cause: "The program set with SetNotifyCmdLine could not be started or returned an error (events 63/64)."},
-	"credentials-rejected":       {Title: "A server rejected a job's credentials", Severity: SeverityError, Cause: "The server or proxy rejected the credentials of a BITS job (event 204)."},
-}
-
-// builtinEntry returns the stand-in entry for id, or nil.
-func builtinEntry(id string) *Entry {
-	b, ok := builtins[id]
-	if !ok {
-		return nil
-	}
-	b.ID = id
-	b.Fix, b.Verify = []Step{}, []Step{}
-	return &b
-}

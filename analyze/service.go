@@ -129,7 +129,7 @@ func (s *state) handleStartType(e *parse.Event, se ServiceEvent) {
 		if c := s.kb.ByCode(0x80070422); c != nil && compatible(c, e) {
 			en = c
 		} else if en = s.kb.ByID("start-service-disabled"); en == nil {
-			en = builtinEntry("start-service-disabled")
+			return // only a knowledge base without the article's rows lacks it
 		}
 	}
 	s.occs = append(s.occs, &occurrence{kbID: en.ID, entry: en, sigSev: sev, ev: e, scope: "service",
@@ -172,9 +172,9 @@ func scmText(e *parse.Event) string {
 	case 7000:
 		return "BITS failed to start: " + p("param2")
 	case 7001:
-		return "BITS failed to start because dependency " + strconv.Quote(p("param2")) + " failed: " + p("param3")
+		return "BITS failed to start because dependency " + quote(p("param2")) + " failed: " + p("param3")
 	case 7003:
-		return "BITS depends on a service that does not exist: " + strconv.Quote(p("param2"))
+		return "BITS depends on a service that does not exist: " + quote(p("param2"))
 	case 7009, 7011:
 		return "timeout (" + p("param1") + " ms) waiting for BITS"
 	case 7022:
@@ -192,11 +192,26 @@ func scmText(e *parse.Event) string {
 	case 7034:
 		return "BITS terminated unexpectedly" + crashCount(p("param2"))
 	case 7038:
-		return "BITS could not log on as " + strconv.Quote(p("param2")) + ": " + p("param3")
+		return "BITS could not log on as " + quote(p("param2")) + ": " + p("param3")
 	case 7041:
-		return "BITS account " + strconv.Quote(p("param2")) + " lacks the right to log on as a service"
+		return "BITS account " + quote(p("param2")) + " lacks the right to log on as a service"
+	case 7032:
+		return "the recovery action " + quote(p("param2")) + " for BITS failed: " + p("param4")
+	case 7043:
+		return "BITS did not shut down properly after the preshutdown control"
+	case 7046:
+		return "BITS repeatedly stopped responding to service controls"
 	}
 	return fmt.Sprintf("Service Control Manager event %d about BITS", e.EventID)
+}
+
+// clip shortens s to at most n runes, marking the cut.
+func clip(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n]) + "…"
 }
 
 // crashCount turns the "It has done this N time(s)" value of 7031/7034
@@ -213,15 +228,27 @@ func crashCount(v string) string {
 func bitsSystemText(e *parse.Event) string {
 	switch e.EventID {
 	case 16392:
-		return "the BITS service failed to start (error " + e.Value("ErrorCode") + ")"
+		return "the BITS service failed to start (error " + codeText("", e.Value("ErrorCode")) + ")"
 	case 16397:
 		return fmt.Sprintf("per-user job limit %s is larger than the per-computer limit %s", e.Value("currentSize"), e.Value("currentLimit"))
 	case 16398, 16400, 16401, 16402:
 		return fmt.Sprintf("limit reached for %s: %s of %s", e.Value("entityName"), e.Value("currentSize"), e.Value("currentLimit"))
 	case 16404:
-		return fmt.Sprintf("exception in %s line %s (hr %s)", e.Value("function"), e.Value("line"), e.Value("hr"))
+		return fmt.Sprintf("exception in %s line %s (hr %s)", e.Value("function"), e.Value("line"), codeText("", e.Value("hr")))
+	case 16385, 16386:
+		t := "temporary files of the cancelled job were not deleted: " + clip(e.Value("FileList"), 300)
+		if e.EventID == 16386 {
+			t += " (list cut short)"
+		}
+		return t
+	case 16390:
+		return "the job could not notify its application; next try in " + e.Value("RetryWaitTime") + " minutes"
+	case 16391:
+		return "the job list was in an unrecognised format; BITS cleared it"
+	case 16405:
+		return "bandwidth policy value " + quote(e.Value("SubKeyOrValueName")) + " is missing or out of range (key " + quote(e.Value("Key")) + ")"
 	case 17005:
-		return "BITS is configured to run as " + strconv.Quote(firstValue(e, "string", "param1")) + ", not LocalSystem"
+		return "BITS is configured to run as " + quote(firstValue(e, "string", "param1")) + ", not LocalSystem"
 	}
 	return fmt.Sprintf("Bits-Client System event %d", e.EventID)
 }

@@ -118,7 +118,7 @@ type jobCtx struct {
 // takes the code's entry or nothing; codeFirst the code's entry, else an
 // unconditional signature of the event; eventFirst an unconditional
 // signature, else the code's entry (the code only selects among the event's
-// entries). Last comes the rule's agreed entry id (from the KB, else built in).
+// entries). Last comes the rule's fallback entry (nil when the KB lacks it).
 func (s *state) resolve(e *parse.Event, r evRule, code uint32, hasCode bool) (*Entry, Severity) {
 	ms := s.kb.MatchRecord(kbRecord(e))
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Entry.ID < ms[j].Entry.ID })
@@ -154,10 +154,7 @@ func (s *state) resolve(e *parse.Event, r evRule, code uint32, hasCode bool) (*E
 		}
 	}
 	if r.fallbackID != "" {
-		if en := s.kb.ByID(r.fallbackID); en != nil {
-			return en, ""
-		}
-		return builtinEntry(r.fallbackID), ""
+		return s.kb.ByID(r.fallbackID), ""
 	}
 	return nil, ""
 }

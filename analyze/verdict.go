@@ -56,7 +56,7 @@ func verdict(r *Result, analysed int, loc *time.Location) string {
 		}
 	}
 	machines := plural(len(f.Computers), "machine")
-	if isJobFinding(f) {
+	if isJobFinding(f) && failureEvents(f) != nil {
 		what := "BITS transfers"
 		if len(f.Hosts) > 0 {
 			what += " to " + hostList(f.Hosts)
@@ -76,9 +76,16 @@ func verdict(r *Result, analysed int, loc *time.Location) string {
 			b.WriteString(", later recovered")
 		}
 	} else {
+		// Service events, and job events that are not failed transfers
+		// (a notification program, inconsistent data).
 		fmt.Fprintf(&b, "%s: %s on %s since %s", f.Title, plural(f.Count, "event"), machines, fmtTime(f.FirstSeen, loc))
-		if f.Status == "unresolved" {
+		switch {
+		case f.Status == "unresolved" && isJobFinding(f):
+			b.WriteString(", still failing at the end of the log")
+		case f.Status == "unresolved":
 			b.WriteString(", with no sign that BITS worked again afterwards")
+		case f.Status == "recovered" && isJobFinding(f):
+			b.WriteString(", later recovered")
 		}
 	}
 	b.WriteString(".")

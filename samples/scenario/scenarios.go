@@ -10,6 +10,7 @@ func All() []Scenario {
 	out := []Scenario{healthy()}
 	out = append(out, kbScenarios()...)
 	out = append(out, extraScenarios()...)
+	out = append(out, eventScenarios()...)
 	out = append(out, customerCase(), nonEnglish(), damaged())
 	return out
 }
