@@ -80,12 +80,21 @@ func (s *state) finding(occs []*occurrence, evidenceCap int) Finding {
 			f.Title += ": " + ci.Meaning
 		}
 		f.Cause = ci.Meaning
-		if f.Cause == "" {
-			f.Cause = "The knowledge base has no entry for this code."
+		if f.Cause != "" && !strings.HasSuffix(f.Cause, ".") {
+			f.Cause += "."
 		}
+		f.Cause = strings.TrimSpace(f.Cause + " bitsdiag's knowledge base has no entry for this code; the steps below narrow the cause down.")
 		f.Severity = SeverityWarning
+		fix, verify := "triage-transfer-failure", "triage-transfer-verify"
 		if o0.scope == "service" {
 			f.Severity = SeverityError
+			fix, verify = "triage-service-failure", "triage-service-verify"
+		}
+		if p := s.kb.Procedure(fix); p != nil {
+			f.Fix = append(f.Fix, p.Steps...)
+		}
+		if p := s.kb.Procedure(verify); p != nil {
+			f.Verify = append(f.Verify, p.Steps...)
 		}
 	}
 	if sev := sigSeverity(occs); sev != "" {
