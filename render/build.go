@@ -829,7 +829,7 @@ func buildInventory(d *document, r *analyze.Result, tz *time.Location) {
 	for _, in := range r.Inputs {
 		t.rows = append(t.rows, []cell{
 			{text: baseName(in.Path)},
-			{text: fmtBytes(uint64(max(in.Size, 0)))},
+			{text: FormatBytes(uint64(max(in.Size, 0)))},
 			{text: orDash(in.SHA256)},
 			{text: strconv.Itoa(in.Records)},
 			{text: strconv.Itoa(in.RecordsAnalysed)},

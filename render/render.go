@@ -76,8 +76,9 @@ func zoneName(tz *time.Location) string {
 	return "UTC"
 }
 
-// fmtBytes formats a byte count with binary units.
-func fmtBytes(n uint64) string {
+// FormatBytes formats a byte count with binary units ("1.5 MiB"), as the
+// reports show sizes.
+func FormatBytes(n uint64) string {
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%d B", n)
@@ -94,15 +95,15 @@ func fmtBytes(n uint64) string {
 func fmtJobBytes(j *analyze.Job) string {
 	switch {
 	case j.BytesTransferred != nil && j.BytesTotal != nil:
-		s := fmtBytes(*j.BytesTransferred) + " of " + fmtBytes(*j.BytesTotal)
+		s := FormatBytes(*j.BytesTransferred) + " of " + FormatBytes(*j.BytesTotal)
 		if *j.BytesTotal > 0 && *j.BytesTotal != ^uint64(0) {
 			s += fmt.Sprintf(" (%d%%)", *j.BytesTransferred*100 / *j.BytesTotal)
 		}
 		return s
 	case j.BytesTransferred != nil:
-		return fmtBytes(*j.BytesTransferred) + " of unknown"
+		return FormatBytes(*j.BytesTransferred) + " of unknown"
 	case j.BytesTotal != nil:
-		return "? of " + fmtBytes(*j.BytesTotal)
+		return "? of " + FormatBytes(*j.BytesTotal)
 	}
 	return "unknown"
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/term"
+
+	"bitsdiag/render"
 )
 
 // progress draws a one-line bar on a terminal: bytes done of total, files
@@ -122,10 +124,10 @@ func progressLine(done, total int64, filesDone, files int, elapsed time.Duration
 	if total > 0 {
 		frac = float64(done) / float64(total)
 	}
-	info := fmt.Sprintf(" %3.0f%% %s/%s  %d/%d files", frac*100, byteSize(done), byteSize(total), filesDone, files)
+	info := fmt.Sprintf(" %3.0f%% %s/%s  %d/%d files", frac*100, render.FormatBytes(uint64(done)), render.FormatBytes(uint64(total)), filesDone, files)
 	if secs := elapsed.Seconds(); secs >= 1 && done > 0 {
 		rate := float64(done) / secs
-		info += fmt.Sprintf("  %s/s", byteSize(int64(rate)))
+		info += fmt.Sprintf("  %s/s", render.FormatBytes(uint64(rate)))
 		if left := float64(total-done) / rate; done < total {
 			info += "  " + (time.Duration(left) * time.Second).Round(time.Second).String() + " left"
 		}
@@ -137,20 +139,6 @@ func progressLine(done, total int64, filesDone, files int, elapsed time.Duration
 	}
 	fill := int(frac * float64(barWidth))
 	return "[" + strings.Repeat("=", fill) + strings.Repeat(" ", barWidth-fill) + "]" + info
-}
-
-// byteSize formats a byte count with binary units.
-func byteSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 5; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 // logWriter lets log lines and the bar share the terminal: it erases the bar,
