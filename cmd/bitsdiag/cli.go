@@ -77,8 +77,8 @@ func (v *verbosity) register(fs *pflag.FlagSet) {
 	fs.CountVarP(&v.verbose, "verbose", "v", "say more on stderr (-v: progress notes, -vv: debug)")
 }
 
-// logger returns a text logger on w at the level the flags ask for. Lines
-// carry no timestamp: they are for the person at the terminal.
+// logger returns a logger on w at the level the flags ask for, writing plain
+// lines for the person at the terminal (lineHandler).
 func (v verbosity) logger(w io.Writer) *slog.Logger {
 	level := slog.LevelWarn
 	switch {
@@ -89,15 +89,7 @@ func (v verbosity) logger(w io.Writer) *slog.Logger {
 	case v.verbose > 1:
 		level = slog.LevelDebug
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
-		Level: level,
-		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-			if len(groups) == 0 && a.Key == slog.TimeKey {
-				return slog.Attr{}
-			}
-			return a
-		},
-	}))
+	return slog.New(newLineHandler(w, level))
 }
 
 // terminalFd returns the descriptor of stream (stdin, stdout or stderr) when

@@ -18,6 +18,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"syscall"
@@ -58,6 +59,10 @@ func main() {
 
 // run is the whole program; main only adds the process around it.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// golang-evtx reports BinXML trouble (with stack traces) through the
+	// standard logger whatever its own log level; bitsdiag counts and reports
+	// damage itself, so that output never reaches the terminal.
+	log.SetOutput(io.Discard)
 	if len(args) == 0 {
 		fmt.Fprint(stderr, shortUsage)
 		return exitUsage
