@@ -68,6 +68,18 @@ func loadKB(overrides []string) (*KB, error) {
 	return set.build()
 }
 
+// checkID rejects a malformed id or one repeated within the file (seen).
+func checkID(file, item, kind, id string, seen map[string]bool) error {
+	if !validID(id) {
+		return &KBError{File: file, Item: item, Problem: "id must be lower-case letters, digits and hyphens"}
+	}
+	if seen[id] {
+		return &KBError{File: file, Item: item, Problem: kind + " id repeated in this file"}
+	}
+	seen[id] = true
+	return nil
+}
+
 // add merges one file. Within the embedded data a repeated id or code is an
 // error; an override file replaces same-id entries and procedures and
 // same-code table rows (but may not repeat one within itself).
@@ -75,13 +87,9 @@ func (s *kbSet) add(file string, f *kbFile, override bool) error {
 	seen := map[string]bool{}
 	for i, p := range f.Procedures {
 		item := fmt.Sprintf("procedure %d (%q)", i+1, p.ID)
-		if !validID(p.ID) {
-			return &KBError{File: file, Item: item, Problem: "id must be lower-case letters, digits and hyphens"}
+		if err := checkID(file, item, "procedure", p.ID, seen); err != nil {
+			return err
 		}
-		if seen[p.ID] {
-			return &KBError{File: file, Item: item, Problem: "procedure id repeated in this file"}
-		}
-		seen[p.ID] = true
 		if from, dup := s.procFrom[p.ID]; dup && !override {
 			return &KBError{File: file, Item: item, Problem: "procedure id already defined in " + from}
 		}
@@ -90,13 +98,9 @@ func (s *kbSet) add(file string, f *kbFile, override bool) error {
 	seen = map[string]bool{}
 	for i, e := range f.Entries {
 		item := fmt.Sprintf("entry %d (%q)", i+1, e.ID)
-		if !validID(e.ID) {
-			return &KBError{File: file, Item: item, Problem: "id must be lower-case letters, digits and hyphens"}
+		if err := checkID(file, item, "entry", e.ID, seen); err != nil {
+			return err
 		}
-		if seen[e.ID] {
-			return &KBError{File: file, Item: item, Problem: "entry id repeated in this file"}
-		}
-		seen[e.ID] = true
 		if override {
 			e.Source = "kb file " + file
 		}
