@@ -14,7 +14,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"bitsdiag/cmd/bitsdiag/internal/inputs"
+	"bitsdiag/inputs"
 	"bitsdiag/parse"
 )
 

@@ -10,7 +10,7 @@ import (
 	"sync"
 
 	"bitsdiag/analyze"
-	"bitsdiag/cmd/bitsdiag/internal/inputs"
+	"bitsdiag/inputs"
 	"bitsdiag/parse"
 )
 

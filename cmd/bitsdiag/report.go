@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"bitsdiag/analyze"
-	"bitsdiag/cmd/bitsdiag/internal/inputs"
+	"bitsdiag/inputs"
 	"bitsdiag/render"
 )
 
