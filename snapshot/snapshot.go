@@ -276,4 +276,3 @@ func label(l string) string {
 	}
 	return strings.TrimSpace(l[:i])
 }
-
