@@ -150,7 +150,8 @@ func parseSC(kind Kind, lines []string) (*SCOutput, error) {
 		var err error
 		switch lb {
 		case "TYPE":
-			out.Type, err = scNumber(v, kind, i)
+			// sc.exe prints the type in hex without 0x ("20  WIN32_SHARE_PROCESS").
+			out.Type, err = scNumber("0x"+strings.TrimPrefix(v, "0x"), kind, i)
 		case "STATE":
 			out.State, err = scNumber(v, kind, i)
 		case "WIN32_EXIT_CODE":

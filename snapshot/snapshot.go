@@ -219,7 +219,7 @@ func recognise(lines []string) Kind {
 		switch {
 		case strings.HasPrefix(l, "BITSADMIN version") || strings.HasPrefix(l, "BITSAdmin is deprecated"):
 			for _, m := range first {
-				if strings.HasPrefix(strings.ToLower(m), "proxy usage") {
+				if strings.HasPrefix(m, "Proxy usage") { // /verbose job blocks print "PROXY USAGE:"
 					return KindIEProxy
 				}
 			}
