@@ -42,7 +42,7 @@ const (
 // (Analyze converts it) plus the found and expected values.
 type Finding struct {
 	Item       Item
-	KBID       string // entry in analyze/kbdata (kb.json or config-kb.json)
+	KBID       string // entry in analyze/kbdata; "" for notes about the collection itself
 	Severity   analyze.Severity
 	Title      string
 	Found      string
@@ -151,7 +151,7 @@ func restartStep() analyze.Step {
 func (c *checker) run() {
 	m := c.m
 	if len(m.AccessDenied) > 0 {
-		c.add(Finding{Item: ItemAccess, KBID: "config-snapshot-access-denied", Severity: analyze.SeverityInfo,
+		c.add(Finding{Item: ItemAccess, Severity: analyze.SeverityInfo,
 			Title: "Some snapshots were taken without enough rights", Found: "access denied in " + strings.Join(m.AccessDenied, ", "),
 			Expected: "the collection run from an elevated Command Prompt",
 			Fix:      []analyze.Step{step("Run the collection again as administrator (right-click the script, Run as administrator).")},
