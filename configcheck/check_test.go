@@ -25,6 +25,22 @@ func machineFrom(t *testing.T, m snapgen.Machine, shell snapgen.Shell) *Machine 
 	return Build(inputs)
 }
 
+func TestHealthySampleSetsYieldNoFindings(t *testing.T) {
+	n := 0
+	for _, s := range snapgen.Sets() {
+		if !strings.HasPrefix(s.Name, "healthy-") {
+			continue
+		}
+		n++
+		if got := Check(machineFrom(t, s.Machine, s.Shell), nil); len(got) != 0 {
+			t.Errorf("%s: %d findings, first %s: %s", s.Name, len(got), got[0].Item, got[0].Found)
+		}
+	}
+	if n < 3 {
+		t.Errorf("%d healthy sets", n)
+	}
+}
+
 func TestHealthyMachinesYieldNoFindings(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -52,11 +68,9 @@ func TestHealthyMachinesYieldNoFindings(t *testing.T) {
 	}
 }
 
-// deviation is one sample machine with one thing wrong and the finding it must give.
+// deviation is a sample set with one thing wrong and the finding it must give.
 type deviation struct {
-	name    string
-	base    func() snapgen.Machine
-	mutate  func(*snapgen.Machine)
+	name    string // snapgen set
 	item    Item
 	kbid    string
 	row     string // article row, "" for a section
@@ -65,68 +79,56 @@ type deviation struct {
 }
 
 func deviations() []deviation {
-	w10, w7 := snapgen.Windows10, snapgen.Windows7
 	return []deviation{
-		{"missing-win10", w10, func(m *snapgen.Machine) { m.Missing = true }, ItemService, "start-service-does-not-exist", "ERROR_SERVICE_DOES_NOT_EXIST",
+		{"missing-win10", ItemService, "start-service-does-not-exist", "ERROR_SERVICE_DOES_NOT_EXIST",
 			`sc.exe create BITS type= share start= delayed-auto binPath= "%SystemRoot%\System32\svchost.exe -k netsvcs -p"`, "EventSystem"},
-		{"missing-win7", w7, func(m *snapgen.Machine) { m.Missing = true }, ItemService, "start-service-does-not-exist", "ERROR_SERVICE_DOES_NOT_EXIST",
-			"sc.exe config bits depend= RpcSs/EventSystem", "-p"},
-		{"not-in-netsvcs", w10, func(m *snapgen.Machine) { m.Netsvcs = removeName(m.Netsvcs, "BITS") }, ItemNetsvcs, "start-service-not-in-exe", "ERROR_SERVICE_NOT_IN_EXE",
-			`/v netsvcs /t REG_MULTI_SZ /d "CertPropSvc\0SCPolicySvc`, ""},
-		{"disabled-win10", w10, func(m *snapgen.Machine) { m.Start, m.Delayed = 4, false }, ItemStart, "start-service-disabled", "ERROR_SERVICE_DISABLED", CmdStart, ""},
-		{"disabled-win7", w7, func(m *snapgen.Machine) { m.Start, m.Delayed = 4, false }, ItemStart, "start-service-disabled", "ERROR_SERVICE_DISABLED", CmdStart, ""},
-		{"dependency-win10", w10, func(m *snapgen.Machine) { m.Depend = []string{"RpcSs", "LanmanWorkstation"} }, ItemDependencies, "start-dependency",
-			"ERROR_SERVICE_DEPENDENCY_DELETED ERROR_SERVICE_DEPENDENCY_FAIL", "sc.exe config bits depend= RpcSs", "EventSystem"},
-		{"eventsystem-on-win10", w10, func(m *snapgen.Machine) { m.Depend = []string{"RpcSs", "EventSystem"} }, ItemDependencies, "start-dependency",
-			"ERROR_SERVICE_DEPENDENCY_DELETED ERROR_SERVICE_DEPENDENCY_FAIL", "sc.exe config bits depend= RpcSs", "EventSystem"},
-		{"dependency-win7", w7, func(m *snapgen.Machine) { m.Depend = []string{"RpcSs"} }, ItemDependencies, "start-dependency",
-			"ERROR_SERVICE_DEPENDENCY_DELETED ERROR_SERVICE_DEPENDENCY_FAIL", "sc.exe config bits depend= RpcSs/EventSystem", ""},
-		{"no-parameters", w10, func(m *snapgen.Machine) { m.Parameters, m.ServiceDll, m.UnloadOnStop = false, "", false }, ItemParameters, "start-file-not-found", "ERROR_FILE_NOT_FOUND", CmdServiceDll, ""},
-		{"no-servicedll", w7, func(m *snapgen.Machine) { m.ServiceDll = "" }, ItemServiceDll, "start-file-not-found", "ERROR_FILE_NOT_FOUND", CmdServiceDll, ""},
-		{"wrong-servicedll", w10, func(m *snapgen.Machine) { m.ServiceDll = `C:\Users\Public\evil.dll` }, ItemServiceDll, "start-file-not-found", "ERROR_FILE_NOT_FOUND", CmdServiceDll, ""},
-		{"account", w10, func(m *snapgen.Machine) { m.ObjectName = `NT AUTHORITY\LocalService` }, ItemAccount, "service-not-localsystem", "", CmdAccount, ""},
-		{"image-path-no-p-win10", w10, func(m *snapgen.Machine) { m.ImagePath = `%SystemRoot%\System32\svchost.exe -k netsvcs` }, ItemImagePath, "service-repair", "",
-			`sc.exe config bits binPath= "%SystemRoot%\System32\svchost.exe -k netsvcs -p"`, ""},
-		{"image-path-pasted-win7", w7, func(m *snapgen.Machine) { m.ImagePath = "”%systemroot%\\system32\\svchost.exe –k netsvcs“" }, ItemImagePath, "service-repair", "",
-			`sc.exe config bits binPath= "%SystemRoot%\System32\svchost.exe -k netsvcs"`, "-p"},
-		{"type-interactive", w7, func(m *snapgen.Machine) { m.Type = 0x120 }, ItemType, "service-repair", "", CmdType, ""},
-		{"error-control", w10, func(m *snapgen.Machine) { m.ErrorControl = 0 }, ItemErrorControl, "service-repair", "", CmdError, ""},
-		{"privileges-win10", w10, func(m *snapgen.Machine) { m.Privileges = m.Privileges[:5] }, ItemPrivileges, "service-repair", "",
+		{"missing-win7", ItemService, "start-service-does-not-exist", "ERROR_SERVICE_DOES_NOT_EXIST", "sc.exe config bits depend= RpcSs/EventSystem", "-p"},
+		{"not-in-netsvcs", ItemNetsvcs, "start-service-not-in-exe", "ERROR_SERVICE_NOT_IN_EXE", `/v netsvcs /t REG_MULTI_SZ /d "CertPropSvc\0SCPolicySvc`, ""},
+		{"disabled-win10", ItemStart, "start-service-disabled", "ERROR_SERVICE_DISABLED", CmdStart, ""},
+		{"disabled-win7", ItemStart, "start-service-disabled", "ERROR_SERVICE_DISABLED", CmdStart, ""},
+		{"dependency-win10", ItemDependencies, "start-dependency", "ERROR_SERVICE_DEPENDENCY_DELETED ERROR_SERVICE_DEPENDENCY_FAIL", "sc.exe config bits depend= RpcSs", "EventSystem"},
+		{"eventsystem-on-win10", ItemDependencies, "start-dependency", "ERROR_SERVICE_DEPENDENCY_DELETED ERROR_SERVICE_DEPENDENCY_FAIL", "sc.exe config bits depend= RpcSs", "EventSystem"},
+		{"dependency-win7", ItemDependencies, "start-dependency", "ERROR_SERVICE_DEPENDENCY_DELETED ERROR_SERVICE_DEPENDENCY_FAIL", "sc.exe config bits depend= RpcSs/EventSystem", ""},
+		{"no-parameters", ItemParameters, "start-file-not-found", "ERROR_FILE_NOT_FOUND", CmdServiceDll, ""},
+		{"no-servicedll", ItemServiceDll, "start-file-not-found", "ERROR_FILE_NOT_FOUND", CmdServiceDll, ""},
+		{"wrong-servicedll", ItemServiceDll, "start-file-not-found", "ERROR_FILE_NOT_FOUND", CmdServiceDll, ""},
+		{"account", ItemAccount, "service-not-localsystem", "", CmdAccount, ""},
+		{"image-path-no-p-win10", ItemImagePath, "service-repair", "", `sc.exe config bits binPath= "%SystemRoot%\System32\svchost.exe -k netsvcs -p"`, ""},
+		{"image-path-pasted-win7", ItemImagePath, "service-repair", "", `sc.exe config bits binPath= "%SystemRoot%\System32\svchost.exe -k netsvcs"`, "-p"},
+		{"type-interactive", ItemType, "service-repair", "", CmdType, ""},
+		{"error-control", ItemErrorControl, "service-repair", "", CmdError, ""},
+		{"privileges-win10", ItemPrivileges, "service-repair", "",
 			"sc.exe privs bits SeCreateGlobalPrivilege/SeImpersonatePrivilege/SeTcbPrivilege/SeAssignPrimaryTokenPrivilege/SeIncreaseQuotaPrivilege/SeDebugPrivilege", ""},
-		{"privileges-typo-win7", w7, func(m *snapgen.Machine) { m.Privileges = append(m.Privileges[:4:4], "SeIncreateQuotaPrivilege") }, ItemPrivileges, "service-repair", "",
+		{"privileges-typo-win7", ItemPrivileges, "service-repair", "",
 			"sc.exe privs bits SeCreateGlobalPrivilege/SeImpersonatePrivilege/SeTcbPrivilege/SeAssignPrimaryTokenPrivilege/SeIncreaseQuotaPrivilege", "SeDebugPrivilege"},
-		{"sid-type", w10, func(m *snapgen.Machine) { m.SIDType = 0 }, ItemSIDType, "service-repair", "", CmdSIDType, ""},
-		{"failure-actions", w10, func(m *snapgen.Machine) { m.ResetPeriod, m.Actions = 0, nil }, ItemFailure, "service-repair", "", CmdFailure, ""},
-		{"security", w10, func(m *snapgen.Machine) {
-			m.SDDL = `D:(D;;RPWP;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)`
-		}, ItemSecurity, "service-repair", "", CmdSDSet, ""},
-		{"job-limit-mismatch", w10, func(m *snapgen.Machine) {
-			m.Policy = [][2]any{{"MaxJobsPerMachine", uint32(100)}, {"MaxJobsPerUser", uint32(200)}}
-		}, ItemJobLimits, "job-limit-mismatch", "", CmdGPUpdate, ""},
-		{"jobs-per-owner", w10, func(m *snapgen.Machine) {
-			m.Policy = [][2]any{{"MaxJobsPerMachine", uint32(300)}, {"MaxJobsPerUser", uint32(2)}}
-			m.Jobs = append(m.Jobs,
-				snapgen.Job{ID: "{11111111-2222-3333-4444-555555555555}", Name: "a", Owner: `CONTOSO\alice`, State: "ERROR", ErrorCode: 0x80072EE7, Context: 5, URL: "http://x.test/a", Local: `C:\a`, BytesTotal: -1},
-				snapgen.Job{ID: "{11111111-2222-3333-4444-555555555556}", Name: "b", Owner: `CONTOSO\alice`, State: "QUEUED", URL: "http://x.test/b", Local: `C:\b`, BytesTotal: -1})
-		}, ItemJobsPerOwner, "job-limit-reached", "", "bitsadmin.exe /cancel <job id>", ""},
+		{"sid-type", ItemSIDType, "service-repair", "", CmdSIDType, ""},
+		{"failure-actions", ItemFailure, "service-repair", "", CmdFailure, ""},
+		{"security", ItemSecurity, "service-repair", "", CmdSDSet, ""},
+		{"job-limit-mismatch", ItemJobLimits, "job-limit-mismatch", "", CmdGPUpdate, ""},
+		{"jobs-per-owner", ItemJobsPerOwner, "job-limit-reached", "", "bitsadmin.exe /cancel <job id>", ""},
 	}
 }
 
-func removeName(list []string, name string) []string {
-	var out []string
-	for _, x := range list {
-		if !strings.EqualFold(x, name) {
-			out = append(out, x)
+func TestEveryDeviationSetIsChecked(t *testing.T) {
+	checked := map[string]bool{}
+	for _, d := range deviations() {
+		checked[d.name] = true
+	}
+	for _, s := range snapgen.Sets() {
+		if !strings.HasPrefix(s.Name, "healthy-") && !checked[s.Name] {
+			t.Errorf("sample set %s has no expected finding", s.Name)
 		}
 	}
-	return out
 }
 
 func TestDeviationsYieldTheirFinding(t *testing.T) {
 	for _, d := range deviations() {
 		t.Run(d.name, func(t *testing.T) {
-			sm := d.base()
-			d.mutate(&sm)
+			set, ok := snapgen.SetByName(d.name)
+			if !ok {
+				t.Fatalf("no sample set %s", d.name)
+			}
+			sm := set.Machine
 			for _, shell := range []snapgen.Shell{snapgen.ShellCmd, snapgen.ShellPS51} {
 				got := Check(machineFrom(t, sm, shell), nil)
 				var f *Finding

@@ -37,6 +37,7 @@ Usage:
   bitsdiag report [flags] PATH...    write a report: Markdown, PDF or JSON
   bitsdiag events [flags] PATH...    print the records bitsdiag analyses as JSON Lines
   bitsdiag explain [flags] CODE...   explain an error code (0x80200013, 2149580819, %%1058, ...)
+  bitsdiag collect [--powershell]    print the customer's collection script (.cmd or .ps1)
   bitsdiag version                   print the version
   bitsdiag help COMMAND              show a command's flags and examples
 
@@ -82,6 +83,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runReport(ctx, rest, stdin, stdout, stderr)
 	case "explain":
 		return runExplain(rest, stdout, stderr)
+	case "collect":
+		return runCollect(rest, stdout, stderr)
 	case "version", "--version":
 		return runVersion(rest, stdout, stderr)
 	case "help", "-h", "--help":
@@ -91,7 +94,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
-const shortUsage = `Usage: bitsdiag report|events|explain|version [flags] [ARGS...]
+const shortUsage = `Usage: bitsdiag report|events|explain|collect|version [flags] [ARGS...]
 Run 'bitsdiag help' for more, or 'bitsdiag help COMMAND' for a command's flags.
 `
 
@@ -114,6 +117,8 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		return runEvents(context.Background(), []string{"--help"}, nil, stdout, stderr)
 	case "explain":
 		return runExplain([]string{"--help"}, stdout, stderr)
+	case "collect":
+		return runCollect([]string{"--help"}, stdout, stderr)
 	case "version":
 		fmt.Fprint(stdout, versionUsage)
 		return exitOK

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 
 	"bitsdiag/samples/scenario"
+	"bitsdiag/samples/snapgen"
 )
 
 func main() {
@@ -38,6 +39,9 @@ func run(dir, big string, size int) error {
 	out, err := scenario.Generate()
 	if err != nil {
 		return err
+	}
+	for _, o := range snapgen.Outputs() { // configuration snapshots (samples/snapshots/)
+		out = append(out, scenario.Output{Path: o.Path, Data: o.Data})
 	}
 	for _, o := range out {
 		p := filepath.Join(dir, filepath.FromSlash(o.Path))
