@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
+	"bitsdiag/analyze"
 	"bitsdiag/snapshot"
 )
 
@@ -48,7 +50,15 @@ type Options struct {
 	EventVersion Version
 	// Events: counts of 16397, 16398, 16400-16402 in the same machine's logs.
 	Events Events
+	// ServiceRanAt is the last time the event logs show BITS running (zero
+	// when unknown). A snapshot that says BITS cannot start contradicts it
+	// unless the configuration changed later: the findings say so.
+	ServiceRanAt time.Time
 }
+
+// startBlockers are the items that stop BITS from starting.
+var startBlockers = map[Item]bool{ItemService: true, ItemStart: true, ItemParameters: true, ItemServiceDll: true, ItemNetsvcs: true,
+	ItemAccount: true, ItemDependencies: true}
 
 // Analyze reads the files of one machine and checks the configuration: the
 // narrow hook for the report (pipeline/inputs call it with the text files
@@ -85,6 +95,15 @@ func Analyze(files []File, opt Options) Result {
 	}
 	if len(inputs) > 0 {
 		res.Findings = Check(res.Machine, opt.Events)
+	}
+	if !opt.ServiceRanAt.IsZero() {
+		for i := range res.Findings {
+			f := &res.Findings[i]
+			if startBlockers[f.Item] && f.Severity == analyze.SeverityError {
+				f.Notes = append(f.Notes, "The event logs show BITS running at "+opt.ServiceRanAt.UTC().Format(time.RFC3339)+
+					": either this setting changed after that time, or the snapshots and the logs come from different machines.")
+			}
+		}
 	}
 	return res
 }

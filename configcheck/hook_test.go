@@ -3,6 +3,7 @@ package configcheck
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"bitsdiag/samples/snapgen"
 	"bitsdiag/snapshot"
@@ -60,5 +61,24 @@ func TestEventVersionUsedWhenSnapshotsLackIt(t *testing.T) {
 	res := Analyze(files, Options{EventVersion: VersionFromBuild(19045, "System.evtx")})
 	if res.Machine.Version.Family != FamilyWin10 || len(res.Findings) != 1 || len(res.Findings[0].Fix) != 2 {
 		t.Errorf("version %+v findings %+v", res.Machine.Version, res.Findings)
+	}
+}
+
+func TestContradictionWithEventsIsSaid(t *testing.T) {
+	set, _ := snapgen.SetByName("disabled-win7")
+	var files []File
+	for _, f := range snapgen.Files(set.Machine, set.Shell) {
+		files = append(files, File{Name: f.Name, Data: f.Data})
+	}
+	ran := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	res := Analyze(files, Options{ServiceRanAt: ran})
+	if len(res.Findings) != 1 || len(res.Findings[0].Notes) != 1 || !strings.Contains(res.Findings[0].Notes[0], "2026-11-30T08:00:00Z") {
+		t.Fatalf("%+v", res.Findings)
+	}
+	if res.Machine.Computer.Value != "PC1" {
+		t.Errorf("computer %+v", res.Machine.Computer)
+	}
+	if j := res.Machine.JobsByID(); len(j) != 0 {
+		t.Errorf("jobs %+v", j)
 	}
 }

@@ -29,7 +29,8 @@ func (o *Obs[T]) set(v T, from string) {
 // Machine is the BITS configuration one machine's snapshots show. The
 // registry is preferred over sc.exe output when both are present.
 type Machine struct {
-	Version Version
+	Version  Version
+	Computer Obs[string] // ActiveComputerName: matches the Computer of the machine's events
 
 	Missing      Obs[bool] // sc.exe said FAILED 1060
 	AccessDenied []string  // files whose command failed with error 5 / 0x80070005
@@ -112,6 +113,11 @@ func (m *Machine) addRegistry(name string, r *snapshot.Registry) {
 			if p := k.Value("ProductName"); p != nil {
 				m.Version.Product = p.String
 			}
+		}
+	}
+	if k := r.Key(`ComputerName\ActiveComputerName`); k != nil {
+		if v := k.Value("ComputerName"); v != nil {
+			m.Computer.set(v.String, at(name, v.Line))
 		}
 	}
 	if k := r.Key(`Windows NT\CurrentVersion\Svchost`); k != nil {
@@ -239,6 +245,16 @@ func (m *Machine) addOther(name string, s *snapshot.Snapshot) {
 	case s.IEProxy != nil:
 		m.IEProxies = append(m.IEProxies, s.IEProxy)
 	}
+}
+
+// JobsByID returns the live jobs by id (upper case, no braces), for joining
+// with the jobs reconstructed from events.
+func (m *Machine) JobsByID() map[string]*Job {
+	out := make(map[string]*Job, len(m.Jobs))
+	for i := range m.Jobs {
+		out[m.Jobs[i].ID] = &m.Jobs[i]
+	}
+	return out
 }
 
 // mergeJob fills what one listing lacks from the other.

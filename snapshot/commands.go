@@ -31,6 +31,7 @@ const (
 	keySvchost  = `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Svchost`
 	keyPolicy   = `HKLM\SOFTWARE\Policies\Microsoft\Windows\BITS`
 	keyVersion  = `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`
+	keyComputer = `HKLM\SYSTEM\CurrentControlSet\Control\ComputerName\ActiveComputerName`
 	psNoProfile = `powershell.exe -NoProfile -NonInteractive -Command`
 )
 
@@ -56,6 +57,7 @@ func Collection() []Command {
 		Command{File: "reg-svchost-netsvcs.txt", Kind: KindRegQuery, Cmd: `reg.exe query "` + keySvchost + `" /v netsvcs /reg:64`, PS: `reg.exe query "` + keySvchost + `" /v netsvcs /reg:64`},
 		Command{File: "reg-bits-policy.txt", Kind: KindRegQuery, Cmd: `reg.exe query "` + keyPolicy + `" /s /reg:64`, PS: `reg.exe query "` + keyPolicy + `" /s /reg:64`},
 		Command{File: "reg-windows-version.txt", Kind: KindRegQuery, Cmd: `reg.exe query "` + keyVersion + `" /reg:64`, PS: `reg.exe query "` + keyVersion + `" /reg:64`},
+		Command{File: "reg-computername.txt", Kind: KindRegQuery, Cmd: `reg.exe query "` + keyComputer + `" /v ComputerName`, PS: `reg.exe query "` + keyComputer + `" /v ComputerName`},
 		Command{File: "bitsadmin-jobs.txt", Kind: KindBitsadminList, Cmd: "bitsadmin.exe /nowrap /list /allusers /verbose", PS: "bitsadmin.exe /nowrap /list /allusers /verbose", Elevated: true},
 		Command{File: "get-bitstransfer.txt", Kind: KindBitsTransfer,
 			Cmd: psNoProfile + ` "Get-BitsTransfer -AllUsers | Format-List * | Out-File -Width 4096 -FilePath '%OUT%\get-bitstransfer.txt'"`,

@@ -23,10 +23,11 @@ const (
 
 // Machine is the configuration a sample set shows.
 type Machine struct {
-	Product string // ProductName, e.g. "Windows 10 Pro"
-	Version string // CurrentVersion, "6.1" / "6.3"
-	Build   string // CurrentBuildNumber, "7601" / "9600" / "19045"
-	Display string // DisplayVersion ("22H2"), "" before Windows 10 20H2
+	Product  string // ProductName, e.g. "Windows 10 Pro"
+	Version  string // CurrentVersion, "6.1" / "6.3"
+	Build    string // CurrentBuildNumber, "7601" / "9600" / "19045"
+	Display  string // DisplayVersion ("22H2"), "" before Windows 10 20H2
+	Computer string // ActiveComputerName
 
 	Missing bool // BITS is not installed (sc ... FAILED 1060)
 
@@ -83,7 +84,7 @@ var (
 
 // Windows10 is a healthy Windows 10 22H2 client (1709+ hive values).
 func Windows10() Machine {
-	return Machine{Product: "Windows 10 Pro", Version: "6.3", Build: "19045", Display: "22H2",
+	return Machine{Product: "Windows 10 Pro", Version: "6.3", Build: "19045", Display: "22H2", Computer: "PC1",
 		StatusWord: "SUCCESS", DisplayName: "Background Intelligent Transfer Service", RuntimeType: 0x30, State: 4, PID: 3120,
 		ImagePath: `%SystemRoot%\System32\svchost.exe -k netsvcs -p`, Type: 0x20, Start: 2, Delayed: true, DelayedName: "DelayedAutostart",
 		ErrorControl: 1, ObjectName: "LocalSystem", Depend: []string{"RpcSs"},
@@ -141,6 +142,7 @@ func Files(m Machine, shell Shell) []File {
 		{"reg-svchost-netsvcs.txt", encode(RegQueryNetsvcs(m), shell)},
 		{"reg-bits-policy.txt", encode(RegQueryPolicy(m), shell)},
 		{"reg-windows-version.txt", encode(RegQueryVersion(m), shell)},
+		{"reg-computername.txt", encode(RegQueryComputerName(m), shell)},
 		{"bitsadmin-jobs.txt", encode(Bitsadmin(m), shell)},
 		{"get-bitstransfer.txt", encode(BitsTransfer(m), ShellPS51)},
 		{"netsh-winhttp-proxy.txt", encode(NetshProxy(m), shell)},
@@ -538,6 +540,12 @@ func RegQueryVersion(m Machine) string {
 		b.WriteString(queryLine(v))
 	}
 	return b.String() + "\n"
+}
+
+// RegQueryComputerName is reg query of ActiveComputerName /v ComputerName.
+func RegQueryComputerName(m Machine) string {
+	return "\nHKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ActiveComputerName\n" +
+		queryLine(regValue{name: "ComputerName", typ: 1, str: m.Computer}) + "\n"
 }
 
 const banner = "\nBITSADMIN version 3.0\nBITS administration utility.\n(C) Copyright Microsoft Corp.\n\n"
