@@ -36,6 +36,7 @@ const (
 	ItemJobLimits    Item = "policy-job-limits"
 	ItemJobsPerOwner Item = "jobs-per-owner"
 	ItemAccess       Item = "snapshot-access"
+	ItemProxyRanges  Item = "proxy-range-requests"
 )
 
 // Finding is one deviation. It carries what analyze.Finding needs
@@ -69,6 +70,7 @@ const (
 	secStart   = "BITS fails to start"
 	secRepair  = "Repairing a corrupted BITS configuration"
 	secAccount = "The BITS service must run under the local system user account"
+	secProxy   = "Proxy servers must support HTTP 1.1 range requests"
 	secLimits  = "There is a mismatch between the BITS per-user job limit and the per-computer job limit"
 )
 
@@ -184,6 +186,72 @@ func (c *checker) run() {
 	c.netsvcs()
 	c.security()
 	c.jobLimits()
+	c.proxyRanges()
+}
+
+// rangeCodes are the job errors of a server or proxy that does not honour
+// HTTP range requests (the article's proxy section and its rows).
+var rangeCodes = map[uint32]string{0x80200013: "BG_E_INSUFFICIENT_RANGE_SUPPORT", 0x80200011: "BG_E_MISSING_FILE_SIZE", 0x80200012: "BG_E_INSUFFICIENT_HTTP_SUPPORT"}
+
+// proxyRanges links live jobs that failed for want of range support with
+// the proxies the snapshots show.
+func (c *checker) proxyRanges() {
+	var proxies []string
+	if w := c.m.WinHTTP; w != nil && !w.Direct && w.Server != "" {
+		proxies = append(proxies, "WinHTTP proxy "+w.Server)
+	}
+	for _, p := range c.m.IEProxies {
+		if p.Usage == "MANUAL_PROXY" || p.Usage == "AUTOSCRIPT" {
+			acct := p.Account
+			if acct == "" {
+				acct = "a service account"
+			}
+			proxies = append(proxies, acct+" proxy "+strings.TrimSpace(p.Usage+" "+p.List+p.Script))
+		}
+	}
+	if len(proxies) == 0 {
+		return
+	}
+	var jobs, codes, urls []string
+	for _, j := range c.m.Jobs {
+		if j.ErrorCode == nil || rangeCodes[*j.ErrorCode] == "" {
+			continue
+		}
+		jobs = append(jobs, fmt.Sprintf("%s %q failed with 0x%08X %s", j.ID, j.Name, *j.ErrorCode, rangeCodes[*j.ErrorCode]))
+		code := fmt.Sprintf("0x%08X", *j.ErrorCode)
+		if !containsFold(codes, code) {
+			codes = append(codes, code)
+		}
+		for _, f := range j.Files {
+			if f.Remote != "" && len(urls) < 1 {
+				urls = append(urls, f.Remote)
+			}
+		}
+	}
+	if len(jobs) == 0 {
+		return
+	}
+	url := "<URL of the failing file>"
+	if len(urls) > 0 {
+		url = urls[0]
+	}
+	c.add(Finding{Item: ItemProxyRanges, KBID: "proxy-range-requests", Severity: analyze.SeverityError,
+		Title: "Jobs fail for want of HTTP range support while a proxy is configured",
+		Found: strings.Join(jobs, "; ") + "; " + strings.Join(proxies, "; "), Expected: "a proxy (or server) that answers Range requests with 206 and reports Content-Length",
+		Fix: []analyze.Step{step("Through the same proxy, ask for the first bytes of the file; a proxy that supports ranges answers 206 Partial Content with a Content-Range header (Command Prompt):",
+			"curl.exe -s -o NUL -D - -r 0-99 --proxy <proxy host:port> "+url),
+			step("Configure the proxy to pass Range requests (or bypass it for the update server), then resume the job (elevated Command Prompt):", "bitsadmin.exe /resume <job id>")},
+		Section: secProxy, Codes: codes, Evidence: nonEmptyStrings(c.jobSources()...)})
+}
+
+func (c *checker) jobSources() []string {
+	var out []string
+	for _, j := range c.m.Jobs {
+		if !containsFold(out, j.Source) {
+			out = append(out, j.Source)
+		}
+	}
+	return out
 }
 
 // normPath lower-cases and expands the system root so that the registry

@@ -106,6 +106,7 @@ func deviations() []deviation {
 		{"security", ItemSecurity, "service-repair", "", CmdSDSet, ""},
 		{"job-limit-mismatch", ItemJobLimits, "job-limit-mismatch", "", CmdGPUpdate, ""},
 		{"jobs-per-owner", ItemJobsPerOwner, "job-limit-reached", "", "bitsadmin.exe /cancel <job id>", ""},
+		{"proxy-range-requests", ItemProxyRanges, "proxy-range-requests", "", "curl.exe -s -o NUL -D - -r 0-99 --proxy <proxy host:port> http://wsus.example.test:8530/Content/1A/0123.cab", ""},
 	}
 }
 

@@ -125,7 +125,7 @@ const FactProvider = "bitsdiag-snapshot/config"
 
 var allItems = []Item{ItemService, ItemImagePath, ItemServiceDll, ItemParameters, ItemUnloadOnStop, ItemStart, ItemType,
 	ItemErrorControl, ItemAccount, ItemDependencies, ItemPrivileges, ItemSIDType, ItemFailure, ItemNetsvcs, ItemSecurity,
-	ItemJobLimits, ItemJobsPerOwner, ItemAccess}
+	ItemJobLimits, ItemJobsPerOwner, ItemAccess, ItemProxyRanges}
 
 // Fields are a finding's values as name/value pairs for a fact.
 func (f Finding) Fields() map[string]string {

@@ -73,6 +73,10 @@ func Sets() []Set {
 				Job{ID: "{11111111-2222-3333-4444-555555555555}", Name: "a", Owner: `CONTOSO\alice`, State: "ERROR", ErrorCode: 0x80072EE7, Context: 5, URL: "http://x.test/a", Local: `C:\a`, BytesTotal: -1},
 				Job{ID: "{11111111-2222-3333-4444-555555555556}", Name: "b", Owner: `CONTOSO\alice`, State: "QUEUED", URL: "http://x.test/b", Local: `C:\b`, BytesTotal: -1})
 		}), ShellPS51},
+		{"proxy-range-requests", with(w10, func(m *Machine) {
+			m.IEProxy = "http://10.0.0.1:8080"
+			m.Jobs[0].State, m.Jobs[0].ErrorCode, m.Jobs[0].Context, m.Jobs[0].BytesDone, m.Jobs[0].BytesTotal = "ERROR", 0x80200013, 5, 0, 1024
+		}), ShellCmd},
 	}
 }
 
