@@ -82,3 +82,12 @@ func TestContradictionWithEventsIsSaid(t *testing.T) {
 		t.Errorf("jobs %+v", j)
 	}
 }
+
+// A reg query of single values says nothing about values or subkeys it did not ask for.
+func TestSingleValueQueryProvesNoAbsence(t *testing.T) {
+	q := "\r\nHKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\BITS\r\n    ImagePath    REG_EXPAND_SZ    %SystemRoot%\\System32\\svchost.exe -k netsvcs -p\r\n\r\n"
+	res := Analyze([]File{{Name: "q.txt", Data: []byte(q)}}, Options{EventVersion: VersionFromBuild(19045, "logs")})
+	if len(res.Findings) != 0 || res.Machine.Parameters.Known || res.Machine.Depend.Known {
+		t.Errorf("findings %+v machine %+v", res.Findings, res.Machine)
+	}
+}

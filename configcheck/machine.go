@@ -153,9 +153,15 @@ func (m *Machine) addRegistry(name string, r *snapshot.Registry) {
 	if k == nil || k.Listed {
 		return
 	}
-	if r.Key(`Services\BITS\Parameters`) == nil {
-		// The key was captured with its subkeys (reg export, reg query
-		// /s lists them) and Parameters is not among them.
+	// Absence counts only in a capture of the whole key: an export, or a
+	// query that listed subkeys; a query of single values (/v) proves nothing.
+	whole := strings.HasPrefix(r.Format, "regedit")
+	for _, sk := range r.Keys {
+		if sk != k && strings.HasPrefix(strings.ToLower(sk.Path), strings.ToLower(k.Path)+`\`) {
+			whole = true
+		}
+	}
+	if whole && r.Key(`Services\BITS\Parameters`) == nil {
 		m.Parameters.set(false, at(name, k.Line))
 		m.ServiceDll.set("", at(name, k.Line))
 	}
@@ -172,7 +178,7 @@ func (m *Machine) addRegistry(name string, r *snapshot.Registry) {
 	multi := func(o *Obs[[]string], n string) {
 		if v := k.Value(n); v != nil {
 			o.set(v.Strings, at(name, v.Line))
-		} else {
+		} else if whole {
 			o.set(nil, at(name, k.Line))
 		}
 	}
