@@ -25,7 +25,7 @@ func collectOut(t *testing.T, args ...string) string {
 // beyond the collection folder and its zip.
 var controlLine = regexp.MustCompile(`^(@echo off|rem .*|# .*|setlocal|endlocal|set "[A-Z]+=[^"]*"|mkdir "%OUT%"|echo .*|if exist "%OUT%\\" echo .*|` +
 	`\$name = .*|\$out = Join-Path .*|if \(Test-Path \$out\) .*|New-Item -ItemType Directory -Path \$out \| Out-Null|Write-Host .*|@\(.*\) \| Out-File -FilePath "\$out\\README.txt"|` +
-	`where tar.exe > nul 2>&1 && tar.exe -a -c -f "%OUT%.zip" -C "%CD%" "%NAME%"|` +
+	`where tar.exe > nul 2>&1 && tar.exe -a -c -f "%OUT%.zip" -C "%BASE%." "%NAME%"|` +
 	`if not exist "%OUT%.zip" powershell.exe -NoProfile -NonInteractive -Command "Compress-Archive -Path '%OUT%' -DestinationPath '%OUT%.zip'"|` +
 	`Compress-Archive -Path \$out -DestinationPath "\$out.zip"|if \(Test-Path "\$out.zip"\) .*|if exist "%OUT%.zip" \(echo .*)$`)
 
