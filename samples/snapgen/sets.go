@@ -96,9 +96,10 @@ type Output struct {
 	Data []byte
 }
 
-// Outputs returns every sample file: snapshots/<set>/<collection file name>.
+// Outputs returns every sample file: snapshots/README.md and
+// snapshots/<set>/<collection file name>.
 func Outputs() []Output {
-	var out []Output
+	out := []Output{{Path: "snapshots/README.md", Data: []byte(readme)}}
 	for _, s := range Sets() {
 		for _, f := range Files(s.Machine, s.Shell) {
 			if len(f.Data) <= 3 {
