@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"bitsdiag/parse"
 )
 
 // covKey groups records for coverage: one file, computer and channel.
@@ -28,7 +26,7 @@ const shortWindow = 3 * 24 * time.Hour
 // others or they were decoded and dropped here; what a log holds beyond its
 // BITS records comes from the reader's summary (Input.LogFirst/LogLast).
 // Records recovered from slack are stale and do not count.
-func (a *Analyzer) observe(e *parse.Event) {
+func (a *Analyzer) observe(e *Fact) {
 	if e.Recovered {
 		return
 	}

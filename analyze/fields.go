@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
-
-	"bitsdiag/parse"
 )
 
 // unknownSize is the UINT64_MAX value BITS logs for "size not known".
@@ -34,7 +32,7 @@ func quote(s string) string {
 }
 
 // firstValue returns the first non-empty value of the named fields.
-func firstValue(e *parse.Event, names ...string) string {
+func firstValue(e *Fact, names ...string) string {
 	for _, n := range names {
 		if v := strings.TrimSpace(e.Value(n)); v != "" {
 			return v

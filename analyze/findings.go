@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"bitsdiag/parse"
 )
 
 // buildFindings groups occurrences by knowledge-base entry (or unknown code),
@@ -162,8 +160,8 @@ func sigSeverity(occs []*occurrence) Severity {
 // status is "recovered" when every affected job, URL or service was later
 // seen working, "unresolved" when one was not, "" when it does not apply.
 func (s *state) status(occs []*occurrence) string {
-	last := map[string]*occurrence{}
-	var order []string
+	last := map[subject]*occurrence{}
+	var order []subject
 	for _, o := range occs {
 		if len(o.subjects) == 0 {
 			continue
@@ -287,7 +285,7 @@ func codeText(code, raw string) string {
 
 // credentialsText describes event 204 (v1: server, job, url, scheme, user;
 // v0: string = server).
-func credentialsText(e *parse.Event) string {
+func credentialsText(e *Fact) string {
 	t := "server " + quote(firstValue(e, "server", "string")) + " rejected the job's credentials"
 	var d []string
 	if v := e.Value("scheme"); v != "" {

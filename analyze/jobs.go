@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"bitsdiag/parse"
 )
 
 // jobState accumulates one job's events.
@@ -39,7 +37,7 @@ var jobEvents = map[uint16]bool{
 
 // handleJob updates the job an event belongs to and returns the context an
 // occurrence needs.
-func (s *state) handleJob(e *parse.Event) jobCtx {
+func (s *state) handleJob(e *Fact) jobCtx {
 	if !jobEvents[e.EventID] {
 		return jobCtx{}
 	}
@@ -104,7 +102,7 @@ func (s *state) handleJob(e *parse.Event) jobCtx {
 		if n, ok := parseSize(e.Value("bytesTransferred")); ok {
 			j.jobTransferred = &n
 		}
-		s.healthy("job:"+j.key, e.TimeCreated)
+		s.healthy(subject{kind: subjJob, key: j.key}, e.TimeCreated)
 	case 5, 16384, 16389:
 		j.setOwner(firstValue(e, "jobOwner", "Owner"))
 		if j.outcome != "completed" {
@@ -136,8 +134,8 @@ func (s *state) handleJob(e *parse.Event) jobCtx {
 		case !ok:
 		case hr == 0:
 			j.failing, j.unreported = false, 0
-			s.healthy("url:"+c+"|"+urlv, e.TimeCreated)
-			s.healthy("jobxfer:"+j.key, e.TimeCreated)
+			s.healthy(subject{kind: subjURL, computer: c, key: urlv}, e.TimeCreated)
+			s.healthy(subject{kind: subjJobTransfer, key: j.key}, e.TimeCreated)
 		case !isFailure(hr):
 			j.interruptions++
 		case xfer != "" && j.announced[xfer] == hr:
@@ -174,7 +172,7 @@ func (s *state) handleJob(e *parse.Event) jobCtx {
 }
 
 // jobTitle reads the job title under the names the event versions use.
-func jobTitle(e *parse.Event) string {
+func jobTitle(e *Fact) string {
 	switch e.EventID {
 	case 3:
 		return firstValue(e, "jobTitle", "string")
@@ -215,7 +213,7 @@ func (s *state) adoptPending(j *jobState, title string) {
 	}
 }
 
-func (j *jobState) setCreator(e *parse.Event) {
+func (j *jobState) setCreator(e *Fact) {
 	if t := firstValue(e, "jobTitle", "string"); t != "" {
 		j.title = t
 	}
@@ -264,7 +262,7 @@ func (j *jobState) fail(url string, hr uint32) {
 }
 
 // sizes records bytesTotal/bytesTransferred of one file.
-func (j *jobState) sizes(url string, e *parse.Event) {
+func (j *jobState) sizes(url string, e *Fact) {
 	if v := e.Value("bytesTotal"); v != "" {
 		if n, ok := parseSize(v); ok {
 			j.total[url] = n

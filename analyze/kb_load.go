@@ -20,12 +20,14 @@ type kbSet struct {
 	entryFrom []string // file of each entry
 	codes     map[uint32]codeFile
 	codeFrom  map[uint32]string
+	sources   *catalog // what signatures may name
 }
 
 // loadKB reads the embedded files, then each override file in order, and
 // builds and validates the result.
-func loadKB(overrides []string) (*KB, error) {
+func loadKB(sources []Source, overrides []string) (*KB, error) {
 	set := &kbSet{
+		sources:  newCatalog(sources),
 		procs:    map[string]procFile{},
 		procFrom: map[string]string{},
 		codes:    map[uint32]codeFile{},
@@ -103,6 +105,11 @@ func (s *kbSet) add(file string, f *kbFile, override bool) error {
 		}
 		if override {
 			e.Source = "kb file " + file
+		}
+		for j, sig := range e.Events {
+			if err := s.sources.checkSig(sig); err != nil {
+				return &KBError{File: file, Item: item, Problem: fmt.Sprintf("event %d: %v", j+1, err)}
+			}
 		}
 		replaced := false
 		for j := range s.entries {

@@ -2,11 +2,8 @@ package analyze
 
 import "time"
 
-// CONTRACT (set by the lead): the result model every renderer consumes. JSON
-// keys are a public contract documented in the README. Helpers may ADD fields;
-// renaming or removing needs the lead.
-
-// Result is the whole analysis of one case.
+// Result is the whole analysis of one case: the model every renderer
+// consumes. Its JSON keys are the contract documented in the README.
 type Result struct {
 	Tool      Tool       `json:"tool"`
 	Title     string     `json:"title,omitempty"`

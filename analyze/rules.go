@@ -7,8 +7,10 @@ const (
 	eventFirst        // the event's entry (a code only selects among them), else the fallback id
 )
 
-// evRule says how one event id becomes an occurrence.
-type evRule struct {
+// EventRule says how one event id of a source becomes an occurrence: the
+// knowledge base's signatures for the event are resolved by policy; the
+// other fields are what the knowledge base's entries cannot say.
+type EventRule struct {
 	policy      int
 	codeFields  []string // payload fields holding the error code, first present wins
 	impliedCode uint32   // code the event stands for when it carries none
@@ -18,10 +20,11 @@ type evRule struct {
 	noStatus    bool     // recovered/unresolved does not apply
 	kind        string   // service timeline kind ("" = not on the service timeline)
 	pct         bool     // code fields count only in "%%N" form
+	correlated  bool     // the source's correlator resolves the event itself (no generic apply)
 }
 
 // bitsRules covers Microsoft-Windows-Bits-Client events (bits-facts §2).
-var bitsRules = map[uint16]evRule{
+var bitsRules = map[uint16]EventRule{
 	60:    {policy: codeOnly, codeFields: []string{"hr"}, unknownCode: true, scope: "job"},
 	61:    {policy: codeOnly, codeFields: []string{"hr"}, unknownCode: true, scope: "job"},
 	200:   {policy: codeOnly, codeFields: []string{"hr"}, unknownCode: true, scope: "job"},
@@ -61,24 +64,27 @@ var bitsRules = map[uint16]evRule{
 }
 
 // scmRules covers Service Control Manager events about BITS (bits-facts §5).
-// 7036 and 7040 are handled in service.go.
-var scmRules = map[uint16]evRule{
-	7000: {policy: codeFirst, codeFields: scmParams, pct: true, unknownCode: true, scope: "service", kind: "start-failure", fallbackID: "service-start-failed"},
+// handleSCM (service.go) applies them; 7036 and 7040 feed the service
+// timeline, and 7040 to disabled is a finding of its own.
+var scmRules = map[uint16]EventRule{
+	7036: {policy: eventFirst, scope: "service", kind: "state", correlated: true},
+	7040: {policy: eventFirst, scope: "service", kind: "start-type", correlated: true},
+	7000: {policy: codeFirst, codeFields: scmParams, pct: true, unknownCode: true, scope: "service", kind: "start-failure", fallbackID: "service-start-failed", correlated: true},
 	// 7001's code is the dependency's error, not BITS': the event decides.
-	7001: {policy: eventFirst, codeFields: scmParams, pct: true, unknownCode: true, scope: "service", kind: "start-failure", fallbackID: "start-dependency"},
-	7003: {policy: codeFirst, impliedCode: 0x80070433, scope: "service", kind: "start-failure", fallbackID: "start-dependency"},
-	7023: {policy: codeFirst, codeFields: scmParams, pct: true, unknownCode: true, scope: "service", kind: "crash", fallbackID: "service-start-failed"},
-	7024: {policy: codeFirst, codeFields: []string{"param2"}, unknownCode: true, scope: "service", kind: "crash", fallbackID: "service-start-failed"},
-	7031: {policy: eventFirst, scope: "service", kind: "crash", fallbackID: "service-crashed"},
-	7034: {policy: eventFirst, scope: "service", kind: "crash", fallbackID: "service-crashed"},
-	7032: {policy: eventFirst, scope: "service", kind: "crash", fallbackID: "service-crashed"},
-	7009: {policy: eventFirst, scope: "service", kind: "timeout", fallbackID: "service-hang"},
-	7011: {policy: eventFirst, scope: "service", kind: "timeout", fallbackID: "service-hang"},
-	7022: {policy: eventFirst, scope: "service", kind: "timeout", fallbackID: "service-hang"},
-	7043: {policy: eventFirst, scope: "service", kind: "timeout", fallbackID: "service-hang"},
-	7046: {policy: eventFirst, scope: "service", kind: "timeout", fallbackID: "service-hang"},
-	7038: {policy: eventFirst, scope: "service", kind: "logon-failure", fallbackID: "service-not-localsystem"},
-	7041: {policy: eventFirst, scope: "service", kind: "logon-failure", fallbackID: "service-not-localsystem"},
+	7001: {policy: eventFirst, codeFields: scmParams, pct: true, unknownCode: true, scope: "service", kind: "start-failure", fallbackID: "start-dependency", correlated: true},
+	7003: {policy: codeFirst, impliedCode: 0x80070433, scope: "service", kind: "start-failure", fallbackID: "start-dependency", correlated: true},
+	7023: {policy: codeFirst, codeFields: scmParams, pct: true, unknownCode: true, scope: "service", kind: "crash", fallbackID: "service-start-failed", correlated: true},
+	7024: {policy: codeFirst, codeFields: []string{"param2"}, unknownCode: true, scope: "service", kind: "crash", fallbackID: "service-start-failed", correlated: true},
+	7031: {policy: eventFirst, scope: "service", kind: "crash", fallbackID: "service-crashed", correlated: true},
+	7034: {policy: eventFirst, scope: "service", kind: "crash", fallbackID: "service-crashed", correlated: true},
+	7032: {policy: eventFirst, scope: "service", kind: "crash", fallbackID: "service-crashed", correlated: true},
+	7009: {policy: eventFirst, scope: "service", kind: "timeout", fallbackID: "service-hang", correlated: true},
+	7011: {policy: eventFirst, scope: "service", kind: "timeout", fallbackID: "service-hang", correlated: true},
+	7022: {policy: eventFirst, scope: "service", kind: "timeout", fallbackID: "service-hang", correlated: true},
+	7043: {policy: eventFirst, scope: "service", kind: "timeout", fallbackID: "service-hang", correlated: true},
+	7046: {policy: eventFirst, scope: "service", kind: "timeout", fallbackID: "service-hang", correlated: true},
+	7038: {policy: eventFirst, scope: "service", kind: "logon-failure", fallbackID: "service-not-localsystem", correlated: true},
+	7041: {policy: eventFirst, scope: "service", kind: "logon-failure", fallbackID: "service-not-localsystem", correlated: true},
 }
 
 // scmParams are the SCM payload fields searched for a "%%N" error value.
