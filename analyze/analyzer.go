@@ -160,6 +160,9 @@ func (a *Analyzer) resolveWindow() {
 	if !a.relative() {
 		return
 	}
+	if a.newest.IsZero() {
+		a.opts.SinceAgo, a.opts.UntilAgo = 0, 0 // no event to count back from
+	}
 	if a.opts.SinceAgo > 0 {
 		a.opts.Since = a.newest.Add(-a.opts.SinceAgo)
 	}

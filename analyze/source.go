@@ -121,26 +121,36 @@ func Select(srcs []Source) Selection {
 	return Selection{newCatalog(srcs)}
 }
 
+// catalog returns the selection's sources; the zero Selection has the
+// default ones.
+func (s Selection) catalog() *catalog {
+	if s.c == nil {
+		return defaultCatalog
+	}
+	return s.c
+}
+
 // Filter is the reader pre-filter (parse.Options.Filter).
 func (s Selection) Filter() parse.Filter {
-	return func(p *parse.Peek) bool { return s.c.relevant(p) }
+	c := s.catalog()
+	return func(p *parse.Peek) bool { return c.relevant(p) }
 }
 
 // Relevant reports whether the analysis uses a decoded event: the same
 // decision as Filter, made on the full record.
-func (s Selection) Relevant(e *parse.Event) bool { return e != nil && s.c.relevant(e) }
+func (s Selection) Relevant(e *parse.Event) bool { return e != nil && s.catalog().relevant(e) }
 
 // KeepChannel says whether a log of this channel can hold events a source
 // reads (parse.Options.KeepChannel).
-func (s Selection) KeepChannel(ch string) bool { return s.c.keepChannel(ch) }
+func (s Selection) KeepChannel(ch string) bool { return s.catalog().keepChannel(ch) }
 
 // Relevant reports whether the built-in analysis uses a decoded event.
-func Relevant(e *parse.Event) bool { return defaultSelection.Relevant(e) }
+func Relevant(e *parse.Event) bool { return Selection{}.Relevant(e) }
 
 // Filter returns the built-in analysis' reader pre-filter.
-func Filter() parse.Filter { return defaultSelection.Filter() }
+func Filter() parse.Filter { return Selection{}.Filter() }
 
-var defaultSelection = Select(nil)
+var defaultCatalog = newCatalog(DefaultSources())
 
 // checkSig reports why a knowledge-base signature can never match: its
 // provider or event id is not handled by any source, or its code field is
