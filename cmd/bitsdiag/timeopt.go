@@ -94,7 +94,6 @@ func (b bound) window() (time.Time, time.Duration) {
 	return b.at.UTC(), 0
 }
 
-
 // generatedTime is the report's "generated at": SOURCE_DATE_EPOCH (seconds
 // since 1970, for reproducible output) when set, else now.
 func generatedTime(now func() time.Time) (time.Time, error) {

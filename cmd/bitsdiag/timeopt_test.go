@@ -92,4 +92,3 @@ func TestGeneratedTime(t *testing.T) {
 		t.Error("bad SOURCE_DATE_EPOCH accepted")
 	}
 }
-
