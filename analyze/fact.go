@@ -11,12 +11,12 @@ import (
 // Limits on what the analysis keeps of one event, so memory is bounded by
 // the number of relevant records, not by what a hostile log puts in them.
 const (
-	maxFactString = 4 << 10 // bytes kept of one payload value
-	maxFactBinary = 1 << 10 // larger <Binary> blobs are not SCM service keys; dropped
-	maxInterned   = 1 << 16 // distinct strings shared through the intern table
-	maxInternLen  = 512     // longer strings are not interned (rarely repeated)
-	maxLoneString = 256     // bytes kept of a value once the intern table is full
-	maxFactFields = 64      // payload fields kept of one event
+	maxFactString = 4 << 10  // bytes kept of one payload value
+	maxFactBinary = 1 << 10  // larger <Binary> blobs are not SCM service keys; dropped
+	maxInterned   = 1 << 16  // distinct strings shared through the intern table
+	maxInternSize = 32 << 20 // bytes of those strings
+	maxLoneString = 256      // bytes kept of a value once the intern table is full
+	maxFactFields = 64       // payload fields kept of one event
 )
 
 // Fact is the part of one relevant event the analysis keeps: the record's
@@ -56,15 +56,16 @@ func (f *Fact) Value(name string) string {
 // interner shares equal strings between facts. It is not safe for
 // concurrent use (the Analyzer holds its lock).
 type interner struct {
-	m map[string]string
+	m     map[string]string
+	bytes int // total length of the strings in m
 }
 
 func newInterner() *interner { return &interner{m: map[string]string{}} }
 
 // str returns s capped at maxFactString bytes (at a rune boundary), shared
-// with earlier equal strings. Once the table holds maxInterned strings, new
-// ones are kept only to maxLoneString bytes, so distinct values cannot grow
-// memory faster than the number of records does.
+// with earlier equal strings. Once the table holds maxInterned strings or
+// maxInternSize bytes, new ones are kept only to maxLoneString bytes, so
+// distinct values cannot make a record cost more than a few hundred bytes.
 func (t *interner) str(s string) string {
 	s = clipUTF8(s, maxFactString)
 	if s == "" {
@@ -73,14 +74,12 @@ func (t *interner) str(s string) string {
 	if v, ok := t.m[s]; ok {
 		return v
 	}
-	if len(s) > maxInternLen || len(t.m) >= maxInterned {
-		if len(t.m) >= maxInterned {
-			s = clipUTF8(s, maxLoneString)
-		}
-		return strings.Clone(s)
+	if len(t.m) >= maxInterned || t.bytes+len(s) > maxInternSize {
+		return strings.Clone(clipUTF8(s, maxLoneString))
 	}
 	v := strings.Clone(s)
 	t.m[v] = v
+	t.bytes += len(v)
 	return v
 }
 
