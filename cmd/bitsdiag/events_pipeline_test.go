@@ -200,3 +200,22 @@ func TestEventsFlags(t *testing.T) {
 		}
 	})
 }
+
+// TestReportKBUnhandledSignature: a --kb signature no source handles is a
+// usage error naming the file and the entry (issue 11, done-when 2).
+func TestReportKBUnhandledSignature(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "site.json")
+	body := `{"schema": 1, "entries": [{"id": "wu-20", "kind": "section", "title": "T", "severity": "error", "section": "S",
+		"events": [{"provider": "Microsoft-Windows-Bits-Client", "event_id": 99}], "cause": "C", "fix": [{"text": "F"}]}]}`
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, nil, "report", "--kb", p, "../../samples/healthy")
+	if code != exitUsage || out != "" {
+		t.Fatalf("exit %d, stdout %d bytes, want exit 2", code, len(out))
+	}
+	if !strings.Contains(errs, p) || !strings.Contains(errs, `"wu-20"`) || !strings.Contains(errs, "event 99 is not handled") {
+		t.Errorf("stderr %q: want the file, the entry and the reason", errs)
+	}
+	t.Log(strings.TrimSpace(errs))
+}

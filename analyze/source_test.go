@@ -1,0 +1,188 @@
+package analyze
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"bitsdiag/parse"
+)
+
+// toySource is a source written in this test file only: one provider and one
+// event id, with nothing of its own but a rule (issue 11, done-when 1).
+type toySource struct{}
+
+const toyProvider = "Contoso-Toy-Agent"
+
+func (toySource) Name() string        { return "toy" }
+func (toySource) Providers() []string { return []string{toyProvider} }
+func (toySource) Channels() []string  { return []string{"Contoso-Toy/Operational"} }
+func (toySource) Relevant(r parse.Fields) bool {
+	id, ok := r.RecordEventID()
+	return strings.EqualFold(r.RecordProvider(), toyProvider) && (!ok || id == 99)
+}
+func (toySource) Fields() []string { return []string{"detail"} }
+func (toySource) Rules() map[uint16]EventRule {
+	return map[uint16]EventRule{99: {policy: eventFirst, scope: "service", noStatus: true}}
+}
+
+// writeKB writes a --kb file with one entry holding the given signatures.
+func writeKB(t *testing.T, id, events string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "extra.json")
+	body := `{"schema": 1, "entries": [{"id": "` + id + `", "kind": "section", "title": "Toy agent broke", "severity": "warning",
+		"section": "Toy", "events": ` + events + `, "cause": "The toy agent broke.", "fix": [{"text": "Restart the toy agent."}]}]}`
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestToySource(t *testing.T) {
+	srcs := append(DefaultSources(), toySource{})
+	kbFile := writeKB(t, "toy-broke", `[{"provider": "`+toyProvider+`", "event_id": 99, "match": {"detail": "broken"}}]`)
+	kb, err := LoadKBFor(srcs, kbFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := func(rec uint64, id uint16, detail string) *parse.Event {
+		e := sysEv(toyProvider, rec, int(rec), id, nil, "detail", detail, "noise", strings.Repeat("x", 100))
+		e.Channel = "Contoso-Toy/Operational"
+		return e
+	}
+	a := New(Options{KB: kb, Sources: srcs})
+	a.AddEvent(ev(1, 99, "broken"))
+	a.AddEvent(ev(2, 99, "fine"))   // the signature's condition does not hold
+	a.AddEvent(ev(3, 98, "broken")) // not an event the source handles
+	a.AddEvent(bitsEv(4, 4, 16392, 0, "ErrorCode", "0x80070005"))
+	r := a.Result()
+	f := findingByKB(r, "toy-broke")
+	if f == nil {
+		t.Fatalf("no toy finding: %v", kbIDs(r))
+	}
+	if f.Count != 1 || f.Evidence[0].RecordID != 1 || f.Severity != SeverityWarning {
+		t.Errorf("toy finding: count %d, evidence %+v, severity %s", f.Count, f.Evidence, f.Severity)
+	}
+	if findingByKB(r, "service-start-failed") == nil && len(r.Findings) < 2 {
+		t.Errorf("the built-in sources stopped working beside the toy one: %v", kbIDs(r))
+	}
+	sel := Select(srcs)
+	if !sel.KeepChannel("Contoso-Toy/Operational") || !sel.Relevant(ev(5, 99, "")) || sel.Relevant(ev(6, 98, "")) {
+		t.Error("the toy source's channel or relevance is not used by the reader's selection")
+	}
+	// Without the toy source, its signature is refused.
+	if _, err := LoadKB(kbFile); err == nil {
+		t.Error("a signature for a provider no source reads was accepted")
+	}
+}
+
+// TestKBSignaturesBindToSources: a signature must name a provider and event
+// id a source handles and a code field the event has (done-when 2).
+func TestKBSignaturesBindToSources(t *testing.T) {
+	for _, tc := range []struct{ name, events, want string }{
+		{"provider", `[{"provider": "Microsoft-Windows-WindowsUpdateClient", "event_id": 20}]`, `provider "Microsoft-Windows-WindowsUpdateClient" is not read by any source`},
+		{"event id", `[{"provider": "Microsoft-Windows-Bits-Client", "event_id": 99}]`, "event 99 is not handled by source bits-client"},
+		{"code field", `[{"provider": "Microsoft-Windows-Bits-Client", "event_id": 60, "code_field": "hresult"}]`, `code_field "hresult"`},
+		{"scm event", `[{"provider": "Service Control Manager", "event_id": 7045}]`, "event 7045 is not handled by source scm"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := writeKB(t, "bad-sig", tc.events)
+			_, err := LoadKB(p)
+			var ke *KBError
+			if !errors.As(err, &ke) {
+				t.Fatalf("error %v, want a *KBError", err)
+			}
+			if msg := err.Error(); !strings.Contains(msg, p) || !strings.Contains(msg, `"bad-sig"`) || !strings.Contains(msg, tc.want) {
+				t.Errorf("error %q: want the file, the entry and %q", msg, tc.want)
+			}
+		})
+	}
+}
+
+// TestKBSignatureForUnmentionedEvent: an event id a source handles that the
+// embedded knowledge base never names gets findings from a --kb signature.
+func TestKBSignatureForUnmentionedEvent(t *testing.T) {
+	kb := mustKB(t)
+	mentioned := map[uint16]bool{}
+	for _, en := range kb.Entries {
+		for _, sig := range en.Events {
+			if strings.EqualFold(sig.Provider, ProviderBITS) {
+				mentioned[sig.EventID] = true
+			}
+		}
+	}
+	var id uint16
+	for _, i := range ruleIDs(bitsRules) {
+		if r := bitsRules[i]; !mentioned[i] && r.policy != codeOnly && r.fallbackID == "" {
+			id = i
+			break
+		}
+	}
+	if id == 0 {
+		t.Skip("every Bits-Client rule event is named by the embedded knowledge base")
+	}
+	t.Logf("event %d", id)
+	p := writeKB(t, "site-specific", `[{"provider": "Microsoft-Windows-Bits-Client", "event_id": `+strconv.Itoa(int(id))+`}]`)
+	withKB, err := LoadKB(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := bitsEv(1, 0, id, 0, "jobId", "{00000000-0000-0000-0000-000000000001}")
+	if r := analyse(t, Options{}, e); len(r.Findings) != 0 {
+		t.Fatalf("event %d: findings %v without the signature", id, kbIDs(r))
+	}
+	r := analyse(t, Options{KB: withKB}, e)
+	if !slices.Contains(kbIDs(r), "site-specific") {
+		t.Errorf("event %d with a --kb signature: findings %v, want site-specific", id, kbIDs(r))
+	}
+}
+
+
+// TestEmbeddedKB: the embedded knowledge base loads against the default
+// sources; a failure here is a build that must not ship (New never falls
+// back to an empty knowledge base).
+func TestEmbeddedKB(t *testing.T) {
+	kb, err := LoadKB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kb.Entries) < 20 {
+		t.Fatalf("%d entries", len(kb.Entries))
+	}
+	a := New(Options{})
+	if a.kbErr != nil || a.kb == nil || len(a.kb.Entries) != len(kb.Entries) {
+		t.Errorf("New without a KB: err %v", a.kbErr)
+	}
+}
+
+// TestRelativeWindow: --since 72h counts back from the newest relevant event
+// of the whole stream, resolved inside the analysis.
+func TestRelativeWindow(t *testing.T) {
+	evs := []*parse.Event{
+		bitsEv(1, 0, 16392, 0, "ErrorCode", "0x80070005"),
+		bitsEv(2, 60*24*5, 16392, 0, "ErrorCode", "0x80070005"),
+		bitsEv(3, 60*24*6, 16392, 0, "ErrorCode", "0x80070005"),
+	}
+	a := New(Options{SinceAgo: 48 * 60 * 60 * 1e9})
+	for i := len(evs) - 1; i >= 0; i-- {
+		a.AddEvent(evs[i])
+	}
+	r := a.Result()
+	if r.Window.Since == nil || !r.Window.Since.Equal(evs[2].TimeCreated.Add(-48*60*60*1e9)) {
+		t.Fatalf("since %v", r.Window.Since)
+	}
+	if !r.Window.Start.Equal(evs[1].TimeCreated) || r.Inputs != nil && len(r.Inputs) != 0 {
+		t.Errorf("window start %v", r.Window.Start)
+	}
+	n := 0
+	for _, f := range r.Findings {
+		n += f.Count
+	}
+	if n != 2 {
+		t.Errorf("%d failures in the window, want 2", n)
+	}
+}
