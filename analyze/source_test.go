@@ -141,7 +141,6 @@ func TestKBSignatureForUnmentionedEvent(t *testing.T) {
 	}
 }
 
-
 // TestEmbeddedKB: the embedded knowledge base loads against the default
 // sources; a failure here is a build that must not ship (New never falls
 // back to an empty knowledge base).
