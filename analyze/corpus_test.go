@@ -36,7 +36,7 @@ func readInto(t *testing.T, a *Analyzer, path, name string) map[uint16]int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := parse.NewReader(f, st.Size(), parse.Options{Name: name, Filter: Filter()})
+	r, err := parse.NewReader(f, st.Size(), parse.Options{Name: name, Filter: defaultSel.Filter()})
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -55,7 +55,7 @@ func readInto(t *testing.T, a *Analyzer, path, name string) map[uint16]int {
 			t.Fatalf("%s: %v", path, err)
 		}
 		a.AddEvent(e)
-		if Relevant(e) {
+		if defaultSel.Relevant(e) {
 			if byChunk[e.Source.Chunk] == nil {
 				byChunk[e.Source.Chunk] = map[uint16]int{}
 			}

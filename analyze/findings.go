@@ -70,7 +70,7 @@ func (s *state) finding(occs []*occurrence, evidenceCap int) Finding {
 		f.Corrections = append([]string(nil), en.Corrections...)
 	} else {
 		ci := s.kb.Decode(o0.code)
-		f.Title = "Error " + hexCode(o0.code)
+		f.Title = "Error " + FormatCode(o0.code)
 		if ci.Name != "" {
 			f.Title += " " + ci.Name
 		}
@@ -126,7 +126,7 @@ func (s *state) finding(occs []*occurrence, evidenceCap int) Finding {
 		}
 	}
 	for c, n := range codes {
-		f.CodeDetails = append(f.CodeDetails, CodeCount{Code: hexCode(c), Name: s.kb.Decode(c).Name, Count: n})
+		f.CodeDetails = append(f.CodeDetails, CodeCount{Code: FormatCode(c), Name: s.kb.Decode(c).Name, Count: n})
 	}
 	sortCodeCounts(f.CodeDetails)
 	for _, cc := range f.CodeDetails {
@@ -204,7 +204,7 @@ func (s *state) evidence(occs []*occurrence, n int) []Evidence {
 		ev := Evidence{File: o.ev.Source.File, RecordID: o.ev.RecordID, Time: o.ev.TimeCreated,
 			EventID: o.ev.EventID, Computer: o.ev.Computer, URL: o.url, Text: evidenceText(o)}
 		if o.hasCode {
-			ev.Code = hexCode(o.code)
+			ev.Code = FormatCode(o.code)
 		}
 		ev.Job = o.jobTitle
 		if ev.Job == "" {
@@ -220,7 +220,7 @@ func evidenceText(o *occurrence) string {
 	e := o.ev
 	code := ""
 	if o.hasCode {
-		code = hexCode(o.code)
+		code = FormatCode(o.code)
 	}
 	switch e.EventID {
 	case 60, 61: // the URL is the evidence's own field
@@ -278,7 +278,7 @@ func codeText(code, raw string) string {
 		return code
 	}
 	if c, ok := parseCodeValue(raw); ok {
-		return hexCode(c)
+		return FormatCode(c)
 	}
 	return quote(raw)
 }

@@ -15,6 +15,9 @@ var t0 = time.Date(2024, 11, 14, 16, 0, 0, 0, time.UTC)
 const opChannel = "Microsoft-Windows-Bits-Client/Operational"
 
 // bitsEv builds a Bits-Client Operational event min minutes after t0.
+// defaultSel is the default sources' reader selection.
+var defaultSel = Select(nil)
+
 func bitsEv(rec uint64, min int, id uint16, ver uint8, kv ...string) *parse.Event {
 	e := &parse.Event{Source: parse.Source{File: "op.evtx", Offset: int64(rec) * 100}, RecordID: rec,
 		TimeCreated: t0.Add(time.Duration(min) * time.Minute), Computer: "PC1", Channel: opChannel,

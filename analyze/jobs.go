@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"bitsdiag/parse"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,16 +43,16 @@ func (s *state) handleJob(e *Fact) jobCtx {
 		return jobCtx{}
 	}
 	c := e.Computer
-	id := normGUID(firstValue(e, "jobId", "Id", "JobGuid", "JobId"))
+	id := parse.NormGUID(firstValue(e, "jobId", "Id", "JobGuid", "JobId"))
 	title := jobTitle(e)
 	urlv := firstValue(e, "url", "Url", "RemoteName")
 	if (e.EventID == 203 || e.EventID == 204) && urlv == "" {
 		urlv = e.Value("string3")
 	}
-	xfer := normGUID(firstValue(e, "transferId", "xferId"))
+	xfer := parse.NormGUID(firstValue(e, "transferId", "xferId"))
 
 	if e.EventID == 3 && id == "" {
-		if g := normGUID(e.Value("string3")); looksGUID(g) {
+		if g := parse.NormGUID(e.Value("string3")); looksGUID(g) {
 			id = g
 		} else {
 			// Event 3 v0 carries no job id: keep it until an event with
@@ -315,7 +316,7 @@ func (j *jobState) job() Job {
 		out.BytesTransferred = &sum
 	}
 	for c, n := range j.errors {
-		out.Errors = append(out.Errors, CodeCount{Code: hexCode(c), Count: n})
+		out.Errors = append(out.Errors, CodeCount{Code: FormatCode(c), Count: n})
 	}
 	sortCodeCounts(out.Errors)
 	return out

@@ -137,7 +137,7 @@ func TestEveryFindingHasFix(t *testing.T) {
 					t.Fatalf("findings %v, want one", kbIDs(res))
 				}
 				f := res.Findings[0]
-				if f.KBID == "code-"+hexCode(unknown) && len(r.codeFields) == 0 {
+				if f.KBID == "code-"+FormatCode(unknown) && len(r.codeFields) == 0 {
 					t.Errorf("unknown-code finding for a %s event that carries no code", r.scope)
 				}
 				// Unknown codes get the knowledge base's triage procedures.

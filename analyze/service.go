@@ -86,7 +86,7 @@ func (s *state) handleSCM(e *Fact) {
 	for _, f := range r.codeFields {
 		if v := strings.TrimSpace(e.Value(f)); v != "" && (!r.pct || strings.HasPrefix(v, "%%")) {
 			if c, ok := scmCode(v); ok {
-				se.Code = hexCode(c)
+				se.Code = FormatCode(c)
 				break
 			}
 		}
@@ -152,7 +152,7 @@ func (s *state) handleBITSSystem(e *Fact) {
 		File: e.Source.File, RecordID: e.RecordID, Text: bitsSystemText(e)}
 	for _, f := range r.codeFields {
 		if c, ok := parseCodeValue(e.Value(f)); ok {
-			se.Code = hexCode(c)
+			se.Code = FormatCode(c)
 			break
 		}
 	}

@@ -98,16 +98,6 @@ func (c *catalog) keepChannel(ch string) bool {
 	return false
 }
 
-// rule returns how an event of provider becomes an occurrence.
-func (c *catalog) rule(provider string, id uint16) (EventRule, bool) {
-	s := c.source(provider)
-	if s == nil {
-		return EventRule{}, false
-	}
-	r, ok := s.Rules()[id]
-	return r, ok
-}
-
 // Selection is what the reader needs from the sources: the pre-filter, the
 // full relevance check and the channel choice. Build it with Select.
 type Selection struct{ c *catalog }
@@ -143,12 +133,6 @@ func (s Selection) Relevant(e *parse.Event) bool { return e != nil && s.catalog(
 // KeepChannel says whether a log of this channel can hold events a source
 // reads (parse.Options.KeepChannel).
 func (s Selection) KeepChannel(ch string) bool { return s.catalog().keepChannel(ch) }
-
-// Relevant reports whether the built-in analysis uses a decoded event.
-func Relevant(e *parse.Event) bool { return Selection{}.Relevant(e) }
-
-// Filter returns the built-in analysis' reader pre-filter.
-func Filter() parse.Filter { return Selection{}.Filter() }
 
 var defaultCatalog = newCatalog(DefaultSources())
 

@@ -271,7 +271,7 @@ func (s *state) apply(e *Fact, r EventRule, ctx jobCtx) {
 	if en != nil {
 		o.kbID = en.ID
 	} else {
-		o.kbID = "code-" + hexCode(code)
+		o.kbID = "code-" + FormatCode(code)
 	}
 	o.subjects = s.subjectsFor(o, r)
 	s.occs = append(s.occs, o)

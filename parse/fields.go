@@ -1,5 +1,7 @@
 package parse
 
+import "strings"
+
 // Fields is what a relevance decision may read of a record. Both *Peek (before
 // the decode, where most answers may be unknown) and *Event (decoded, where
 // every answer is known) satisfy it, so one predicate serves the pre-filter
@@ -82,4 +84,13 @@ func (e *Event) EachField(fn func(name, value string) bool) {
 			return
 		}
 	}
+}
+
+// NormGUID returns GUID text in canonical form: upper case, without braces
+// and surrounding space. Other text is returned trimmed and upper-cased.
+func NormGUID(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "{")
+	s = strings.TrimSuffix(s, "}")
+	return strings.ToUpper(strings.TrimSpace(s))
 }

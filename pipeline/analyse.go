@@ -19,9 +19,10 @@ type Analysis struct {
 // Analyse streams the set's files into a new analyze.Analyzer and returns
 // its result. Events go straight from the reader into the analysis (which
 // keeps only their facts); a relative window (ao.SinceAgo) is resolved by the
-// analysis itself. The error is ctx's when the run was cancelled, or the
+// analysis itself. o.Selection is set from ao.Sources. The error is ctx's when the run was cancelled, or the
 // analysis' own.
 func Analyse(ctx context.Context, set *inputs.Set, o Options, ao analyze.Options) (*Analysis, error) {
+	o.Selection = analyze.Select(ao.Sources)
 	a := analyze.New(ao)
 	files := Run(ctx, set.Files, o, func(_ int, e *parse.Event) error {
 		a.AddEvent(e)

@@ -68,7 +68,7 @@ func analyse(t *testing.T, ins ...input) *analyze.Result {
 func addInput(t *testing.T, a *analyze.Analyzer, in input) {
 	t.Helper()
 	r, err := parse.NewReader(bytes.NewReader(in.data), int64(len(in.data)),
-		parse.Options{Name: in.name, Filter: analyze.Filter()})
+		parse.Options{Name: in.name, Filter: analyze.Select(nil).Filter()})
 	if err != nil {
 		t.Fatalf("%s: %v", in.name, err)
 	}
