@@ -139,7 +139,7 @@ func TestCorpusTugixOperational(t *testing.T) {
 	outcomes := map[string]int{}
 	for _, j := range r.Jobs {
 		byID[j.ID] = j
-		outcomes[j.Outcome]++
+		outcomes[string(j.Outcome)]++
 	}
 	t.Logf("outcomes: %v", outcomes)
 	checks := []struct {
@@ -154,7 +154,7 @@ func TestCorpusTugixOperational(t *testing.T) {
 			t.Errorf("job %s not reconstructed", c.id)
 			continue
 		}
-		if j.Title != c.title || j.Owner != c.owner || j.Outcome != c.outcome || len(j.URLs) == 0 || j.URLs[0] != c.url {
+		if j.Title != c.title || j.Owner != c.owner || string(j.Outcome) != c.outcome || len(j.URLs) == 0 || j.URLs[0] != c.url {
 			t.Errorf("job %s = %s", c.id, mustJSON(t, j))
 		}
 	}

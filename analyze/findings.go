@@ -159,7 +159,7 @@ func sigSeverity(occs []*occurrence) Severity {
 
 // status is "recovered" when every affected job, URL or service was later
 // seen working, "unresolved" when one was not, "" when it does not apply.
-func (s *state) status(occs []*occurrence) string {
+func (s *state) status(occs []*occurrence) Status {
 	last := map[subject]*occurrence{}
 	var order []subject
 	for _, o := range occs {
@@ -173,15 +173,15 @@ func (s *state) status(occs []*occurrence) string {
 		last[k] = o
 	}
 	if len(order) == 0 {
-		return ""
+		return StatusNone
 	}
 	for _, k := range order {
 		o := last[k]
 		if !s.recoveredAfter(o.subjects, o.ev.TimeCreated) {
-			return "unresolved"
+			return StatusUnresolved
 		}
 	}
-	return "recovered"
+	return StatusRecovered
 }
 
 // evidence keeps up to n records, spread evenly from the first to the last.

@@ -14,8 +14,8 @@ type jobState struct {
 	title, owner, process string
 	first, last           time.Time
 	urls, files           []string
-	outcome               string // "completed", "cancelled" or "" while open
-	failing               bool   // the last transfer result was a failure
+	outcome               Outcome // OutcomeCompleted, OutcomeCancelled or "" while open
+	failing               bool    // the last transfer result was a failure
 	errors                map[uint32]int
 	retries, transfers    int
 	interruptions         int

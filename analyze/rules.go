@@ -12,15 +12,15 @@ const (
 // other fields are what the knowledge base's entries cannot say.
 type EventRule struct {
 	policy      int
-	codeFields  []string // payload fields holding the error code, first present wins
-	impliedCode uint32   // code the event stands for when it carries none
-	fallbackID  string   // KB entry used when no signature names the event (every id is in the embedded KB; see TestRuleFallbacks)
-	unknownCode bool     // a failure code without entry gets a finding of its own
-	scope       string   // "job" or "service"
-	noStatus    bool     // recovered/unresolved does not apply
-	kind        string   // service timeline kind ("" = not on the service timeline)
-	pct         bool     // code fields count only in "%%N" form
-	correlated  bool     // the source's correlator resolves the event itself (no generic apply)
+	codeFields  []string         // payload fields holding the error code, first present wins
+	impliedCode uint32           // code the event stands for when it carries none
+	fallbackID  string           // KB entry used when no signature names the event (every id is in the embedded KB; see TestRuleFallbacks)
+	unknownCode bool             // a failure code without entry gets a finding of its own
+	scope       string           // "job" or "service"
+	noStatus    bool             // recovered/unresolved does not apply
+	kind        ServiceEventKind // service timeline kind ("" = not on the service timeline)
+	pct         bool             // code fields count only in "%%N" form
+	correlated  bool             // the source's correlator resolves the event itself (no generic apply)
 }
 
 // bitsRules covers Microsoft-Windows-Bits-Client events (bits-facts §2).

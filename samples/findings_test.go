@@ -134,7 +134,7 @@ func TestScenarioFindings(t *testing.T) {
 				if len(f.Computers) != p.Computers {
 					t.Errorf("%s: computers %v, want %d", p.KBID, f.Computers, p.Computers)
 				}
-				if f.Status != p.Status {
+				if string(f.Status) != p.Status {
 					t.Errorf("%s: status %q, want %q", p.KBID, f.Status, p.Status)
 				}
 			}
