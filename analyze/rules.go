@@ -1,17 +1,20 @@
 package analyze
 
+// rulePolicy says how an event's knowledge-base entry is chosen (state.resolve).
+type rulePolicy uint8
+
 // Rule policies.
 const (
-	codeOnly   = iota // the code's entry, else an unknown-code finding
-	codeFirst         // the code's entry, else the event's entry, else the fallback id
-	eventFirst        // the event's entry (a code only selects among them), else the fallback id
+	codeOnly   rulePolicy = iota // the code's entry, else an unknown-code finding
+	codeFirst                    // the code's entry, else the event's entry, else the fallback id
+	eventFirst                   // the event's entry (a code only selects among them), else the fallback id
 )
 
 // EventRule says how one event id of a source becomes an occurrence: the
 // knowledge base's signatures for the event are resolved by policy; the
 // other fields are what the knowledge base's entries cannot say.
 type EventRule struct {
-	policy      int
+	policy      rulePolicy
 	codeFields  []string         // payload fields holding the error code, first present wins
 	impliedCode uint32           // code the event stands for when it carries none
 	fallbackID  string           // KB entry used when no signature names the event (every id is in the embedded KB; see TestRuleFallbacks)
