@@ -277,8 +277,8 @@ func (j *jobState) sizes(url string, e *Fact) {
 	}
 }
 
-// job converts the state into the result model.
-func (j *jobState) job() Job {
+// job converts the state into the result model; kb names the codes.
+func (j *jobState) job(kb *KB) Job {
 	out := Job{ID: j.id, Title: j.title, Owner: j.owner, Process: j.process, Computer: j.computer,
 		URLs: nonNil(j.urls), Files: nonNil(j.files), First: j.first, Last: j.last,
 		Retries: j.retries, Transfers: j.transfers, Interruptions: j.interruptions, Errors: []CodeCount{}}
@@ -316,7 +316,7 @@ func (j *jobState) job() Job {
 		out.BytesTransferred = &sum
 	}
 	for c, n := range j.errors {
-		out.Errors = append(out.Errors, CodeCount{Code: FormatCode(c), Count: n})
+		out.Errors = append(out.Errors, CodeCount{Code: FormatCode(c), Name: kb.Decode(c).Name, Count: n})
 	}
 	sortCodeCounts(out.Errors)
 	return out
@@ -326,12 +326,7 @@ func (j *jobState) job() Job {
 func (s *state) jobList() []Job {
 	out := make([]Job, 0, len(s.jobs))
 	for _, j := range s.jobs {
-		jb := j.job()
-		for i := range jb.Errors {
-			c, _ := parseCodeValue(jb.Errors[i].Code)
-			jb.Errors[i].Name = s.kb.Decode(c).Name
-		}
-		out = append(out, jb)
+		out = append(out, j.job(s.kb))
 	}
 	// Jobs created by an event 3 v0 (no job id) that no later event named.
 	for _, p := range s.pending {

@@ -145,9 +145,9 @@ func Run(ctx context.Context, files []*inputs.File, o Options, h Handler) []File
 // Damage kinds the pipeline adds to a file's inventory (problems the reader
 // cannot know about).
 const (
-	DamageArchiveEntry = "archive-entry"
-	DamageRead         = "read"
-	DamageMore         = "more"
+	DamageArchiveEntry analyze.DamageKind = "archive-entry" // the archive entry itself is damaged or was cut short
+	DamageRead         analyze.DamageKind = "read"          // the file could not be read to the end (I/O error, checksum)
+	DamageMore         analyze.DamageKind = "more"          // more problems than the reader lists
 )
 
 // readFile reads one file: its records through the filters, its summary and
