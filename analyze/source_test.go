@@ -186,3 +186,44 @@ func TestRelativeWindow(t *testing.T) {
 		t.Errorf("%d failures in the window, want 2", n)
 	}
 }
+
+// snapshotSource is a non-event source (like a parsed "sc qc bits"): no
+// channels, no reader; its facts come through AddFact.
+type snapshotSource struct{}
+
+const snapshotProvider = "bitsdiag-snapshot/toy-sc-qc"
+
+func (snapshotSource) Name() string        { return "toy-snapshot" }
+func (snapshotSource) Providers() []string { return []string{snapshotProvider} }
+func (snapshotSource) Channels() []string  { return nil }
+func (snapshotSource) Relevant(r parse.Fields) bool {
+	return strings.EqualFold(r.RecordProvider(), snapshotProvider)
+}
+func (snapshotSource) Fields() []string { return []string{"start_type"} }
+func (snapshotSource) Rules() map[uint16]EventRule {
+	return map[uint16]EventRule{1: {policy: eventFirst, scope: "service", noStatus: true}}
+}
+
+func TestNonEventSource(t *testing.T) {
+	srcs := append(DefaultSources(), snapshotSource{})
+	kb, err := LoadKBFor(srcs, writeKB(t, "snapshot-disabled",
+		`[{"provider": "`+snapshotProvider+`", "event_id": 1, "match": {"start_type": "DISABLED"}}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(Options{KB: kb, Sources: srcs})
+	fact := func(v string) *Fact {
+		return &Fact{Source: parse.Source{File: "sc-qc-bits.txt"}, Provider: snapshotProvider, EventID: 1,
+			Computer: "PC1", TimeCreated: t0, Data: []parse.Field{{Name: "start_type", Value: v}}}
+	}
+	a.AddFact(fact("disabled"))
+	a.AddFact(&Fact{Provider: "nobody", EventID: 1}) // no source: ignored
+	r := a.Result()
+	f := findingByKB(r, "snapshot-disabled")
+	if f == nil || f.Count != 1 || f.Evidence[0].File != "sc-qc-bits.txt" {
+		t.Fatalf("findings %v (%+v)", kbIDs(r), f)
+	}
+	if Select(srcs).KeepChannel("Security") {
+		t.Error("a source without channels made the reader keep other logs")
+	}
+}
