@@ -118,14 +118,14 @@ func newFactMaker(c *catalog, kb *KB) *factMaker {
 			for _, f := range s.Fields() {
 				keep(p, f)
 			}
-			for _, r := range s.Rules() {
-				for _, f := range r.codeFields {
-					keep(p, f)
-				}
-			}
 		}
 	}
 	if kb != nil {
+		for k, r := range kb.rules {
+			for _, f := range r.codeFields {
+				keep(k.provider, f)
+			}
+		}
 		for _, en := range kb.Entries {
 			for _, sig := range en.Events {
 				keep(sig.Provider, sig.CodeField)

@@ -94,6 +94,17 @@ type KB struct {
 	byCode map[uint32]*Entry
 	codes  map[uint32]codeRow
 	procs  map[string]*Procedure
+	rules  map[ruleKey]EventRule // event_rules: how each event becomes an occurrence
+}
+
+// Rule returns how an event of provider becomes an occurrence (the
+// knowledge base's event_rules); ok is false when the event has no rule.
+func (kb *KB) Rule(provider string, id uint16) (EventRule, bool) {
+	if kb == nil {
+		return EventRule{}, false
+	}
+	r, ok := kb.rules[keyOf(provider, id)]
+	return r, ok
 }
 
 // Procedure is a fix procedure several entries share (e.g. "Stopping and

@@ -26,6 +26,42 @@ var noEntry = map[uint16]string{
 }
 
 // ruleIDs returns the event ids of a rule table, sorted.
+// bitsRules and scmRules are the embedded knowledge base's event rules of
+// the two default sources.
+var bitsRules, scmRules = rulesOf(ProviderBITS), rulesOf(ProviderSCM)
+
+func rulesOf(provider string) map[uint16]EventRule {
+	kb, err := LoadKB()
+	if err != nil {
+		panic(err) // TestEmbeddedKB reports it
+	}
+	out := map[uint16]EventRule{}
+	for k, r := range kb.rules {
+		if k.provider == strings.ToLower(provider) {
+			out[k.id] = r
+		}
+	}
+	return out
+}
+
+// TestRulesCoverSourceEvents: every event id a default source handles has
+// a rule in the embedded knowledge base, and no rule is for another id.
+func TestRulesCoverSourceEvents(t *testing.T) {
+	for _, tab := range []struct {
+		src   Source
+		rules map[uint16]EventRule
+	}{{bitsSource{}, bitsRules}, {scmSource{}, scmRules}} {
+		for _, id := range tab.src.Events() {
+			if _, ok := tab.rules[id]; !ok {
+				t.Errorf("%s event %d has no event rule", tab.src.Name(), id)
+			}
+		}
+		if len(tab.rules) != len(tab.src.Events()) {
+			t.Errorf("%s: %d rules for %d events", tab.src.Name(), len(tab.rules), len(tab.src.Events()))
+		}
+	}
+}
+
 func ruleIDs(m map[uint16]EventRule) []uint16 {
 	ids := make([]uint16, 0, len(m))
 	for id := range m {

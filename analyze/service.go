@@ -77,7 +77,7 @@ func (s *state) handleSCM(e *Fact) {
 		s.handleStartType(e, se)
 		return
 	}
-	r, ok := scmRules[e.EventID]
+	r, ok := s.kb.Rule(e.Provider, e.EventID)
 	if !ok {
 		return
 	}
@@ -144,7 +144,7 @@ func startTypeLabel(t string) string {
 
 // handleBITSSystem puts BITS' own System-log events on the service timeline.
 func (s *state) handleBITSSystem(e *Fact) {
-	r, ok := bitsRules[e.EventID]
+	r, ok := s.kb.Rule(e.Provider, e.EventID)
 	if !ok || r.kind == "" {
 		return
 	}

@@ -12,8 +12,9 @@ import (
 // Source is one kind of evidence the analysis understands (see SOURCES.md).
 // It names the providers whose records it reads and the channels whose logs
 // can hold them, decides once which records are about BITS, says which
-// payload fields the analysis keeps, and gives each event id a Rule: how the
-// event becomes a failure occurrence through the knowledge base.
+// payload fields the analysis keeps, and lists the event ids it handles. What
+// each of those events means (its code field, fallback entry, scope, whether
+// recovery applies) is data: the knowledge base's event_rules.
 //
 // A source that is not made of event records (a text snapshot of the service
 // configuration) has a pseudo provider name, no channels, and hands its facts
@@ -34,18 +35,18 @@ type Source interface {
 	// Fields lists the payload fields the analysis reads of the source's
 	// events; other fields are not kept. Knowledge-base conditions add theirs.
 	Fields() []string
-	// Rules are the event ids the source handles, each with how it becomes
-	// an occurrence. An event id not in Rules may still be relevant (it then
-	// feeds only job or service state); the knowledge base may name only
-	// event ids in Rules.
-	Rules() map[uint16]EventRule
+	// Events are the event ids the source handles: the knowledge base's
+	// signatures and event_rules may name only these. An event id not listed
+	// may still be relevant (it then feeds only job or service state).
+	Events() []uint16
 }
 
 // correlator is implemented by sources whose facts also update the shared
-// state (jobs, transfers, the service timeline) before their rule applies.
-// The returned context is what an occurrence needs to know about its job.
+// state (jobs, transfers, the service timeline). It gets the event's rule
+// (ok false when the knowledge base has none) and applies it itself; without
+// a correlator the analysis applies the rule.
 type correlator interface {
-	correlate(s *state, f *Fact) jobCtx
+	correlate(s *state, f *Fact, r EventRule, ok bool)
 }
 
 // DefaultSources returns the sources of the built-in analysis, in a fixed
@@ -136,22 +137,31 @@ func (s Selection) KeepChannel(ch string) bool { return s.catalog().keepChannel(
 
 var defaultCatalog = newCatalog(DefaultSources())
 
-// checkSig reports why a knowledge-base signature can never match: its
-// provider or event id is not handled by any source, or its code field is
-// not a field the event carries.
-func (c *catalog) checkSig(sig EventSig) error {
-	src := c.source(sig.Provider)
+// checkEvent reports why a signature or rule for provider's event id can
+// never apply: no source reads the provider, or its source does not handle
+// the event id.
+func (c *catalog) checkEvent(provider string, id uint16) error {
+	src := c.source(provider)
 	if src == nil {
-		return fmt.Errorf("provider %q is not read by any source (%s)", sig.Provider, c.providerList())
+		return fmt.Errorf("provider %q is not read by any source (%s)", provider, c.providerList())
 	}
-	r, ok := src.Rules()[sig.EventID]
-	if !ok {
-		return fmt.Errorf("%s event %d is not handled by source %s", sig.Provider, sig.EventID, src.Name())
-	}
-	if sig.CodeField != "" && !slices.Contains(r.codeFields, sig.CodeField) && !slices.Contains(src.Fields(), sig.CodeField) {
-		return fmt.Errorf("code_field %q: %s event %d has no such field", sig.CodeField, sig.Provider, sig.EventID)
+	if !slices.Contains(src.Events(), id) {
+		return fmt.Errorf("%s event %d is not handled by source %s", provider, id, src.Name())
 	}
 	return nil
+}
+
+// checkCodeField reports a signature whose code_field the event does not
+// carry: neither one of its rule's code fields nor a field its source reads.
+func (c *catalog) checkCodeField(kb *KB, sig EventSig) error {
+	if sig.CodeField == "" {
+		return nil
+	}
+	r, _ := kb.Rule(sig.Provider, sig.EventID)
+	if src := c.source(sig.Provider); src != nil && (slices.Contains(r.codeFields, sig.CodeField) || slices.Contains(src.Fields(), sig.CodeField)) {
+		return nil
+	}
+	return fmt.Errorf("code_field %q: %s event %d has no such field", sig.CodeField, sig.Provider, sig.EventID)
 }
 
 // providerList names the providers the sources read, for messages.

@@ -35,18 +35,27 @@ var bitsFields = []string{
 	"function", "line", "FileList", "RetryWaitTime", "SubKeyOrValueName", "Key",
 }
 
-func (bitsSource) Rules() map[uint16]EventRule { return bitsRules }
+// Events are the Bits-Client event ids with knowledge-base rules (bits-facts §2).
+func (bitsSource) Events() []uint16 { return bitsEvents }
+
+var bitsEvents = []uint16{60, 61, 62, 63, 64, 200, 201, 202, 204, 206, 207, 210, 211, 213,
+	302, 307, 308, 310, 311, 312, 313, 16385, 16386, 16390, 16391, 16392, 16393, 16396,
+	16397, 16398, 16400, 16401, 16402, 16404, 16405, 17005}
 
 // correlate updates the job the event belongs to and, for BITS' service-level
 // events, the service timeline; BITS writes its Operational log only while
 // the service runs, so other Operational events show the service healthy.
-func (bitsSource) correlate(s *state, f *Fact) jobCtx {
+// Then the event's rule makes an occurrence, with the job context.
+func (bitsSource) correlate(s *state, f *Fact, r EventRule, ok bool) {
 	ctx := s.handleJob(f)
 	system := isBITSSystemEvent(f.EventID) || strings.EqualFold(f.Channel, "System")
 	if system {
 		s.handleBITSSystem(f)
-	} else {
+	}
+	if ok {
+		s.apply(f, r, ctx)
+	}
+	if !system {
 		s.healthy(serviceSubject(f.Computer), f.TimeCreated)
 	}
-	return ctx
 }

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"slices"
 	"strings"
 
 	"bitsdiag/parse"
@@ -21,11 +22,12 @@ func (scmSource) Name() string        { return "scm" }
 func (scmSource) Providers() []string { return []string{ProviderSCM} }
 func (scmSource) Channels() []string  { return []string{"System"} }
 
+// scmEvents are the SCM event ids the analysis uses (bits-facts §5).
+var scmEvents = []uint16{7000, 7001, 7003, 7009, 7011, 7022, 7023, 7024, 7031, 7032,
+	7034, 7036, 7038, 7040, 7041, 7043, 7046}
+
 // scmEvent reports whether the analysis uses an SCM event id.
-func scmEvent(id uint16) bool {
-	_, ok := scmRules[id]
-	return ok
-}
+func scmEvent(id uint16) bool { return slices.Contains(scmEvents, id) }
 
 // Relevant decides whether an SCM record names the BITS service: by the
 // service key in <Binary>, then 7040's param4, then (decoded records only)
@@ -65,9 +67,9 @@ func (scmSource) Fields() []string {
 	return []string{"param1", "param2", "param3", "param4", "param5", "param6", "param7", "param8"}
 }
 
-func (scmSource) Rules() map[uint16]EventRule { return scmRules }
+// Events are the SCM event ids handled.
+func (scmSource) Events() []uint16 { return scmEvents }
 
-func (scmSource) correlate(s *state, f *Fact) jobCtx {
-	s.handleSCM(f)
-	return jobCtx{}
-}
+// correlate puts the event on the service timeline; handleSCM applies the
+// rule itself.
+func (scmSource) correlate(s *state, f *Fact, _ EventRule, _ bool) { s.handleSCM(f) }

@@ -27,15 +27,14 @@ func (toySource) Relevant(r parse.Fields) bool {
 	return strings.EqualFold(r.RecordProvider(), toyProvider) && (!ok || id == 99)
 }
 func (toySource) Fields() []string { return []string{"detail"} }
-func (toySource) Rules() map[uint16]EventRule {
-	return map[uint16]EventRule{99: {policy: eventFirst, scope: "service", noStatus: true}}
-}
+func (toySource) Events() []uint16 { return []uint16{99} }
 
-// writeKB writes a --kb file with one entry holding the given signatures.
-func writeKB(t *testing.T, id, events string) string {
+// writeKB writes a --kb file with one entry holding the given signatures,
+// and the event rules given (JSON array items), if any.
+func writeKB(t *testing.T, id, events string, rules ...string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "extra.json")
-	body := `{"schema": 1, "entries": [{"id": "` + id + `", "kind": "section", "title": "Toy agent broke", "severity": "warning",
+	body := `{"schema": 1, "event_rules": [` + strings.Join(rules, ",") + `], "entries": [{"id": "` + id + `", "kind": "section", "title": "Toy agent broke", "severity": "warning",
 		"section": "Toy", "events": ` + events + `, "cause": "The toy agent broke.", "fix": [{"text": "Restart the toy agent."}]}]}`
 	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
@@ -45,7 +44,8 @@ func writeKB(t *testing.T, id, events string) string {
 
 func TestToySource(t *testing.T) {
 	srcs := append(DefaultSources(), toySource{})
-	kbFile := writeKB(t, "toy-broke", `[{"provider": "`+toyProvider+`", "event_id": 99, "match": {"detail": "broken"}}]`)
+	kbFile := writeKB(t, "toy-broke", `[{"provider": "`+toyProvider+`", "event_id": 99, "match": {"detail": "broken"}}]`,
+		`{"provider": "`+toyProvider+`", "event_id": 99, "policy": "event-first", "scope": "service", "no_status": true}`)
 	kb, err := LoadKBFor(srcs, kbFile)
 	if err != nil {
 		t.Fatal(err)
@@ -92,6 +92,8 @@ func TestKBSignaturesBindToSources(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := writeKB(t, "bad-sig", tc.events)
+			b, _ := os.ReadFile(p) // the entry needs a code for its code_field
+			os.WriteFile(p, []byte(strings.Replace(string(b), `"kind": "section",`, `"kind": "section", "codes": ["0x80DEAD01"],`, 1)), 0o644)
 			_, err := LoadKB(p)
 			var ke *KBError
 			if !errors.As(err, &ke) {
@@ -200,14 +202,13 @@ func (snapshotSource) Relevant(r parse.Fields) bool {
 	return strings.EqualFold(r.RecordProvider(), snapshotProvider)
 }
 func (snapshotSource) Fields() []string { return []string{"start_type"} }
-func (snapshotSource) Rules() map[uint16]EventRule {
-	return map[uint16]EventRule{1: {policy: eventFirst, scope: "service", noStatus: true}}
-}
+func (snapshotSource) Events() []uint16 { return []uint16{1} }
 
 func TestNonEventSource(t *testing.T) {
 	srcs := append(DefaultSources(), snapshotSource{})
 	kb, err := LoadKBFor(srcs, writeKB(t, "snapshot-disabled",
-		`[{"provider": "`+snapshotProvider+`", "event_id": 1, "match": {"start_type": "DISABLED"}}]`))
+		`[{"provider": "`+snapshotProvider+`", "event_id": 1, "match": {"start_type": "DISABLED"}}]`,
+		`{"provider": "`+snapshotProvider+`", "event_id": 1, "policy": "event-first", "scope": "service", "no_status": true}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,5 +226,41 @@ func TestNonEventSource(t *testing.T) {
 	}
 	if Select(srcs).KeepChannel("Security") {
 		t.Error("a source without channels made the reader keep other logs")
+	}
+}
+
+// TestKBEventRules: event rules are knowledge-base data, checked against
+// the sources when the knowledge base loads.
+func TestKBEventRules(t *testing.T) {
+	sig := `[{"provider": "Microsoft-Windows-Bits-Client", "event_id": 62}]`
+	for _, tc := range []struct{ name, rule, want string }{
+		{"unhandled event", `{"provider": "Microsoft-Windows-Bits-Client", "event_id": 99, "policy": "event-first", "scope": "job"}`, "event 99 is not handled"},
+		{"unknown provider", `{"provider": "Contoso", "event_id": 1, "policy": "event-first", "scope": "job"}`, `provider "Contoso" is not read by any source`},
+		{"policy", `{"provider": "Microsoft-Windows-Bits-Client", "event_id": 62, "policy": "sometimes", "scope": "job"}`, `policy "sometimes"`},
+		{"scope", `{"provider": "Microsoft-Windows-Bits-Client", "event_id": 62, "policy": "event-first", "scope": "world"}`, `scope "world"`},
+		{"fallback", `{"provider": "Microsoft-Windows-Bits-Client", "event_id": 62, "policy": "event-first", "scope": "job", "fallback": "nope"}`, `unknown entry "nope"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := writeKB(t, "x", sig, tc.rule)
+			_, err := LoadKB(p)
+			if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v: want the file and %q", err, tc.want)
+			}
+		})
+	}
+	// A --kb rule replaces the built-in one: event 62 made code-only yields
+	// no finding without a failure code.
+	p := writeKB(t, "x", `[{"provider": "Microsoft-Windows-Bits-Client", "event_id": 63}]`,
+		`{"provider": "Microsoft-Windows-Bits-Client", "event_id": 62, "policy": "code-only", "code_fields": ["hr"], "scope": "job"}`)
+	kb, err := LoadKB(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := bitsEv(1, 0, 62, 0, "Owner", "u")
+	if r := analyse(t, Options{}, e); len(r.Findings) != 1 {
+		t.Fatalf("built-in rule: %v", kbIDs(r))
+	}
+	if r := analyse(t, Options{KB: kb}, e); len(r.Findings) != 0 {
+		t.Errorf("replaced rule: %v", kbIDs(r))
 	}
 }

@@ -81,7 +81,8 @@ func newState(kb *KB, sources *catalog) *state {
 }
 
 // handle routes one fact to its source: the source's correlator updates the
-// shared state, then the event's rule (if any) makes an occurrence.
+// shared state and applies the event's rule (the knowledge base's
+// event_rules); a source without one has the rule applied here.
 func (s *state) handle(f *Fact) {
 	if f.Computer != "" {
 		s.computers[f.Computer] = true
@@ -90,12 +91,11 @@ func (s *state) handle(f *Fact) {
 	if src == nil {
 		return
 	}
-	var ctx jobCtx
-	if c, ok := src.(correlator); ok {
-		ctx = c.correlate(s, f)
-	}
-	if r, ok := src.Rules()[f.EventID]; ok && !r.correlated {
-		s.apply(f, r, ctx)
+	r, ok := s.kb.Rule(f.Provider, f.EventID)
+	if c, isCorr := src.(correlator); isCorr {
+		c.correlate(s, f, r, ok)
+	} else if ok {
+		s.apply(f, r, jobCtx{})
 	}
 }
 

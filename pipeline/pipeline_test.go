@@ -164,9 +164,9 @@ func TestChannelChoice(t *testing.T) {
 // chanSource is a source that only declares channels.
 type chanSource []string
 
-func (chanSource) Name() string                        { return "test-channels" }
-func (chanSource) Providers() []string                 { return []string{"Test-Provider"} }
-func (c chanSource) Channels() []string                { return c }
-func (chanSource) Relevant(parse.Fields) bool          { return false }
-func (chanSource) Fields() []string                    { return nil }
-func (chanSource) Rules() map[uint16]analyze.EventRule { return nil }
+func (chanSource) Name() string               { return "test-channels" }
+func (chanSource) Providers() []string        { return []string{"Test-Provider"} }
+func (c chanSource) Channels() []string       { return c }
+func (chanSource) Relevant(parse.Fields) bool { return false }
+func (chanSource) Fields() []string           { return nil }
+func (chanSource) Events() []uint16           { return nil }
