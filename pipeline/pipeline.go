@@ -41,6 +41,9 @@ type Options struct {
 	// Count, when set, wraps each file's bytes so their reading can be
 	// counted (a progress bar); done is called when the file is finished.
 	Count func(r io.ReaderAt, size int64) (counted io.ReaderAt, done func())
+	// FileDone, when set, is called once file i is finished (from its
+	// worker goroutine), after its last Handler call.
+	FileDone func(i int, f File)
 }
 
 // Match selects records by computer name and event id.
@@ -128,6 +131,9 @@ func Run(ctx context.Context, files []*inputs.File, o Options, h Handler) []File
 		wg.Go(func() {
 			for i := range next {
 				results[i] = readFile(ctx, i, files[i], o, chunkWorkers, h)
+				if o.FileDone != nil {
+					o.FileDone(i, results[i])
+				}
 			}
 		})
 	}

@@ -226,7 +226,7 @@ func writeEvents(ctx context.Context, w io.Writer, set *inputs.Set, po pipeline.
 	defer func() {
 		for _, f := range spools {
 			if f != nil {
-				f.Close()
+				f.Close() // already closed unless the run stopped early
 				os.Remove(f.Name())
 			}
 		}
@@ -235,6 +235,27 @@ func writeEvents(ctx context.Context, w io.Writer, set *inputs.Set, po pipeline.
 	lines := make([][]byte, len(set.Files))
 	var spoolErr error
 	var mu sync.Mutex
+	fail := func(err error) {
+		mu.Lock()
+		if spoolErr == nil {
+			spoolErr = err
+		}
+		mu.Unlock()
+	}
+	// A finished file's spool is flushed and closed, so open files stay at
+	// one per worker however many inputs there are.
+	po.FileDone = func(i int, _ pipeline.File) {
+		if bufs[i] == nil {
+			return
+		}
+		if err := bufs[i].Flush(); err != nil {
+			fail(err)
+		}
+		if err := spools[i].Close(); err != nil {
+			fail(err)
+		}
+		bufs[i] = nil
+	}
 	files := pipeline.Run(ctx, set.Files, po, func(i int, e *parse.Event) error {
 		if !inWindow(e.TimeCreated) {
 			return nil
@@ -247,9 +268,7 @@ func writeEvents(ctx context.Context, w io.Writer, set *inputs.Set, po pipeline.
 		if bufs[i] == nil {
 			f, err := os.CreateTemp("", "bitsdiag-events-*.jsonl")
 			if err != nil {
-				mu.Lock()
-				spoolErr = err
-				mu.Unlock()
+				fail(err)
 				return err
 			}
 			spools[i], bufs[i] = f, bufio.NewWriterSize(f, 64<<10)
@@ -265,17 +284,17 @@ func writeEvents(ctx context.Context, w io.Writer, set *inputs.Set, po pipeline.
 	if spoolErr != nil {
 		return files, spoolErr
 	}
-	for i, b := range bufs {
-		if b == nil {
+	for _, sp := range spools {
+		if sp == nil {
 			continue
 		}
-		if err := b.Flush(); err != nil {
+		f, err := os.Open(sp.Name())
+		if err != nil {
 			return files, err
 		}
-		if _, err := spools[i].Seek(0, io.SeekStart); err != nil {
-			return files, err
-		}
-		if _, err := io.Copy(w, spools[i]); err != nil {
+		_, err = io.Copy(w, f)
+		f.Close()
+		if err != nil {
 			return files, err
 		}
 	}
