@@ -227,19 +227,10 @@ func eventLess(a, b *Fact) bool {
 	return sourceLess(a.Source, b.Source)
 }
 
-// Result analyses everything added so far. The same events give the same
-// Result whatever order they were added in. It panics when the embedded
-// knowledge base does not load (TestEmbeddedKB keeps that from shipping);
-// ResultContext returns that as an error instead.
-func (a *Analyzer) Result() *Result {
-	r, err := a.ResultContext(context.Background())
-	if err != nil {
-		panic("analyze: " + err.Error())
-	}
-	return r
-}
-
-// ResultContext is Result that stops with ctx's error when ctx is cancelled.
+// ResultContext analyses everything added so far. The same events give the
+// same Result whatever order they were added in. It stops with ctx's error
+// when ctx is cancelled, and fails when the embedded knowledge base did not
+// load (TestEmbeddedKB keeps such a build from shipping).
 func (a *Analyzer) ResultContext(ctx context.Context) (*Result, error) {
 	if a.kbErr != nil {
 		return nil, fmt.Errorf("embedded knowledge base: %w", a.kbErr)

@@ -95,7 +95,7 @@ func analyseCorpusPartial(t *testing.T, rels ...string) (*Result, map[uint16]int
 			partial[id] += n
 		}
 	}
-	return a.Result(), partial
+	return mustResult(a), partial
 }
 
 func TestCorpusTugixOperational(t *testing.T) {
@@ -178,7 +178,7 @@ func TestCorpusOverlappingCopies(t *testing.T) {
 	two := New(Options{KB: kb})
 	readInto(t, two, p, "b.evtx") // read first, but sorts after a.evtx
 	readInto(t, two, p, "a.evtx")
-	r1, r2 := one.Result(), two.Result()
+	r1, r2 := mustResult(one), mustResult(two)
 	for _, part := range []struct {
 		name string
 		a, b any

@@ -4,7 +4,7 @@
 //
 // Use: New(Options), then AddInput for every file (InputFromSummary) and
 // AddEvent for every decoded record, from any number of files in any order,
-// then ResultContext (or Result). The package bitsdiag/pipeline does this
+// then ResultContext. The package bitsdiag/pipeline does this
 // for a set of input files.
 //
 // What is evidence is decided by Sources (SOURCES.md): each names its

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 	"time"
@@ -15,6 +16,16 @@ var t0 = time.Date(2024, 11, 14, 16, 0, 0, 0, time.UTC)
 const opChannel = "Microsoft-Windows-Bits-Client/Operational"
 
 // bitsEv builds a Bits-Client Operational event min minutes after t0.
+// mustResult is the analyzer's result; it panics on an error (tests only:
+// a cancelled context or a broken embedded knowledge base).
+func mustResult(a *Analyzer) *Result {
+	r, err := a.ResultContext(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
 // defaultSel is the default sources' reader selection.
 var defaultSel = Select(nil)
 
@@ -95,7 +106,7 @@ func analyse(t *testing.T, o Options, evs ...*parse.Event) *Result {
 	for _, e := range evs {
 		a.AddEvent(e)
 	}
-	return a.Result()
+	return mustResult(a)
 }
 
 // findingByKB returns the finding with this kb id, or nil.

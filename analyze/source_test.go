@@ -60,7 +60,7 @@ func TestToySource(t *testing.T) {
 	a.AddEvent(ev(2, 99, "fine"))   // the signature's condition does not hold
 	a.AddEvent(ev(3, 98, "broken")) // not an event the source handles
 	a.AddEvent(bitsEv(4, 4, 16392, 0, "ErrorCode", "0x80070005"))
-	r := a.Result()
+	r := mustResult(a)
 	f := findingByKB(r, "toy-broke")
 	if f == nil {
 		t.Fatalf("no toy finding: %v", kbIDs(r))
@@ -173,7 +173,7 @@ func TestRelativeWindow(t *testing.T) {
 	for i := len(evs) - 1; i >= 0; i-- {
 		a.AddEvent(evs[i])
 	}
-	r := a.Result()
+	r := mustResult(a)
 	if r.Window.Since == nil || !r.Window.Since.Equal(evs[2].TimeCreated.Add(-48*60*60*1e9)) {
 		t.Fatalf("since %v", r.Window.Since)
 	}
@@ -219,7 +219,7 @@ func TestNonEventSource(t *testing.T) {
 	}
 	a.AddFact(fact("disabled"))
 	a.AddFact(&Fact{Provider: "nobody", EventID: 1}) // no source: ignored
-	r := a.Result()
+	r := mustResult(a)
 	f := findingByKB(r, "snapshot-disabled")
 	if f == nil || f.Count != 1 || f.Evidence[0].File != "sc-qc-bits.txt" {
 		t.Fatalf("findings %v (%+v)", kbIDs(r), f)

@@ -2,6 +2,7 @@ package samples
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -62,7 +63,11 @@ func analyse(t *testing.T, ins ...input) *analyze.Result {
 	for _, in := range ins {
 		addInput(t, a, in)
 	}
-	return a.Result()
+	r, err := a.ResultContext(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 func addInput(t *testing.T, a *analyze.Analyzer, in input) {
