@@ -18,6 +18,23 @@ type kbFile struct {
 	Procedures []procFile  `json:"procedures,omitempty"`
 	Entries    []entryFile `json:"entries,omitempty"`
 	Codes      []codeFile  `json:"codes,omitempty"`
+	EventRules []ruleFile  `json:"event_rules,omitempty"`
+}
+
+// ruleFile says how one event id of a source becomes an occurrence (EventRule).
+type ruleFile struct {
+	Provider     string   `json:"provider"`
+	EventID      uint16   `json:"event_id"`
+	Policy       string   `json:"policy"`                  // "code-only", "code-first" or "event-first"
+	CodeFields   []string `json:"code_fields,omitempty"`   // payload fields holding the code, first present wins
+	PercentCodes bool     `json:"percent_codes,omitempty"` // code fields count only in "%%N" form
+	ImpliedCode  string   `json:"implied_code,omitempty"`  // the code the event stands for when it carries none
+	Fallback     string   `json:"fallback,omitempty"`      // entry used when no signature names the event
+	UnknownCode  bool     `json:"unknown_code,omitempty"`  // a failure code without entry gets a finding of its own
+	Scope        string   `json:"scope"`                   // "job" or "service"
+	NoStatus     bool     `json:"no_status,omitempty"`     // recovered/unresolved does not apply
+	Timeline     string   `json:"timeline,omitempty"`      // service timeline kind, "" = not on it
+	Comment      string   `json:"comment,omitempty"`
 }
 
 // procFile is a reusable fix procedure, referenced from steps by "use".

@@ -460,7 +460,7 @@ func TestOverride(t *testing.T) {
 func TestOverrideErrors(t *testing.T) {
 	entry := func(id, kind, codes, extra string) string {
 		return `{"id": "` + id + `", "kind": "` + kind + `", "title": "T", "severity": "error", "codes": [` + codes + `],
-			"events": [{"provider": "P", "event_id": 1}], "cause": "C", "fix": [{"text": "F"}]` + extra + `}`
+			"events": [{"provider": "Microsoft-Windows-Bits-Client", "event_id": 62}], "cause": "C", "fix": [{"text": "F"}]` + extra + `}`
 	}
 	file := func(entries ...string) string {
 		return `{"schema": 1, "entries": [` + strings.Join(entries, ",") + `]}`
@@ -483,7 +483,7 @@ func TestOverrideErrors(t *testing.T) {
 		{"unknown use", file(entry("x", "extra", `"0x80240001"`, `, "verify": [{"use": "nope"}]`)), `unknown procedure "nope"`},
 		{"see also", file(entry("x", "extra", `"0x80240001"`, `, "see_also": ["nope"]`)), `unknown entry "nope"`},
 		{"row dropped code", file(`{"id": "start-dependency", "kind": "row", "title": "T", "severity": "error", "codes": ["0x80070433"], "cause": "C", "fix": [{"text": "F"}], "section": "BITS fails to start", "article_row": "ERROR_SERVICE_DEPENDENCY_DELETED ERROR_SERVICE_DEPENDENCY_FAIL"}`), "must list the article's code 0x8007042C"},
-		{"row turned section", file(`{"id": "job-http-403", "kind": "section", "title": "T", "severity": "error", "codes": ["0x80190193"], "events": [{"provider": "P", "event_id": 1}], "cause": "C", "fix": [{"text": "F"}], "section": "X"}`), `must be kind "row"`},
+		{"row turned section", file(`{"id": "job-http-403", "kind": "section", "title": "T", "severity": "error", "codes": ["0x80190193"], "events": [{"provider": "Microsoft-Windows-Bits-Client", "event_id": 62}], "cause": "C", "fix": [{"text": "F"}], "section": "X"}`), `must be kind "row"`},
 		{"code row", `{"schema": 1, "codes": [{"code": "0x1"}]}`, "needs a category"},
 	}
 	for _, tt := range tests {

@@ -269,11 +269,6 @@ func parseUint(s string, bits int) uint64 {
 	return v
 }
 
-// normGUID renders GUID text upper-case without braces.
-func normGUID(s string) string {
-	return strings.ToUpper(strings.TrimSuffix(strings.TrimPrefix(s, "{"), "}"))
-}
-
 func (d *decoder) system(ev *Event, n *xnode, sc *scope) error {
 	attr := func(k *xnode, name string) (string, error) {
 		a, ok := k.attr(name)
@@ -289,7 +284,7 @@ func (d *decoder) system(ev *Event, n *xnode, sc *scope) error {
 		case "Provider":
 			if ev.Provider, err = attr(k, "Name"); err == nil {
 				s, err = attr(k, "Guid")
-				ev.ProviderGUID = normGUID(s)
+				ev.ProviderGUID = NormGUID(s)
 			}
 		case "EventID":
 			if s, err = d.text(sc, k.content); err == nil {
@@ -323,7 +318,7 @@ func (d *decoder) system(ev *Event, n *xnode, sc *scope) error {
 			}
 		case "Correlation":
 			s, err = attr(k, "ActivityID")
-			ev.ActivityID = normGUID(s)
+			ev.ActivityID = NormGUID(s)
 		case "Channel":
 			ev.Channel, err = d.text(sc, k.content)
 		case "Computer":

@@ -150,7 +150,7 @@ func findingStatus(f *analyze.Finding) string {
 	if f.Transient {
 		s += " (transient)"
 	}
-	return s
+	return string(s)
 }
 
 // codeList formats a finding's codes with names and counts.
@@ -463,7 +463,7 @@ func buildService(d *document, r *analyze.Result, tz *time.Location) {
 			{text: fmtTime(e.Time, tz)},
 			{text: e.Computer},
 			{text: strconv.Itoa(int(e.EventID))},
-			{text: e.Kind},
+			{text: string(e.Kind)},
 			{text: orDash(details)},
 		})
 	}
@@ -523,7 +523,7 @@ func sortedJobs(jobs []analyze.Job) []*analyze.Job {
 	}
 	sort.SliceStable(out, func(a, b int) bool {
 		ja, jb := out[a], out[b]
-		if ra, rb := outcomeRank(ja.Outcome), outcomeRank(jb.Outcome); ra != rb {
+		if ra, rb := outcomeRank(string(ja.Outcome)), outcomeRank(string(jb.Outcome)); ra != rb {
 			return ra < rb
 		}
 		if ea, eb := errCount(ja), errCount(jb); ea != eb {
@@ -575,7 +575,7 @@ func buildJobs(d *document, r *analyze.Result) {
 	}
 	counts := map[string]int{}
 	for _, j := range r.Jobs {
-		counts[j.Outcome]++
+		counts[string(j.Outcome)]++
 	}
 	var parts []string
 	for _, o := range []string{"failing", "open", "cancelled", "completed"} {
@@ -620,7 +620,7 @@ func buildJobs(d *document, r *analyze.Result) {
 			{text: orDash(j.Owner)},
 			{text: orDash(processName(j.Process))},
 			{text: listMax(j.Hosts, 3)},
-			{text: orDash(j.Outcome)},
+			{text: orDash(string(j.Outcome))},
 			{text: fmtErrors(j.Errors)},
 			{text: fmtJobBytes(j)},
 		})
@@ -791,7 +791,7 @@ func buildJobsAppendix(d *document, r *analyze.Result, tz *time.Location) {
 			{"Owner", []span{txt(orDash(j.Owner))}},
 			{"Process", []span{txt(orDash(j.Process))}},
 			{"Computer", []span{txt(orDash(j.Computer))}},
-			{"Outcome", []span{txt(fmt.Sprintf("%s (%s, %s, %s)", orDash(j.Outcome),
+			{"Outcome", []span{txt(fmt.Sprintf("%s (%s, %s, %s)", orDash(string(j.Outcome)),
 				plural(j.Transfers, "transfer", "transfers"), plural(j.Retries, "retry", "retries"),
 				plural(j.Interruptions, "interruption", "interruptions")))}},
 			{"Seen", []span{txt(fmtSpan(j.First, j.Last, tz))}},
@@ -866,7 +866,7 @@ func buildInventory(d *document, r *analyze.Result, tz *time.Location) {
 					"and %d more damage entries; the JSON output has all.", len(in.Damage)-maxDamageList))})
 				break
 			}
-			b.items = append(b.items, []span{bold(orDash(dm.Kind)), txt(damageWhere(dm) + ": " + dm.Reason)})
+			b.items = append(b.items, []span{bold(orDash(string(dm.Kind))), txt(damageWhere(dm) + ": " + dm.Reason)})
 		}
 		d.add(b)
 	}
@@ -903,14 +903,14 @@ func damageSummary(in *analyze.Input, skipped bool) string {
 	kinds := map[string]int{}
 	var damage, notes []string
 	for _, dm := range in.Damage {
-		if kinds[dm.Kind] == 0 {
+		if kinds[string(dm.Kind)] == 0 {
 			if analyze.BenignDamage(dm.Kind) {
-				notes = append(notes, dm.Kind)
+				notes = append(notes, string(dm.Kind))
 			} else {
-				damage = append(damage, dm.Kind)
+				damage = append(damage, string(dm.Kind))
 			}
 		}
-		kinds[dm.Kind]++
+		kinds[string(dm.Kind)]++
 	}
 	sort.Strings(damage)
 	sort.Strings(notes)

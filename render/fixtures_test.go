@@ -207,7 +207,7 @@ func richResult() *analyze.Result {
 		if h.t == "2024-05-02T16:00:00Z" {
 			c["F3"] = 1
 		}
-		r.Timeline = append(r.Timeline, analyze.Bucket{Start: at(h.t), Length: "1h", Counts: c})
+		r.Timeline = append(r.Timeline, analyze.Bucket{Start: at(h.t), Length: analyze.BucketLength(time.Hour), Counts: c})
 	}
 	return r
 }
@@ -264,12 +264,12 @@ func hostileResult() *analyze.Result {
 	}
 	for k, s := range hostile {
 		r.Jobs = append(r.Jobs, analyze.Job{ID: s, Title: s, Owner: s, Process: s, Computer: s, URLs: []string{s},
-			Hosts: []string{s}, Files: []string{s}, Outcome: []string{"failing", "open", s}[k%3],
+			Hosts: []string{s}, Files: []string{s}, Outcome: analyze.Outcome([]string{"failing", "open", s}[k%3]),
 			Errors: []analyze.CodeCount{{Code: s, Name: s, Count: k}}})
-		r.Inputs = append(r.Inputs, analyze.Input{Path: s, SHA256: s, Skipped: s, Damage: []analyze.Damage{{Kind: s, Reason: s}}})
+		r.Inputs = append(r.Inputs, analyze.Input{Path: s, SHA256: s, Skipped: s, Damage: []analyze.Damage{{Kind: analyze.DamageKind(s), Reason: s}}})
 		r.Coverage = append(r.Coverage, analyze.Coverage{Computer: s, Channel: s, File: s, Warning: s})
-		r.Service.Timeline = append(r.Service.Timeline, analyze.ServiceEvent{Time: r.Generated, Computer: s, Kind: s, Text: s, Code: s})
-		r.Timeline = append(r.Timeline, analyze.Bucket{Start: at("2024-05-02T08:00:00Z"), Length: s, Counts: map[string]int{s: k + 1}})
+		r.Service.Timeline = append(r.Service.Timeline, analyze.ServiceEvent{Time: r.Generated, Computer: s, Kind: analyze.ServiceEventKind(s), Text: s, Code: s})
+		r.Timeline = append(r.Timeline, analyze.Bucket{Start: at("2024-05-02T08:00:00Z"), Length: analyze.BucketLength(time.Duration(k+1) * time.Hour), Counts: map[string]int{s: k + 1}})
 	}
 	// Cause, Corrections and step texts are trusted knowledge-base prose, which
 	// may use Markdown; they get every hostile string but the markup one.
@@ -280,7 +280,7 @@ func hostileResult() *analyze.Result {
 		}
 	}
 	r.Findings = append(r.Findings, analyze.Finding{ID: h(0), Title: h(1), Severity: analyze.Severity(h(2)),
-		Codes: []string{h(3)}, CodeDetails: []analyze.CodeCount{{Code: h(4), Name: h(5)}}, Status: h(6),
+		Codes: []string{h(3)}, CodeDetails: []analyze.CodeCount{{Code: h(4), Name: h(5)}}, Status: analyze.Status(h(6)),
 		Cause: h(7), DocSection: h(8), Corrections: prose, Verify: []analyze.Step{{Text: h(9), Commands: hostile}}})
 	return r
 }

@@ -15,6 +15,7 @@ import (
 
 	"bitsdiag/analyze"
 	"bitsdiag/inputs"
+	"bitsdiag/pipeline"
 	"bitsdiag/render"
 )
 
@@ -50,7 +51,7 @@ Exit status: 0 done; 1 no usable input, output failed, interrupted, or (with
 // reportConfig holds the report command's flags.
 type reportConfig struct {
 	output, format, title, tz, since, until, paper string
-	kb                                             []string
+	kb, computers                                  []string
 	strict, noPrefilter                            bool
 	jobs                                           int
 	verbosity
@@ -67,6 +68,7 @@ func reportFlags() (*pflag.FlagSet, *reportConfig) {
 	fs.StringVar(&c.until, "until", "", "analyse events at or before `TIME` (same forms as --since)")
 	fs.StringVar(&c.paper, "paper", "A4", "PDF paper size `A4|Letter`")
 	fs.StringArrayVar(&c.kb, "kb", nil, "add or override knowledge-base entries from `FILE` (repeatable)")
+	fs.StringArrayVar(&c.computers, "computer", nil, "analyse only events of computer `NAME` (case-insensitive; * and ? match; repeatable)")
 	fs.BoolVar(&c.strict, "strict", false, "exit 1 when any input is damaged or unreadable (the report is still written)")
 	fs.IntVarP(&c.jobs, "jobs", "j", 0, "read `N` files in parallel (default: one per CPU)")
 	fs.BoolVar(&c.noPrefilter, "no-prefilter", false, "decode every record instead of skipping non-BITS records unread (slower; the same findings)")
@@ -81,6 +83,7 @@ type reportPlan struct {
 	format       string // "md", "pdf" or "json"
 	tz           *time.Location
 	since, until bound
+	match        pipeline.Match // --computer
 	now          time.Time
 	kb           *analyze.KB
 }
@@ -129,21 +132,20 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	prog := startProgress(stderr, !cfg.quiet, total, len(set.Files))
 	lw.p = prog
-	filter := analyze.Filter()
-	if cfg.noPrefilter {
-		filter = nil
-	}
-	results := readAll(ctx, set.Files, readOptions{
-		Jobs: cfg.jobs, Filter: filter, Keep: keepChannel, Log: log, Prog: prog,
-	})
+	an, err := pipeline.Analyse(ctx, set, pipeline.Options{
+		Jobs: cfg.jobs, NoPrefilter: cfg.noPrefilter, Match: plan.match, Log: log, Count: prog.counter,
+	}, analysisOptions(plan))
 	prog.Stop()
 	lw.p = nil
 	if interrupted(ctx) {
 		fmt.Fprintln(stderr, "bitsdiag report: interrupted; no report written")
 		return exitFail
 	}
-
-	res, usable, damaged := analyse(plan, set, results)
+	if err != nil {
+		fmt.Fprintf(stderr, "bitsdiag report: %v\n", err)
+		return exitFail
+	}
+	res, usable, damaged := an.Result, an.Usable, an.Damaged
 	if usable == 0 {
 		fmt.Fprintf(stderr, "bitsdiag report: none of the %d event logs could be read\n", len(set.Files))
 		return exitFail
@@ -252,6 +254,10 @@ func planReport(cfg *reportConfig, paths []string, stdin io.Reader, stdout io.Wr
 	if p.since.set && p.until.set && !p.since.rel && !p.until.rel && p.since.at.After(p.until.at) {
 		return nil, fmt.Errorf("--since %s is after --until %s", cfg.since, cfg.until)
 	}
+	p.match.Computers = cfg.computers
+	if err := p.match.CheckComputers(); err != nil {
+		return nil, err
+	}
 	if cfg.jobs < 0 {
 		return nil, fmt.Errorf("--jobs %d: must be 1 or more (0 = one per CPU)", cfg.jobs)
 	}
@@ -261,58 +267,13 @@ func planReport(cfg *reportConfig, paths []string, stdin io.Reader, stdout io.Wr
 	return p, nil
 }
 
-// analyse feeds the inventory and the events, in input order, to the
-// analysis. It returns the result, the number of files read as EVTX and the
-// number of damaged or unreadable inputs.
-func analyse(p *reportPlan, set *inputs.Set, results []fileResult) (res *analyze.Result, usable, damaged int) {
-	var newest time.Time
-	for _, r := range results {
-		for _, e := range r.Events {
-			if analyze.Relevant(e) && e.TimeCreated.After(newest) {
-				newest = e.TimeCreated
-			}
-		}
-	}
+// analysisOptions are the analysis' options for the plan; a relative bound
+// is resolved by the analysis from the newest event it sees.
+func analysisOptions(p *reportPlan) analyze.Options {
 	o := analyze.Options{KB: p.kb, Now: p.now, Title: p.cfg.title, Version: toolVersion(), TZ: p.tz}
-	if t := p.since.resolve(newest); t != nil {
-		o.Since = *t
-	}
-	if t := p.until.resolve(newest); t != nil {
-		o.Until = *t
-	}
-	a := analyze.New(o)
-	for _, rej := range set.Rejected {
-		a.AddInput(analyze.Input{Path: rej.Path, Size: rej.Size, Skipped: rej.Reason, Damage: []analyze.Damage{}})
-		damaged++
-	}
-	for _, r := range results {
-		if r.Input.Path == "" {
-			continue // not read: interrupted
-		}
-		if r.Usable {
-			usable++
-		}
-		if !r.Usable || r.Input.Damaged() {
-			damaged++
-		}
-		a.AddInput(r.Input)
-		for _, e := range r.Events {
-			a.AddEvent(e)
-		}
-	}
-	return a.Result(), usable, damaged
-}
-
-// keepChannel says whether a log's channel can hold events bitsdiag
-// analyses: Bits-Client events, which live in the Bits-Client channels and
-// System, and Service Control Manager events in System. Unknown channels and
-// forwarded events are kept.
-func keepChannel(ch string) bool {
-	switch {
-	case ch == "", strings.EqualFold(ch, "System"), strings.EqualFold(ch, "ForwardedEvents"):
-		return true
-	}
-	return strings.Contains(strings.ToLower(ch), "bits")
+	o.Since, o.SinceAgo = p.since.window()
+	o.Until, o.UntilAgo = p.until.window()
+	return o
 }
 
 // writeReport renders the result to the output file (atomically) or stdout.
@@ -334,6 +295,7 @@ func writeReport(ctx context.Context, p *reportPlan, res *analyze.Result, stdout
 		}
 		return err
 	}
+	renderTo = render.Cancellable(ctx, renderTo)
 	if p.cfg.output != "" {
 		if err := render.WriteFileAtomic(p.cfg.output, renderTo); err != nil {
 			return fmt.Errorf("writing %s: %w", p.cfg.output, err)

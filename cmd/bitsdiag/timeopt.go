@@ -82,21 +82,16 @@ func parseAgo(s string) (time.Duration, bool) {
 	return d, true
 }
 
-// resolve gives the absolute time of b, using newest for a relative bound;
-// nil when b is unset (or relative with no events to count back from).
-func (b bound) resolve(newest time.Time) *time.Time {
-	if !b.set {
-		return nil
+// window gives b as the analysis takes it: an absolute time, or a duration
+// back from the newest analysed event; both zero when b is unset.
+func (b bound) window() (time.Time, time.Duration) {
+	switch {
+	case !b.set:
+		return time.Time{}, 0
+	case b.rel:
+		return time.Time{}, b.ago
 	}
-	t := b.at
-	if b.rel {
-		if newest.IsZero() {
-			return nil
-		}
-		t = newest.Add(-b.ago)
-	}
-	t = t.UTC()
-	return &t
+	return b.at.UTC(), 0
 }
 
 // generatedTime is the report's "generated at": SOURCE_DATE_EPOCH (seconds
