@@ -124,6 +124,12 @@ func (a *Analyzer) AddFact(f *Fact) {
 }
 
 func (a *Analyzer) addFact(f *Fact) {
+	if IsConfigFact(f) {
+		// A snapshot is not a record of the logs: it neither sets nor
+		// obeys the time window, and has no coverage of its own.
+		a.keep(f)
+		return
+	}
 	if f.TimeCreated.After(a.newest) {
 		a.newest = f.TimeCreated
 	}
@@ -177,7 +183,7 @@ func (a *Analyzer) resolveWindow() {
 	}
 	a.sighted = nil
 	for k, f := range a.events {
-		if !a.inWindow(f.TimeCreated) {
+		if !IsConfigFact(f) && !a.inWindow(f.TimeCreated) {
 			delete(a.events, k)
 		}
 	}
@@ -262,9 +268,16 @@ func (a *Analyzer) ResultContext(ctx context.Context) (*Result, error) {
 		t := a.opts.Until
 		r.Window.Until = &t
 	}
-	if len(evs) > 0 {
-		r.Window.Start = evs[0].TimeCreated
-		r.Window.End = evs[len(evs)-1].TimeCreated
+	logged := 0 // facts from event records
+	for _, e := range evs {
+		if IsConfigFact(e) {
+			continue
+		}
+		if logged == 0 {
+			r.Window.Start = e.TimeCreated
+		}
+		r.Window.End = e.TimeCreated
+		logged++
 	}
 
 	st := newState(a.kb, a.sources)
@@ -286,7 +299,7 @@ func (a *Analyzer) ResultContext(ctx context.Context) (*Result, error) {
 	r.Computers = st.computerList()
 	r.Inputs = a.inputList()
 	r.Coverage = a.coverageList()
-	r.Timeline = timeline(st.occs, r.Findings)
-	r.Verdict = verdict(r, len(evs), a.opts.TZ)
+	r.Timeline = timeline(loggedOccs(st.occs), r.Findings)
+	r.Verdict = verdict(r, logged, a.opts.TZ)
 	return r, ctx.Err()
 }

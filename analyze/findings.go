@@ -139,6 +139,9 @@ func (s *state) finding(occs []*occurrence, evidenceCap int) Finding {
 	f.Evidence, f.EvidenceTotal = s.evidence(occs, evidenceCap), len(occs)
 	f.Notes = s.notes(occs, &f, hostCount, proxyCount)
 	f.Summary = summary(&f, occs[0].scope, s.loc)
+	if IsConfigFact(o0.ev) {
+		refineConfig(&f, occs)
+	}
 	return f
 }
 
@@ -218,6 +221,9 @@ func (s *state) evidence(occs []*occurrence, n int) []Evidence {
 // evidenceText describes the record behind an occurrence.
 func evidenceText(o *occurrence) string {
 	e := o.ev
+	if IsConfigFact(e) {
+		return liveJobText(e)
+	}
 	code := ""
 	if o.hasCode {
 		code = FormatCode(o.code)
@@ -501,6 +507,9 @@ func Failures(f *Finding) int {
 // transfer attempts, "event" for findings made of other events (service
 // crashes, slow starts, limits).
 func CountNoun(f *Finding) string {
+	if IsConfigFinding(f) {
+		return "deviation"
+	}
 	if failureEvents(f) == nil {
 		return "event"
 	}

@@ -26,6 +26,7 @@ type jobState struct {
 	retryPending          map[string]bool   // per URL, failed since its last start
 	unreported            uint32            // code of the last transfer failure, until a 211 reports it for the job
 	announced             map[string]uint32 // per transfer, code a 200-202 event reported before its 60/61
+	live                  *LiveJob          // the job in a live listing (source_config.go)
 }
 
 // jobEvents are the Bits-Client event ids that belong to a job.
@@ -281,7 +282,7 @@ func (j *jobState) sizes(url string, e *Fact) {
 func (j *jobState) job(kb *KB) Job {
 	out := Job{ID: j.id, Title: j.title, Owner: j.owner, Process: j.process, Computer: j.computer,
 		URLs: nonNil(j.urls), Files: nonNil(j.files), First: j.first, Last: j.last,
-		Retries: j.retries, Transfers: j.transfers, Interruptions: j.interruptions, Errors: []CodeCount{}}
+		Retries: j.retries, Transfers: j.transfers, Interruptions: j.interruptions, Errors: []CodeCount{}, Live: j.live}
 	hosts := []string{}
 	for _, u := range j.urls {
 		if h := hostOf(u); h != "" {

@@ -21,6 +21,9 @@ type Result struct {
 	Service   Service    `json:"service"`
 	Coverage  []Coverage `json:"coverage"`
 	Timeline  []Bucket   `json:"timeline"` // failures per hour or day, by finding
+	// Configuration is the configuration check per machine whose snapshots
+	// were read (absent when none were).
+	Configuration []ConfigCheck `json:"configuration,omitempty"`
 }
 
 // Tool names the program that produced the result.
@@ -156,7 +159,57 @@ type Job struct {
 	Errors           []CodeCount `json:"errors"`
 	Retries          int         `json:"retries"`
 	Transfers        int         `json:"transfers"`
-	Interruptions    int         `json:"interruptions"` // transfers stopped with a success-class code (e.g. 0x00040008), not failures
+	Interruptions    int         `json:"interruptions"`  // transfers stopped with a success-class code (e.g. 0x00040008), not failures
+	Live             *LiveJob    `json:"live,omitempty"` // the job in a bitsadmin or Get-BitsTransfer listing, when one shows it
+}
+
+// LiveJob is a job as a live listing (bitsadmin /list /allusers /verbose,
+// Get-BitsTransfer -AllUsers) shows it when the snapshots were taken.
+type LiveJob struct {
+	State        string   `json:"state"` // BG_JOB_STATE: QUEUED, TRANSFERRING, ERROR, TRANSIENT_ERROR, ...
+	DisplayName  string   `json:"display_name,omitempty"`
+	Owner        string   `json:"owner,omitempty"`
+	ErrorCode    string   `json:"error_code,omitempty"` // 0x%08X, while in ERROR or TRANSIENT_ERROR
+	ErrorText    string   `json:"error_text,omitempty"`
+	ErrorContext string   `json:"error_context,omitempty"` // BG_ERROR_CONTEXT as listed
+	Description  string   `json:"description,omitempty"`
+	BytesDone    *int64   `json:"bytes_done,omitempty"`
+	BytesTotal   *int64   `json:"bytes_total,omitempty"` // nil = unknown
+	Files        []string `json:"files,omitempty"`       // "remote -> local"
+	Listing      string   `json:"listing"`               // bitsadmin or Get-BitsTransfer
+	File         string   `json:"file"`                  // the snapshot file
+	InLogs       bool     `json:"in_logs"`               // the event logs also show the job
+}
+
+// ConfigCheck is the configuration check of one machine.
+type ConfigCheck struct {
+	Computer    string       `json:"computer"`     // "" when neither the snapshots nor the logs name it
+	Folder      string       `json:"folder"`       // the folder or archive folder the snapshots were in
+	Windows     string       `json:"windows"`      // the version checked against, or "unknown (...)"
+	WindowsFrom string       `json:"windows_from"` // the file (and line) naming it, or "event logs"
+	Files       []ConfigFile `json:"files"`
+	Findings    []string     `json:"findings"` // ids of the findings made from these snapshots
+	LiveJobs    int          `json:"live_jobs"`
+	// Owners counts live jobs per owner, with the policy limits that apply.
+	Owners           []OwnerJobs `json:"owners,omitempty"`
+	PerUserLimit     int         `json:"per_user_limit,omitempty"`     // MaxJobsPerUser (policy or default)
+	PerComputerLimit int         `json:"per_computer_limit,omitempty"` // MaxJobsPerMachine (policy or default)
+	Notes            []string    `json:"notes,omitempty"`              // e.g. the folder's logs are of another computer
+}
+
+// ConfigFile is one snapshot file in the inventory.
+type ConfigFile struct {
+	Path     string `json:"path"`
+	Kind     string `json:"kind"`               // sc-qc, reg-export, bitsadmin-list, ...
+	Encoding string `json:"encoding,omitempty"` // utf-16le, utf-8, oem
+	Status   string `json:"status"`             // "read" or "unreadable"
+	Reason   string `json:"reason,omitempty"`   // why it could not be read
+}
+
+// OwnerJobs is the number of live jobs of one owner.
+type OwnerJobs struct {
+	Owner string `json:"owner"`
+	Jobs  int    `json:"jobs"`
 }
 
 // Service is the BITS service's health from the System log.

@@ -50,8 +50,9 @@ type correlator interface {
 }
 
 // DefaultSources returns the sources of the built-in analysis, in a fixed
-// order: Bits-Client events and Service Control Manager events about BITS.
-func DefaultSources() []Source { return []Source{bitsSource{}, scmSource{}} }
+// order: Bits-Client events, Service Control Manager events about BITS, and
+// configuration snapshots (a non-event source, source_config.go).
+func DefaultSources() []Source { return []Source{bitsSource{}, scmSource{}, configSource{}} }
 
 // catalog looks sources up by provider.
 type catalog struct {

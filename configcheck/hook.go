@@ -138,3 +138,6 @@ func (f Finding) Fields() map[string]string {
 		"commands": strings.Join(cmds, "\n"), "evidence": strings.Join(f.Evidence, "; "),
 	}
 }
+
+// KBID is the item's knowledge-base entry (config-kb.json).
+func (i Item) KBID() string { return "config-" + string(i) }

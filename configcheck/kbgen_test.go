@@ -6,6 +6,8 @@ import (
 	"flag"
 	"os"
 	"testing"
+
+	"bitsdiag/analyze"
 )
 
 var update = flag.Bool("update", false, "rewrite analyze/kbdata/config-kb.json from RepairProcedure")
@@ -39,11 +41,61 @@ func configKB() []byte {
 			Corrections: Corrections,
 		})
 	}
+	type sig struct {
+		Provider string            `json:"provider"`
+		EventID  uint16            `json:"event_id"`
+		Match    map[string]string `json:"match"`
+		Severity analyze.Severity  `json:"severity"`
+	}
+	type entry struct {
+		ID       string           `json:"id"`
+		Kind     string           `json:"kind"`
+		Title    string           `json:"title"`
+		Severity analyze.Severity `json:"severity"`
+		Events   []sig            `json:"events"`
+		Cause    string           `json:"cause"`
+		Fix      []step           `json:"fix"`
+		Verify   []step           `json:"verify"`
+		Section  string           `json:"section"`
+		Comment  string           `json:"comment"`
+	}
+	type rule struct {
+		Provider   string   `json:"provider"`
+		EventID    uint16   `json:"event_id"`
+		Policy     string   `json:"policy"`
+		CodeFields []string `json:"code_fields,omitempty"`
+		Scope      string   `json:"scope"`
+		NoStatus   bool     `json:"no_status,omitempty"`
+		Comment    string   `json:"comment"`
+	}
+	var es []entry
+	var rs []rule
+	for _, it := range allItems {
+		ie := itemEntries[it]
+		var sigs []sig
+		for _, sev := range []analyze.Severity{analyze.SeverityError, analyze.SeverityWarning, analyze.SeverityInfo} {
+			sigs = append(sigs, sig{analyze.ProviderConfig, it.EventID(), map[string]string{analyze.CfgSeverity: string(sev)}, sev})
+		}
+		es = append(es, entry{ID: it.KBID(), Kind: "section", Title: ie.title, Severity: ie.entrySeverity(), Events: sigs, Cause: ie.cause,
+			Fix:     []step{{Text: "The finding gives the command that corrects this item for the machine's Windows version."}},
+			Verify:  []step{{Text: "Run the collection script (bitsdiag collect) again and bitsdiag report on the new zip: the finding is gone."}},
+			Section: ie.section, Comment: "Configuration item " + string(it) + "; generated from configcheck (go test ./configcheck -update)."})
+		rs = append(rs, rule{Provider: analyze.ProviderConfig, EventID: it.EventID(), Policy: "event-first", Scope: "service", NoStatus: true,
+			Comment: "a deviation of item " + string(it) + " found in the configuration snapshots"})
+	}
+	for id := uint16(len(allItems) + 1); id <= analyze.MaxConfigItem; id++ {
+		rs = append(rs, rule{Provider: analyze.ProviderConfig, EventID: id, Policy: "event-first", Scope: "service", NoStatus: true,
+			Comment: "reserved for a future configuration item"})
+	}
+	rs = append(rs, rule{Provider: analyze.ProviderConfig, EventID: analyze.ConfigLiveJob, Policy: "code-only", CodeFields: []string{analyze.LiveErrorCode}, Scope: "job",
+		Comment: "a job of a live listing (bitsadmin, Get-BitsTransfer); one in error with a known code is evidence like event 211"})
 	out := struct {
-		Schema     int    `json:"schema"`
-		Comment    string `json:"comment"`
-		Procedures []proc `json:"procedures"`
-	}{1, "bitsdiag configuration check (issue 14): the article's repair procedure per Windows version, from the real registry hives of shared/reference/config-facts.md section 3.", ps}
+		Schema     int     `json:"schema"`
+		Comment    string  `json:"comment"`
+		Procedures []proc  `json:"procedures"`
+		Entries    []entry `json:"entries"`
+		EventRules []rule  `json:"event_rules"`
+	}{1, "bitsdiag configuration check (issue 14): the article's repair procedure per Windows version, from the real registry hives of shared/reference/config-facts.md section 3; one entry per configuration item and the rules of the configuration snapshot source (pseudo provider " + analyze.ProviderConfig + ").", ps, es, rs}
 	var b bytes.Buffer
 	e := json.NewEncoder(&b)
 	e.SetIndent("", "  ")

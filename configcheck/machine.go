@@ -68,8 +68,9 @@ type Machine struct {
 // event logs reconstruct: ID is upper case without braces, the form
 // analyze uses for job ids.
 type Job struct {
-	ID     string
-	Source string // file name
+	ID      string
+	Source  string        // file name
+	Listing snapshot.Kind // KindBitsadminList or KindBitsTransfer
 	snapshot.Job
 }
 
@@ -243,7 +244,7 @@ func (m *Machine) addOther(name string, s *snapshot.Snapshot) {
 				}
 			}
 			if !dup {
-				m.Jobs = append(m.Jobs, Job{ID: id, Source: name, Job: j})
+				m.Jobs = append(m.Jobs, Job{ID: id, Source: name, Listing: s.Kind, Job: j})
 			}
 		}
 	case s.WinHTTP != nil:

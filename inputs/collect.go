@@ -52,10 +52,11 @@ type Rejected struct {
 
 // Set is everything found under the paths given on the command line.
 type Set struct {
-	Files        []*File    // event logs, in command-line order, then lexical order within folders and archives
-	Rejected     []Rejected // unreadable logs and archives, in the same order
-	OtherSkipped int        // files that are neither event logs nor archives
-	Archives     int        // zip archives opened
+	Files        []*File     // event logs, in command-line order, then lexical order within folders and archives
+	Rejected     []Rejected  // unreadable logs and archives, in the same order
+	OtherSkipped int         // files that are neither event logs, archives nor snapshots
+	Snapshots    []*Snapshot // configuration snapshots (text), in the same order
+	Archives     int         // zip archives opened
 
 	closers []io.Closer
 }
@@ -195,6 +196,9 @@ func (s *Set) addFile(p string, size int64, lim Limits) error {
 		return nil
 	}
 	f.Close()
+	if kind == Other && s.addSnapshot(p, size, func(context.Context) (*Opened, error) { return openPlain(p) }) {
+		return nil
+	}
 	if kind == EVTX {
 		s.Files = append(s.Files, &File{Path: p, Size: size, open: func(context.Context) (*Opened, error) { return openPlain(p) }})
 		return nil

@@ -58,6 +58,10 @@ func (s *Set) addZip(name string, ra io.ReaderAt, size int64, lim Limits) {
 				Reason: "archive inside an archive is not read: extract the outer archive first"})
 			continue
 		default:
+			f, memCopy := f, lim.MemCopy
+			if kind == Other && s.addSnapshot(p, usize, func(ctx context.Context) (*Opened, error) { return openEntry(ctx, ra, f, memCopy) }) {
+				continue
+			}
 			s.reject(p, usize, kind)
 			continue
 		}

@@ -4,8 +4,10 @@ import (
 	"context"
 
 	"bitsdiag/analyze"
+	"bitsdiag/configcheck"
 	"bitsdiag/inputs"
 	"bitsdiag/parse"
+	"bitsdiag/snapshot"
 )
 
 // Analysis is the outcome of Analyse.
@@ -48,9 +50,30 @@ func Analyse(ctx context.Context, set *inputs.Set, o Options, ao analyze.Options
 		}
 		a.AddInput(f.Input)
 	}
-	res, err := a.ResultContext(ctx)
+	var snaps []configcheck.File
+	for _, sn := range set.Snapshots {
+		b, err := sn.Read(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			a.AddInput(analyze.Input{Path: sn.Path, Size: sn.Size, Skipped: "cannot read: " + err.Error(), Damage: []analyze.Damage{}})
+			out.Damaged++
+			continue
+		}
+		snaps = append(snaps, configcheck.File{Name: sn.Path, Data: b})
+	}
+	// Configuration snapshots beside the logs: a non-event source.
+	res, err := configcheck.Attach(ctx, a, ao.KB, snaps, snapshot.Settings{})
 	if err != nil {
 		return nil, err
+	}
+	for _, c := range res.Configuration {
+		for _, f := range c.Files {
+			if f.Status != "read" {
+				out.Damaged++
+			}
+		}
 	}
 	out.Result = res
 	return out, nil

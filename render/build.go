@@ -27,6 +27,7 @@ func buildDocument(r *analyze.Result, tz *time.Location) *document {
 	buildTitle(d, r, tz)
 	buildSummary(d, r, tz)
 	buildFindings(d, r, tz)
+	buildConfiguration(d, r)
 	buildService(d, r, tz)
 	buildJobs(d, r)
 	buildTimeline(d, r, tz)
@@ -355,7 +356,7 @@ func evidenceTable(ev []analyze.Evidence, tz *time.Location) table {
 		t.rows = append(t.rows, []cell{
 			{text: fmtTime(e.Time, tz)},
 			{text: e.Computer},
-			{text: strconv.Itoa(int(e.EventID))},
+			{text: eventNumber(e)},
 			{text: orDash(e.Code)},
 			{text: orDash(e.Job)},
 			{text: orDash(details)},
@@ -620,7 +621,7 @@ func buildJobs(d *document, r *analyze.Result) {
 			{text: orDash(j.Owner)},
 			{text: orDash(processName(j.Process))},
 			{text: listMax(j.Hosts, 3)},
-			{text: orDash(string(j.Outcome))},
+			{text: orDash(string(j.Outcome)) + liveState(j)},
 			{text: fmtErrors(j.Errors)},
 			{text: fmtJobBytes(j)},
 		})
@@ -728,6 +729,9 @@ func buildEvidenceAppendix(d *document, r *analyze.Result, tz *time.Location) {
 		for _, e := range f.Evidence {
 			s := []span{bold(fmtTime(e.Time, tz)), txt(fmt.Sprintf(" · %s record %d · event %d · computer %s",
 				orDash(e.File), e.RecordID, e.EventID, orDash(e.Computer)))}
+			if snapshotEvidence(e) {
+				s = []span{bold(fmtTime(e.Time, tz)), txt(" · " + orDash(e.File) + " · computer " + orDash(e.Computer))}
+			}
 			if e.Code != "" {
 				s = append(s, txt(" · code "), code(e.Code))
 			}
@@ -800,6 +804,9 @@ func buildJobsAppendix(d *document, r *analyze.Result, tz *time.Location) {
 			{"URLs", []span{txt(listAll(j.URLs))}},
 			{"Files", []span{txt(listAll(j.Files))}},
 		}})
+		if j.Live != nil {
+			d.add(fields{items: liveJobFields(j.Live)})
+		}
 	}
 }
 

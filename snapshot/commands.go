@@ -76,7 +76,7 @@ func Collection() []Command {
 // helps explain a file that came out empty or unreadable (for example an
 // empty sc-qc.txt made by PowerShell's sc alias for Set-Content).
 func ExpectedKind(name string) (Kind, bool) {
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+	if i := strings.LastIndexAny(name, `/\!`); i >= 0 {
 		name = name[i+1:]
 	}
 	for _, c := range Collection() {

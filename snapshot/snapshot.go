@@ -59,7 +59,8 @@ type Settings struct {
 	MaxSize int64
 }
 
-const defaultMaxSize = 16 << 20
+// DefaultMaxSize is the largest snapshot read when Settings.MaxSize is zero.
+const DefaultMaxSize = 16 << 20
 
 // Snapshot is one parsed snapshot file. Exactly one of the pointer fields
 // that belong to its Kind is set.
@@ -102,7 +103,7 @@ func (e *FormatError) Error() string {
 func Read(r io.ReaderAt, size int64, s Settings) (*Snapshot, error) {
 	limit := s.MaxSize
 	if limit <= 0 {
-		limit = defaultMaxSize
+		limit = DefaultMaxSize
 	}
 	if size > limit {
 		return nil, ErrTooLarge

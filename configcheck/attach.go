@@ -1,0 +1,433 @@
+package configcheck
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"bitsdiag/analyze"
+	"bitsdiag/parse"
+	"bitsdiag/snapshot"
+)
+
+// Attach runs the configuration check on the snapshot files found beside
+// the event logs and hands it to the analysis as a non-event source
+// (analyze/SOURCES.md): files are grouped per machine by folder, each
+// machine is named by its snapshots' computer name matched with the events'
+// Computer (or by the one computer of the folder's logs), checked with its
+// Windows version, and its deviations and live jobs go to a as facts. The
+// result then carries the configuration check per machine; findings of the
+// logs that the snapshots contradict say so, and the generic repair
+// procedure is replaced by the machine's version (or every variant with its
+// condition when the version is unknown).
+//
+// a must already hold every event; kb is the analysis' knowledge base (nil:
+// the embedded one). Without files, Attach is a.ResultContext.
+func Attach(ctx context.Context, a *analyze.Analyzer, kb *analyze.KB, files []File, opt snapshot.Settings) (*analyze.Result, error) {
+	if len(files) == 0 {
+		return a.ResultContext(ctx)
+	}
+	first, err := a.ResultContext(ctx) // the logs alone: computers, service runs, event counts
+	if err != nil {
+		return nil, err
+	}
+	if kb == nil {
+		if kb, err = analyze.LoadKB(); err != nil {
+			return nil, err
+		}
+	}
+	type group struct {
+		folder string
+		files  []File
+	}
+	var groups []*group
+	byFolder := map[string]*group{}
+	for _, f := range files {
+		d := folderOf(f.Name)
+		g := byFolder[d]
+		if g == nil {
+			g = &group{folder: d}
+			byFolder[d] = g
+			groups = append(groups, g)
+		}
+		g.files = append(g.files, f)
+	}
+	at := first.Window.End
+	type machine struct {
+		check    analyze.ConfigCheck
+		res      Result
+		computer string
+	}
+	var machines []machine
+	seq := uint64(0)
+	for _, g := range groups {
+		pre := Analyze(g.files, Options{Settings: opt})
+		computer := machineComputer(pre.Machine, g.folder, first)
+		opts := Options{Settings: opt, Events: eventCounts(first, computer), ServiceRanAt: serviceRanAt(first, computer)}
+		res := Analyze(g.files, opts)
+		for _, it := range res.Inventory {
+			if it.Status == StatusUnreadable {
+				a.AddInput(analyze.Input{Path: it.Name, Size: sizeOf(g.files, it.Name), Damage: []analyze.Damage{},
+					Skipped: "configuration snapshot (" + it.Kind.String() + ") that cannot be read: " + it.Reason})
+			}
+		}
+		for _, f := range res.Facts(computer, "configuration snapshots in "+g.folder, at, &seq) {
+			a.AddFact(f)
+		}
+		check := res.summary(computer, g.folder)
+		if others := folderComputers(g.folder, first); pre.Machine.Computer.Known && len(others) > 0 &&
+			!slices.ContainsFunc(others, func(c string) bool { return sameComputer(pre.Machine.Computer.Value, c) }) {
+			check.Notes = append(check.Notes, fmt.Sprintf("The snapshots name computer %s (%s), but the event logs in the same folder are of %s: they are treated as different machines.",
+				pre.Machine.Computer.Value, pre.Machine.Computer.From, strings.Join(others, ", ")))
+		}
+		if computer == "" {
+			check.Notes = append(check.Notes, "Neither the snapshots nor the logs beside them name the computer: the snapshots are not matched with any computer's events.")
+		}
+		machines = append(machines, machine{check: check, res: res, computer: computer})
+	}
+	r, err := a.ResultContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range machines {
+		c := m.check
+		for _, f := range r.Findings {
+			if slices.ContainsFunc(f.Evidence, func(e analyze.Evidence) bool {
+				return slices.ContainsFunc(c.Files, func(cf analyze.ConfigFile) bool { return cf.Path == e.File })
+			}) {
+				c.Findings = append(c.Findings, f.ID)
+			}
+		}
+		for i := range r.Findings {
+			f := &r.Findings[i]
+			if !onComputer(f.Computers, m.computer) || strings.HasPrefix(f.KBID, "config-") {
+				continue
+			}
+			annotate(f, m.res.Machine, m.res.Findings)
+			versionedRepair(f, kb, m.res.Machine.Version)
+		}
+		r.Configuration = append(r.Configuration, c)
+	}
+	return r, nil
+}
+
+// folderOf is the folder a file is in; archive entries keep their archive.
+func folderOf(name string) string {
+	name = strings.ReplaceAll(name, `\`, "/")
+	arch, inner, ok := "", name, false
+	if i := strings.LastIndex(name, "!"); i >= 0 {
+		arch, inner, ok = name[:i], name[i+1:], true
+	}
+	d := path.Dir(inner)
+	if ok {
+		if d == "." {
+			return arch
+		}
+		return arch + "!" + d
+	}
+	return d
+}
+
+func sizeOf(files []File, name string) int64 {
+	for _, f := range files {
+		if f.Name == name {
+			return int64(len(f.Data))
+		}
+	}
+	return 0
+}
+
+// sameComputer compares a snapshot's computer name (NetBIOS, "PC1") with an
+// event's Computer (often the FQDN, "pc1.contoso.com").
+func sameComputer(snap, ev string) bool {
+	if strings.EqualFold(snap, ev) {
+		return true
+	}
+	host, _, _ := strings.Cut(ev, ".")
+	s, _, _ := strings.Cut(snap, ".")
+	return s != "" && strings.EqualFold(s, host)
+}
+
+// machineComputer names the machine: the events' spelling of the
+// snapshots' computer name, else the one computer of the folder's logs,
+// else the one computer of all logs, else the snapshots' name or "".
+func machineComputer(m *Machine, folder string, r *analyze.Result) string {
+	if m.Computer.Known && m.Computer.Value != "" {
+		for _, c := range r.Computers {
+			if sameComputer(m.Computer.Value, c) {
+				return c
+			}
+		}
+		return m.Computer.Value
+	}
+	inFolder := folderComputers(folder, r)
+	if len(inFolder) == 1 {
+		return inFolder[0]
+	}
+	if len(inFolder) == 0 && len(r.Computers) == 1 {
+		return r.Computers[0]
+	}
+	return ""
+}
+
+// folderComputers are the computers of the event logs in folder.
+func folderComputers(folder string, r *analyze.Result) []string {
+	var out []string
+	for _, in := range r.Inputs {
+		if folderOf(in.Path) == folder {
+			for _, c := range in.Computers {
+				if !slices.Contains(out, c) {
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func onComputer(list []string, c string) bool {
+	return c == "" || slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, c) })
+}
+
+// eventCounts counts the job-limit events of the computer's logs.
+func eventCounts(r *analyze.Result, computer string) Events {
+	if len(r.Inputs) == 0 {
+		return nil
+	}
+	ev := Events{}
+	for _, f := range r.Findings {
+		if !onComputer(f.Computers, computer) {
+			continue
+		}
+		for _, c := range f.EventCounts {
+			if strings.EqualFold(c.Provider, analyze.ProviderBITS) && (c.EventID == 16397 || c.EventID == 16398 || c.EventID >= 16400 && c.EventID <= 16402) {
+				ev[c.EventID] += c.Count
+			}
+		}
+	}
+	return ev
+}
+
+// serviceRanAt is the last time the logs show BITS running on the computer:
+// a running state in the service timeline, or a job event (BITS writes
+// its Operational log only while it runs).
+func serviceRanAt(r *analyze.Result, computer string) time.Time {
+	var t time.Time
+	for _, e := range r.Service.Timeline {
+		if onComputer([]string{e.Computer}, computer) && e.Kind == analyze.ServiceState && strings.Contains(strings.ToLower(e.Text), "running") && e.Time.After(t) {
+			t = e.Time
+		}
+	}
+	for _, j := range r.Jobs {
+		if onComputer([]string{j.Computer}, computer) && j.Last.After(t) {
+			t = j.Last
+		}
+	}
+	return t
+}
+
+// Facts are the analysis' facts of the check: one per deviation (pseudo
+// event id Item.EventID) and one per live job (analyze.ConfigLiveJob), with
+// record ids from *seq so that no two facts of a report are taken for
+// copies of one record. at is the time the facts are shown at (the end of
+// the logs: the collection takes the snapshots right after exporting them).
+func (r Result) Facts(computer, channel string, at time.Time, seq *uint64) []*analyze.Fact {
+	var out []*analyze.Fact
+	mk := func(id uint16, file string, data []parse.Field) *analyze.Fact {
+		*seq++
+		return &analyze.Fact{Source: parse.Source{File: file}, RecordID: *seq, TimeCreated: at, Computer: computer,
+			Channel: channel, Provider: analyze.ProviderConfig, EventID: id, Data: data}
+	}
+	firstFile := ""
+	for _, it := range r.Inventory {
+		if it.Status == StatusRead {
+			firstFile = it.Name
+			break
+		}
+	}
+	for _, f := range r.Findings {
+		file := firstFile
+		if len(f.Evidence) > 0 {
+			file, _, _ = strings.Cut(f.Evidence[0], " line ")
+		}
+		data := []parse.Field{
+			{Name: analyze.CfgItem, Value: string(f.Item)}, {Name: analyze.CfgSeverity, Value: string(f.Severity)},
+			{Name: analyze.CfgTitle, Value: f.Title}, {Name: analyze.CfgFound, Value: f.Found},
+			{Name: analyze.CfgExpected, Value: f.Expected}, {Name: analyze.CfgWindows, Value: f.Windows},
+			{Name: analyze.CfgSection, Value: f.Section}, {Name: analyze.CfgArticleRow, Value: f.ArticleRow},
+			{Name: analyze.CfgRelated, Value: f.KBID}, {Name: analyze.CfgEvidence, Value: strings.Join(f.Evidence, "\n")},
+			{Name: analyze.CfgNotes, Value: strings.Join(f.Notes, "\n")}, {Name: analyze.CfgCorrections, Value: strings.Join(f.Corrections, "\n")},
+		}
+		data = append(data, analyze.ConfigSteps(f.Fix)...)
+		out = append(out, mk(f.Item.EventID(), file, data))
+	}
+	for _, j := range r.Machine.Jobs {
+		data := []parse.Field{
+			{Name: analyze.LiveJobID, Value: j.ID}, {Name: analyze.LiveName, Value: j.Name},
+			{Name: analyze.LiveState, Value: j.State.String()}, {Name: analyze.LiveOwner, Value: j.Owner},
+			{Name: analyze.LiveDesc, Value: j.Description}, {Name: analyze.LiveListing, Value: listingName(j.Listing)},
+			{Name: analyze.LiveBytesDone, Value: strconv.FormatInt(j.BytesDone, 10)},
+			{Name: analyze.LiveBytesTotal, Value: strconv.FormatInt(j.BytesTotal, 10)},
+		}
+		if j.ErrorCode != nil && (j.State == snapshot.JobError || j.State == snapshot.JobTransientError) {
+			data = append(data, parse.Field{Name: analyze.LiveErrorCode, Value: analyze.FormatCode(*j.ErrorCode)},
+				parse.Field{Name: analyze.LiveErrorText, Value: j.ErrorText})
+			if j.ErrorContext != nil {
+				data = append(data, parse.Field{Name: analyze.LiveErrorCtx, Value: errorContext(*j.ErrorContext)})
+			}
+		}
+		var files []string
+		for _, f := range j.Files {
+			files = append(files, f.Remote+" -> "+f.Local)
+		}
+		data = append(data, parse.Field{Name: analyze.LiveFiles, Value: strings.Join(files, "\n")})
+		out = append(out, mk(analyze.ConfigLiveJob, j.Source, data))
+	}
+	return out
+}
+
+func listingName(k snapshot.Kind) string {
+	if k == snapshot.KindBitsTransfer {
+		return "Get-BitsTransfer"
+	}
+	return "bitsadmin"
+}
+
+var errorContexts = []string{"NONE", "UNKNOWN", "GENERAL_QUEUE_MANAGER", "QUEUE_MANAGER_NOTIFICATION", "LOCAL_FILE",
+	"REMOTE_FILE", "GENERAL_TRANSPORT", "REMOTE_APPLICATION", "SERVER_CERTIFICATE_CALLBACK"}
+
+// errorContext names a BG_ERROR_CONTEXT value.
+func errorContext(c uint32) string {
+	if int(c) < len(errorContexts) {
+		return fmt.Sprintf("%d (BG_ERROR_CONTEXT_%s)", c, errorContexts[c])
+	}
+	return strconv.FormatUint(uint64(c), 10)
+}
+
+// summary is the machine's line in Result.Configuration (finding ids are
+// added once the analysis numbered them).
+func (r Result) summary(computer, folder string) analyze.ConfigCheck {
+	m := r.Machine
+	c := analyze.ConfigCheck{Computer: computer, Folder: folder, Windows: m.Version.String(), WindowsFrom: m.Version.From,
+		Files: []analyze.ConfigFile{}, Findings: []string{}, LiveJobs: len(m.Jobs)}
+	for _, it := range r.Inventory {
+		if it.Status == StatusNotOurs {
+			continue
+		}
+		cf := analyze.ConfigFile{Path: it.Name, Kind: it.Kind.String(), Status: string(it.Status), Reason: it.Reason}
+		if it.Status == StatusRead {
+			cf.Encoding = it.Encoding.String()
+		}
+		c.Files = append(c.Files, cf)
+	}
+	perUser, perPC := m.JobLimits()
+	owners := map[string]int{}
+	for _, j := range m.Jobs {
+		owners[j.Owner]++
+	}
+	for o, n := range owners {
+		c.Owners = append(c.Owners, analyze.OwnerJobs{Owner: o, Jobs: n})
+	}
+	sort.Slice(c.Owners, func(i, j int) bool { return c.Owners[i].Owner < c.Owners[j].Owner })
+	if len(m.Jobs) > 0 || m.PolicySeen.Known {
+		c.PerUserLimit, c.PerComputerLimit = int(perUser), int(perPC)
+	}
+	return c
+}
+
+// JobLimits are the per-user and per-computer job limits: the policy's
+// values, else the defaults.
+func (m *Machine) JobLimits() (perUser, perComputer uint32) {
+	c := &checker{m: m}
+	perUser, _ = c.limit("MaxJobsPerUser", defaultPerUser)
+	perComputer, _ = c.limit("MaxJobsPerMachine", defaultPerPC)
+	return perUser, perComputer
+}
+
+// contradicted lists, per entry of the event logs, the configuration item
+// the snapshots may show as shipped, and whether the snapshots observed it.
+var contradicted = map[string]struct {
+	item     Item
+	observed func(m *Machine) (bool, string)
+}{
+	"start-service-disabled":       {ItemStart, func(m *Machine) (bool, string) { return m.Start.Known, m.Start.From }},
+	"start-service-does-not-exist": {ItemService, func(m *Machine) (bool, string) { return m.Missing.Known && !m.Missing.Value, m.Missing.From }},
+	"start-service-not-in-exe":     {ItemNetsvcs, func(m *Machine) (bool, string) { return m.Netsvcs.Known, m.Netsvcs.From }},
+	"start-dependency":             {ItemDependencies, func(m *Machine) (bool, string) { return m.Depend.Known, m.Depend.From }},
+	"start-file-not-found":         {ItemServiceDll, func(m *Machine) (bool, string) { return m.ServiceDll.Known, m.ServiceDll.From }},
+	"start-path-not-found":         {ItemImagePath, func(m *Machine) (bool, string) { return m.ImagePath.Known, m.ImagePath.From }},
+	"service-not-localsystem":      {ItemAccount, func(m *Machine) (bool, string) { return m.Account.Known, m.Account.From }},
+	"job-limit-mismatch":           {ItemJobLimits, func(m *Machine) (bool, string) { return m.PolicySeen.Known, m.PolicySeen.From }},
+}
+
+// annotate says so when a finding of the logs is about a setting the
+// snapshots show as shipped, or agrees with a deviation they show.
+func annotate(f *analyze.Finding, m *Machine, devs []Finding) {
+	c, ok := contradicted[f.KBID]
+	if !ok {
+		return
+	}
+	for _, d := range devs {
+		if d.Item == c.item || d.KBID == f.KBID {
+			f.Notes = append(f.Notes, fmt.Sprintf("The configuration snapshots agree: %s (see finding %s).", d.Found, c.item.KBID()))
+			return
+		}
+	}
+	if seen, from := c.observed(m); seen {
+		f.Notes = append(f.Notes, fmt.Sprintf("The configuration snapshots (%s) show this setting as shipped: it was corrected after the last event (%s), or the snapshots and the logs come from different machines.",
+			from, f.LastSeen.UTC().Format(time.RFC3339)))
+	}
+}
+
+// repairIDs are the per-version repair procedures in config-kb.json.
+var repairIDs = map[Family]string{FamilyWin7: "repair-config-win7", FamilyWin81: "repair-config-win81", FamilyWin10Early: "repair-config-win10-early", FamilyWin10: "repair-config-win10"}
+
+// versionedRepair replaces the generic repair procedure (kb.json
+// "repair-config", written for Windows 7) in a finding's fix with the
+// machine's version, or with every variant and its condition.
+func versionedRepair(f *analyze.Finding, kb *analyze.KB, v Version) {
+	gen := kb.Procedure("repair-config")
+	if gen == nil || len(gen.Steps) == 0 {
+		return
+	}
+	n := len(gen.Steps)
+	for i := 0; i+n <= len(f.Fix); i++ {
+		if !slices.EqualFunc(f.Fix[i:i+n], gen.Steps, func(a, b analyze.Step) bool { return a.Text == b.Text && slices.Equal(a.Commands, b.Commands) }) {
+			continue
+		}
+		var repl []analyze.Step
+		fams := Families
+		if v.Family != FamilyUnknown {
+			fams = []Family{v.Family}
+		}
+		for _, fam := range fams {
+			p := kb.Procedure(repairIDs[fam])
+			if p == nil {
+				return
+			}
+			for _, s := range p.Steps {
+				if len(fams) > 1 {
+					s.Text = "On " + fam.String() + ": " + s.Text
+				}
+				repl = append(repl, s)
+			}
+			f.Corrections = appendMissing(f.Corrections, p.Corrections...)
+		}
+		f.Fix = append(append(append([]analyze.Step(nil), f.Fix[:i]...), repl...), f.Fix[i+n:]...)
+		return
+	}
+}
+
+func appendMissing(list []string, more ...string) []string {
+	for _, s := range more {
+		if !slices.Contains(list, s) {
+			list = append(list, s)
+		}
+	}
+	return list
+}

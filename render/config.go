@@ -1,0 +1,141 @@
+package render
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"bitsdiag/analyze"
+)
+
+// snapshotEvidence reports evidence from a configuration snapshot: a file
+// and line, no event record.
+func snapshotEvidence(e analyze.Evidence) bool { return e.RecordID == 0 && e.EventID == 0 }
+
+// eventNumber is the evidence's event id, or "—" for a snapshot.
+func eventNumber(e analyze.Evidence) string {
+	if snapshotEvidence(e) {
+		return "—"
+	}
+	return strconv.Itoa(int(e.EventID))
+}
+
+// buildConfiguration lists the configuration check per machine whose
+// snapshots were read (nothing when there were none).
+func buildConfiguration(d *document, r *analyze.Result) {
+	if len(r.Configuration) == 0 {
+		return
+	}
+	d.add(heading{level: 2, text: "Configuration check", anchor: "configuration"})
+	d.add(para{spans: []span{txt("The service's configuration as the snapshots of bitsdiag collect show it, compared with the configuration Windows ships for the machine's version. Each deviation is a finding above, with what was found, what is expected and the command that corrects it.")}})
+	for _, c := range r.Configuration {
+		name := c.Computer
+		if name == "" {
+			name = "computer not named"
+		}
+		d.add(heading{level: 3, text: "Machine " + name})
+		deviations := "none: the configuration is as shipped"
+		if len(c.Findings) > 0 {
+			deviations = strings.Join(c.Findings, ", ")
+		}
+		read, bad := 0, 0
+		for _, f := range c.Files {
+			if f.Status == "read" {
+				read++
+			} else {
+				bad++
+			}
+		}
+		files := plural(read, "snapshot file", "snapshot files") + " read"
+		if bad > 0 {
+			files += fmt.Sprintf(", %d not readable", bad)
+		}
+		items := []field{
+			{"Windows", []span{txt(c.Windows + fromText(c.WindowsFrom))}},
+			{"Folder", []span{txt(orDash(c.Folder))}},
+			{"Files", []span{txt(files)}},
+			{"Findings", []span{txt(deviations)}},
+			{"Live jobs", []span{txt(liveJobsText(&c))}},
+		}
+		for _, n := range c.Notes {
+			items = append(items, field{"Note", []span{txt(n)}})
+		}
+		d.add(fields{items: items})
+		t := table{cols: []column{
+			{title: "File", max: 60},
+			{title: "Kind", max: 24},
+			{title: "Encoding", max: 12},
+			{title: "Status", max: 80},
+		}}
+		for _, f := range c.Files {
+			st := f.Status
+			if f.Reason != "" {
+				st += ": " + f.Reason
+			}
+			t.rows = append(t.rows, []cell{{text: baseName(strings.ReplaceAll(f.Path, "!", "/"))}, {text: f.Kind}, {text: orDash(f.Encoding)}, {text: st}})
+		}
+		d.add(t)
+	}
+}
+
+func fromText(from string) string {
+	if from == "" {
+		return ""
+	}
+	return " (from " + from + ")"
+}
+
+// liveJobsText counts the live jobs per owner against the policy limits.
+func liveJobsText(c *analyze.ConfigCheck) string {
+	if c.LiveJobs == 0 {
+		return "none listed"
+	}
+	var owners []string
+	for _, o := range c.Owners {
+		owners = append(owners, fmt.Sprintf("%s %d", orDash(o.Owner), o.Jobs))
+	}
+	s := fmt.Sprintf("%d (per owner: %s)", c.LiveJobs, strings.Join(owners, ", "))
+	if c.PerUserLimit > 0 {
+		s += fmt.Sprintf("; limits %d per user, %d per computer", c.PerUserLimit, c.PerComputerLimit)
+	}
+	return s + "; joined with the jobs table by job id"
+}
+
+// liveState adds a listed job's state to its outcome: "open (now ERROR)".
+func liveState(j *analyze.Job) string {
+	if j.Live == nil {
+		return ""
+	}
+	return " (now " + j.Live.State + ")"
+}
+
+// liveJobFields describe a job as a live listing shows it.
+func liveJobFields(l *analyze.LiveJob) []field {
+	errText := "none"
+	if l.ErrorCode != "" {
+		errText = strings.TrimSpace(l.ErrorCode + " " + l.ErrorText)
+		if l.ErrorContext != "" {
+			errText += ", context " + l.ErrorContext
+		}
+	}
+	bytes := "unknown"
+	if l.BytesDone != nil {
+		bytes = strconv.FormatInt(*l.BytesDone, 10) + " of "
+		if l.BytesTotal != nil {
+			bytes += strconv.FormatInt(*l.BytesTotal, 10)
+		} else {
+			bytes += "unknown"
+		}
+	}
+	inLogs := "only in the listing (the logs do not show it)"
+	if l.InLogs {
+		inLogs = "also in the event logs"
+	}
+	return []field{
+		{"Live state", []span{txt(l.State + " (" + l.Listing + ", " + baseName(strings.ReplaceAll(l.File, "!", "/")) + "; " + inLogs + ")")}},
+		{"Live owner", []span{txt(orDash(l.Owner))}},
+		{"Live error", []span{txt(errText)}},
+		{"Description", []span{txt(orDash(l.Description))}},
+		{"Live bytes", []span{txt(bytes)}},
+	}
+}
