@@ -109,6 +109,7 @@ func Attach(ctx context.Context, a *analyze.Analyzer, kb *analyze.KB, files []Fi
 				continue
 			}
 			annotate(f, m.res.Machine, m.res.Findings)
+			liveNotes(f, r.Jobs, m.computer)
 			versionedRepair(f, kb, m.res.Machine.Version)
 		}
 		r.Configuration = append(r.Configuration, c)
@@ -381,6 +382,33 @@ func annotate(f *analyze.Finding, m *Machine, devs []Finding) {
 	if seen, from := c.observed(m); seen {
 		f.Notes = append(f.Notes, fmt.Sprintf("The configuration snapshots (%s) show this setting as shipped: it was corrected after the last event (%s), or the snapshots and the logs come from different machines.",
 			from, f.LastSeen.UTC().Format(time.RFC3339)))
+	}
+}
+
+// liveNotes say what the live listing shows of a finding's jobs now, and
+// when that disagrees with the finding's status.
+func liveNotes(f *analyze.Finding, jobs []analyze.Job, computer string) {
+	for _, j := range jobs {
+		l := j.Live
+		if l == nil || !slices.Contains(f.Jobs, j.ID) || !onComputer([]string{j.Computer}, computer) {
+			continue
+		}
+		n := fmt.Sprintf("The live listing (%s, %s) shows job %s in state %s", l.Listing, l.File, j.ID, l.State)
+		if l.ErrorCode != "" {
+			n += " with error " + l.ErrorCode
+			if l.ErrorContext != "" {
+				n += ", context " + l.ErrorContext
+			}
+		}
+		failing := l.State == "ERROR" || l.State == "TRANSIENT_ERROR"
+		done := l.State == "TRANSFERRED" || l.State == "ACKNOWLEDGED"
+		switch {
+		case failing && f.Status == analyze.StatusRecovered:
+			n += ": although the logs show it recovered, it fails again after the logs end"
+		case done && f.Status == analyze.StatusUnresolved:
+			n += ": although the logs end with it failing, it completed afterwards"
+		}
+		f.Notes = append(f.Notes, n+".")
 	}
 }
 

@@ -87,8 +87,8 @@ func configKB() []byte {
 		rs = append(rs, rule{Provider: analyze.ProviderConfig, EventID: id, Policy: "event-first", Scope: "service", NoStatus: true,
 			Comment: "reserved for a future configuration item"})
 	}
-	rs = append(rs, rule{Provider: analyze.ProviderConfig, EventID: analyze.ConfigLiveJob, Policy: "code-only", CodeFields: []string{analyze.LiveErrorCode}, Scope: "job",
-		Comment: "a job of a live listing (bitsadmin, Get-BitsTransfer); one in error with a known code is evidence like event 211"})
+	rs = append(rs, rule{Provider: analyze.ProviderConfig, EventID: analyze.ConfigLiveJob, Policy: "event-first", Scope: "job", NoStatus: true,
+		Comment: "a job of a live listing (bitsadmin, Get-BitsTransfer): joins the logged job of the same id; no finding of its own (no signature names it), the logs' findings about the job note its live state"})
 	out := struct {
 		Schema     int     `json:"schema"`
 		Comment    string  `json:"comment"`

@@ -621,7 +621,7 @@ func buildJobs(d *document, r *analyze.Result) {
 			{text: orDash(j.Owner)},
 			{text: orDash(processName(j.Process))},
 			{text: listMax(j.Hosts, 3)},
-			{text: orDash(string(j.Outcome)) + liveState(j)},
+			{text: orDash(string(j.Outcome))},
 			{text: fmtErrors(j.Errors)},
 			{text: fmtJobBytes(j)},
 		})

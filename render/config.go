@@ -75,7 +75,42 @@ func buildConfiguration(d *document, r *analyze.Result) {
 			t.rows = append(t.rows, []cell{{text: baseName(strings.ReplaceAll(f.Path, "!", "/"))}, {text: f.Kind}, {text: orDash(f.Encoding)}, {text: st}})
 		}
 		d.add(t)
+		if lt := liveJobTable(r, c.Computer); len(lt.rows) > 0 {
+			d.add(para{spans: []span{txt("Jobs the live listings show (state when the snapshots were taken; the jobs table and Appendix B have them with what the logs show):")}})
+			d.add(lt)
+		}
 	}
+}
+
+// liveJobTable lists the jobs of a machine's live listings.
+func liveJobTable(r *analyze.Result, computer string) table {
+	t := table{cols: []column{
+		{title: "Job ID", mono: true, max: 36},
+		{title: "Title", max: 40},
+		{title: "Owner", max: 28},
+		{title: "State", max: 16, keep: true},
+		{title: "Error", max: 60},
+		{title: "In the logs", keep: true},
+	}}
+	for i := range r.Jobs {
+		j := &r.Jobs[i]
+		if j.Live == nil || (computer != "" && !strings.EqualFold(j.Computer, computer)) {
+			continue
+		}
+		errText := "none"
+		if j.Live.ErrorCode != "" {
+			errText = j.Live.ErrorCode
+			if j.Live.ErrorContext != "" {
+				errText += ", context " + j.Live.ErrorContext
+			}
+		}
+		inLogs := "no"
+		if j.Live.InLogs {
+			inLogs = "yes"
+		}
+		t.rows = append(t.rows, []cell{{text: j.ID}, {text: jobTitle(j)}, {text: orDash(j.Live.Owner)}, {text: j.Live.State}, {text: errText}, {text: inLogs}})
+	}
+	return t
 }
 
 func fromText(from string) string {
@@ -99,14 +134,6 @@ func liveJobsText(c *analyze.ConfigCheck) string {
 		s += fmt.Sprintf("; limits %d per user, %d per computer", c.PerUserLimit, c.PerComputerLimit)
 	}
 	return s + "; joined with the jobs table by job id"
-}
-
-// liveState adds a listed job's state to its outcome: "open (now ERROR)".
-func liveState(j *analyze.Job) string {
-	if j.Live == nil {
-		return ""
-	}
-	return " (now " + j.Live.State + ")"
 }
 
 // liveJobFields describe a job as a live listing shows it.

@@ -101,6 +101,9 @@ func buildHistogram(r *analyze.Result, tz *time.Location) *histogram {
 	h := &histogram{}
 	index := map[string]int{}
 	for _, f := range r.Findings {
+		if analyze.IsConfigFinding(&f) {
+			continue // a snapshot deviation has no time of its own to chart
+		}
 		if _, dup := index[f.ID]; !dup {
 			index[f.ID] = len(h.series)
 			h.series = append(h.series, series{id: f.ID, title: f.Title, noun: analyze.CountNoun(&f)})

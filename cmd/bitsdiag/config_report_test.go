@@ -123,10 +123,14 @@ func TestReportWithSnapshotsOfOneMachine(t *testing.T) {
 	if j.Live == nil || j.Live.State != "ERROR" || j.Live.ErrorCode != "0x80190194" || !strings.Contains(j.Live.ErrorContext, "REMOTE_FILE") || !j.Live.InLogs {
 		t.Errorf("live job %+v", j.Live)
 	}
-	// The job's error in the listing is evidence of the logs' finding.
+	// The logs' finding about the job says what the listing shows now.
 	f404 := findingOf(r, "job-http-404")
-	if f404 == nil || !slices.ContainsFunc(f404.Evidence, func(e analyze.Evidence) bool { return strings.Contains(e.Text, "job in state ERROR") }) {
-		t.Errorf("HTTP 404 finding without the live job's evidence: %+v", f404)
+	if f404 == nil || !slices.ContainsFunc(f404.Notes, func(n string) bool { return strings.Contains(n, "in state ERROR with error 0x80190194") }) {
+		t.Errorf("HTTP 404 finding without the live job's state: %+v", f404)
+	}
+	logsOnly, _ := reportOn(t, "../../samples/job-http-404/Bits-Client-Operational.evtx")
+	if f0 := findingOf(logsOnly, "job-http-404"); f404 != nil && (f0 == nil || f404.Count != f0.Count || f404.Status != f0.Status || len(f404.Evidence) != len(f0.Evidence)) {
+		t.Errorf("HTTP 404 finding: count %d status %q; the listing is not an event (logs alone: %+v)", f404.Count, f404.Status, f0)
 	}
 	for _, want := range []string{"## Configuration check", "### Machine WS-0663.contoso.local", "Live state", "ERROR", "event logs show BITS running"} {
 		if !strings.Contains(md, want) {

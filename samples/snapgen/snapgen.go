@@ -571,7 +571,7 @@ func Bitsadmin(m Machine) string {
 		b.WriteString("PROXY USAGE: PRECONFIG PROXY LIST: NULL PROXY BYPASS LIST: NULL\n")
 		if j.ErrorCode != 0 {
 			fmt.Fprintf(&b, "ERROR FILE:    %s -> %s\n", j.URL, j.Local)
-			fmt.Fprintf(&b, "ERROR CODE:    0x%08x - The server name or address could not be resolved\n", j.ErrorCode)
+			fmt.Fprintf(&b, "ERROR CODE:    0x%08x - %s\n", j.ErrorCode, errorTexts[j.ErrorCode])
 			fmt.Fprintf(&b, "ERROR CONTEXT: 0x%08x - The error occurred while the remote file was being\nprocessed.\n", j.Context)
 		}
 		b.WriteString("DESCRIPTION:\nJOB FILES:\n")
@@ -580,6 +580,14 @@ func Bitsadmin(m Machine) string {
 	}
 	fmt.Fprintf(&b, "Listed %d job(s).\n", len(m.Jobs))
 	return b.String()
+}
+
+// errorTexts are the messages bitsadmin prints after the error codes the
+// samples use.
+var errorTexts = map[uint32]string{
+	0x80072EE7: "The server name or address could not be resolved",
+	0x80190194: "HTTP status 404: The requested URL does not exist on the server.",
+	0x80200013: "The server does not support the necessary HTTP protocol. Background Intelligent Transfer Service (BITS) requires that the server support the Range protocol header.",
 }
 
 // BitsTransfer is Get-BitsTransfer -AllUsers | Format-List * (config-facts §6.5).
