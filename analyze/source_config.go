@@ -266,3 +266,17 @@ const configKBPrefix = "config-"
 // IsConfigFinding reports whether a finding comes from the configuration
 // snapshots (an entry of config-kb.json).
 func IsConfigFinding(f *Finding) bool { return strings.HasPrefix(f.KBID, configKBPrefix) }
+
+// configOpen reports a snapshot deviation that stops BITS working: it is
+// the configuration when the snapshots were taken, so it counts as open.
+func configOpen(f *Finding) bool { return IsConfigFinding(f) && f.Severity == SeverityError }
+
+// configLead is the verdict's sentence for a snapshot deviation (it has no
+// events or time span of its own).
+func configLead(f *Finding) string {
+	on := "the machine"
+	if len(f.Computers) > 0 {
+		on = strings.Join(f.Computers, ", ")
+	}
+	return "The configuration snapshots of " + on + " show: " + lowerFirst(f.Title)
+}

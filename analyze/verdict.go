@@ -35,7 +35,7 @@ func verdict(r *Result, analysed int, loc *time.Location) string {
 	// that failed most.
 	f, noneOpen := problems[0], true
 	for _, p := range problems {
-		if p.Status == "unresolved" {
+		if p.Status == "unresolved" || configOpen(p) {
 			noneOpen = false
 		}
 	}
@@ -49,14 +49,16 @@ func verdict(r *Result, analysed int, loc *time.Location) string {
 		}
 	} else {
 		for _, p := range problems {
-			if p.Status == "unresolved" {
+			if p.Status == "unresolved" || configOpen(p) {
 				f = p
 				break
 			}
 		}
 	}
 	machines := plural(len(f.Computers), "machine")
-	if isJobFinding(f) && failureEvents(f) != nil {
+	if IsConfigFinding(f) {
+		b.WriteString(configLead(f))
+	} else if isJobFinding(f) && failureEvents(f) != nil {
 		what := "BITS transfers"
 		if len(f.Hosts) > 0 {
 			what += " to " + hostList(f.Hosts)

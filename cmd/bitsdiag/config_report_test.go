@@ -242,3 +242,26 @@ func kbIDsOf(r *analyze.Result) []string {
 	}
 	return ids
 }
+
+// Snapshots without event logs: the report is the configuration check,
+// and the verdict claims nothing about logs it did not see.
+func TestReportOnSnapshotsAlone(t *testing.T) {
+	r, md := reportOn(t, "../../samples/snapshots/missing-win7")
+	if !strings.HasPrefix(r.Verdict, "The configuration snapshots of PC1 show: BITS is not installed") {
+		t.Errorf("verdict %q", r.Verdict)
+	}
+	f := findingOf(r, "config-service")
+	if f == nil || len(r.Configuration) != 1 || !strings.Contains(r.Configuration[0].Windows, "Windows 7") {
+		t.Fatalf("findings %v, configuration %+v", kbIDsOf(r), r.Configuration)
+	}
+	var cmds []string
+	for _, s := range f.Fix {
+		cmds = append(cmds, s.Commands...)
+	}
+	if all := strings.Join(cmds, "\n"); !strings.Contains(all, "depend= RpcSs/EventSystem") || strings.Contains(all, "-k netsvcs -p") {
+		t.Errorf("not the Windows 7 commands:\n%s", all)
+	}
+	if strings.Contains(md, "end of the log") || len(r.Timeline) != 0 {
+		t.Errorf("the report speaks of logs it did not read: %q, timeline %v", r.Verdict, r.Timeline)
+	}
+}

@@ -24,7 +24,9 @@ const reportUsage = `Usage: bitsdiag report [flags] PATH...
 Read event logs and write a report of BITS failures, their causes and fixes.
 PATH is an .evtx file, a folder (read recursively), a .zip archive (read in
 place, without extracting), or - for one file on standard input; mix freely.
-Event logs are recognised by content; other files are skipped and counted.
+Event logs and configuration snapshots (the text files of bitsdiag collect:
+sc.exe, reg.exe, bitsadmin, Get-BitsTransfer, netsh output) are recognised by
+content; other files are skipped and counted.
 Logs of channels bitsdiag does not analyse (Security, Application, ...) are
 skipped after their first chunk and listed as skipped in the inventory.
 
@@ -35,6 +37,7 @@ The output file is replaced only by a complete report.
 Examples:
   bitsdiag report C:/Windows/System32/winevt/Logs -o report.pdf
   bitsdiag report customer.zip --title "Case 12345" > report.md
+  bitsdiag report bitsdiag-PC1.zip -o report.pdf      # the zip of bitsdiag collect
   bitsdiag report --since 72h --tz Europe/Berlin -o report.json Logs/
   bitsdiag report --since 2024-11-01 --until 2024-11-07 System.evtx Microsoft-Windows-Bits-Client%4Operational.evtx
   cat System.evtx | bitsdiag report -
@@ -121,7 +124,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	log.Info("inputs found", "event_logs", len(set.Files), "archives", set.Archives,
 		"not_read", len(set.Rejected), "other_files_skipped", set.OtherSkipped)
-	if len(set.Files) == 0 {
+	if len(set.Files) == 0 && len(set.Snapshots) == 0 {
 		fmt.Fprintf(stderr, "bitsdiag report: no EVTX event log found in %s%s\n", describePaths(plan.paths), skippedNote(set))
 		return exitFail
 	}
@@ -146,7 +149,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return exitFail
 	}
 	res, usable, damaged := an.Result, an.Usable, an.Damaged
-	if usable == 0 {
+	if usable == 0 && len(set.Snapshots) == 0 {
 		fmt.Fprintf(stderr, "bitsdiag report: none of the %d event logs could be read\n", len(set.Files))
 		return exitFail
 	}
