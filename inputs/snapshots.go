@@ -41,8 +41,7 @@ func (s *Set) addSnapshot(p string, size int64, open func(ctx context.Context) (
 	if size > snapshot.DefaultMaxSize {
 		return false
 	}
-	_, named := snapshot.ExpectedKind(p)
-	if !named {
+	if k, _ := snapshot.ExpectedKind(p); k == snapshot.KindUnknown { // not a snapshot's collection name (logs have KindUnknown)
 		o, err := open(context.Background())
 		if err != nil {
 			return false
