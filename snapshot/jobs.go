@@ -158,8 +158,9 @@ func parseBitsadmin(lines []string) (*JobList, error) {
 		if len(pairs) == 0 {
 			// Wrapped continuation of the previous value.
 			switch lastLabel {
-			case "ERROR CONTEXT", "ERROR CODE":
+			case "ERROR CODE":
 				cur.ErrorText += " " + l
+			case "ERROR CONTEXT": // the context's own text: the code says it
 			case "DESCRIPTION":
 				cur.Description += " " + l
 			}

@@ -120,7 +120,8 @@ func TestReportWithSnapshotsOfOneMachine(t *testing.T) {
 		t.Fatalf("jobs %+v", r.Jobs)
 	}
 	j := r.Jobs[0]
-	if j.Live == nil || j.Live.State != "ERROR" || j.Live.ErrorCode != "0x80190194" || !strings.Contains(j.Live.ErrorContext, "REMOTE_FILE") || !j.Live.InLogs {
+	if j.Live == nil || j.Live.State != "ERROR" || j.Live.ErrorCode != "0x80190194" || !strings.Contains(j.Live.ErrorContext, "REMOTE_FILE") || !j.Live.InLogs ||
+		j.Live.ErrorText != "HTTP status 404: The requested URL does not exist on the server." {
 		t.Errorf("live job %+v", j.Live)
 	}
 	// The logs' finding about the job says what the listing shows now.
