@@ -428,24 +428,44 @@ func versionedRepair(f *analyze.Finding, kb *analyze.KB, v Version) {
 		if !slices.EqualFunc(f.Fix[i:i+n], gen.Steps, func(a, b analyze.Step) bool { return a.Text == b.Text && slices.Equal(a.Commands, b.Commands) }) {
 			continue
 		}
-		var repl []analyze.Step
 		fams := Families
 		if v.Family != FamilyUnknown {
 			fams = []Family{v.Family}
 		}
+		var procs []*analyze.Procedure
 		for _, fam := range fams {
 			p := kb.Procedure(repairIDs[fam])
 			if p == nil {
 				return
 			}
+			procs = append(procs, p)
+			f.Corrections = appendMissing(f.Corrections, p.Corrections...)
+		}
+		// Steps every variant shares (restarting BITS) come once, after them.
+		same := func(a, b analyze.Step) bool { return a.Text == b.Text && slices.Equal(a.Commands, b.Commands) }
+		var common []analyze.Step
+		if len(procs) > 1 {
+			for _, s := range procs[0].Steps {
+				if !slices.ContainsFunc(procs, func(p *analyze.Procedure) bool {
+					return !slices.ContainsFunc(p.Steps, func(x analyze.Step) bool { return same(x, s) })
+				}) {
+					common = append(common, s)
+				}
+			}
+		}
+		var repl []analyze.Step
+		for i, p := range procs {
 			for _, s := range p.Steps {
-				if len(fams) > 1 {
-					s.Text = "On " + fam.String() + ": " + s.Text
+				if slices.ContainsFunc(common, func(x analyze.Step) bool { return same(x, s) }) {
+					continue
+				}
+				if len(procs) > 1 {
+					s.Text = "On " + fams[i].String() + ": " + s.Text
 				}
 				repl = append(repl, s)
 			}
-			f.Corrections = appendMissing(f.Corrections, p.Corrections...)
 		}
+		repl = append(repl, common...)
 		f.Fix = append(append(append([]analyze.Step(nil), f.Fix[:i]...), repl...), f.Fix[i+n:]...)
 		return
 	}

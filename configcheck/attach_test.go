@@ -72,3 +72,65 @@ func TestDeviationsThroughTheAnalysis(t *testing.T) {
 		}
 	}
 }
+
+// The generic repair procedure in a finding of the logs becomes the
+// machine's variant, or every variant with its condition.
+func TestVersionedRepair(t *testing.T) {
+	kb, err := analyze.LoadKB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := kb.Procedure("repair-config")
+	f := analyze.Finding{Fix: append([]analyze.Step{{Text: "First check."}}, gen.Steps...)}
+	one := f
+	one.Fix = append([]analyze.Step(nil), f.Fix...)
+	versionedRepair(&one, kb, Version{Family: FamilyWin81})
+	if one.Fix[0].Text != "First check." || !slices.Equal(one.Fix[1].Commands, RepairProcedure(FamilyWin81)) || len(one.Fix) != 1+len(kb.Procedure("repair-config-win81").Steps) {
+		t.Errorf("Windows 8.1: %+v", one.Fix)
+	}
+	all := f
+	all.Fix = append([]analyze.Step(nil), f.Fix...)
+	versionedRepair(&all, kb, Version{})
+	n := 0
+	for _, s := range all.Fix {
+		for _, fam := range Families {
+			if strings.HasPrefix(s.Text, "On "+fam.String()+": ") && slices.Equal(s.Commands, RepairProcedure(fam)) {
+				n++
+			}
+		}
+	}
+	restarts := 0
+	for _, s := range all.Fix {
+		if strings.HasPrefix(s.Text, "From a Command Prompt opened as a local administrator, stop BITS") {
+			restarts++
+		}
+	}
+	if restarts != 1 {
+		t.Errorf("the shared restart step appears %d times", restarts)
+	}
+	if n != len(Families) {
+		t.Errorf("unknown version: %d of %d variants with their condition: %+v", n, len(Families), all.Fix)
+	}
+}
+
+// Two machines' folders: each is checked on its own and named by its
+// snapshots; a deviation of one is not reported for the other.
+func TestTwoMachines(t *testing.T) {
+	a := snapgen.Windows10()
+	a.Computer = "PC-A"
+	b := snapgen.Windows7()
+	b.Computer = "PC-B"
+	b.Start, b.Delayed = 4, false
+	files := append(setFiles(a, snapgen.ShellPS51, "case/PC-A"), setFiles(b, snapgen.ShellCmd, "case/PC-B")...)
+	r, err := Attach(context.Background(), analyze.New(analyze.Options{}), nil, files, snapshot.Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Configuration) != 2 || r.Configuration[0].Computer != "PC-A" || r.Configuration[1].Computer != "PC-B" ||
+		len(r.Configuration[0].Findings) != 0 || len(r.Configuration[1].Findings) != 1 || !strings.Contains(r.Configuration[1].Windows, "Windows 7") {
+		t.Fatalf("configuration %+v", r.Configuration)
+	}
+	if len(r.Findings) != 1 || !slices.Equal(r.Findings[0].Computers, []string{"PC-B"}) || r.Findings[0].KBID != "config-start-type" {
+		t.Errorf("findings %+v", r.Findings)
+	}
+}
