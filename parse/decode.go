@@ -35,6 +35,9 @@ type decoder struct {
 	byID       map[uint32]uint32 // template id -> inline definition offset, built when first needed
 	left       budget            // what the chunk may still spend (limits.go)
 	recordLeft int               // render units the current record may still spend
+	strs       map[string]string // interned System strings (the worker's, kept across chunks)
+	guidIn     string            // normGUID's last input and output
+	guidOut    string
 }
 
 // templateCache is a worker's templates from earlier chunks, by GUID.
@@ -223,7 +226,7 @@ func (d *decoder) decodeElement(ev *Event, root *xnode, sc *scope) error {
 		}
 		t, nsc, err := d.nested(sc, p)
 		if err == nil {
-			err = d.decodeElement(ev, &xnode{kids: []*xnode{t.root}}, nsc)
+			err = d.decodeKid(ev, t.root, nsc)
 		}
 		if err != nil {
 			if !ev.Recovered {
@@ -235,23 +238,122 @@ func (d *decoder) decodeElement(ev *Event, root *xnode, sc *scope) error {
 		}
 	}
 	for _, k := range root.kids {
-		var err error
-		switch k.name {
-		case "System":
-			err = d.system(ev, k, sc)
-		case "EventData":
-			err = d.eventData(ev, k, sc)
-		case "UserData":
-			err = d.flattenKids(ev, k, sc)
-		default:
-			// RenderingInfo and the like are not part of the payload.
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", k.name, err)
+		if err := d.decodeKid(ev, k, sc); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// decodeKid renders one child of the Event element.
+func (d *decoder) decodeKid(ev *Event, k *xnode, sc *scope) error {
+	var err error
+	switch k.name {
+	case "System":
+		err = d.system(ev, k, sc)
+	case "EventData":
+		err = d.eventData(ev, k, sc)
+	case "UserData":
+		err = d.flattenKids(ev, k, sc)
+	default:
+		// RenderingInfo and the like are not part of the payload.
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", k.name, err)
+	}
+	return nil
+}
+
+// number reads an integer System field. A single integer substitution is
+// read from its bytes; anything else is rendered and parsed (a value that
+// does not fit bits bits, or is negative, reads as 0 either way).
+func (d *decoder) number(sc *scope, ps []piece, bits int) (uint64, error) {
+	if len(ps) == 1 && ps[0].sub >= 0 && ps[0].sub < len(sc.vals) {
+		v := sc.vals[ps[0].sub]
+		if x, ok := rawUint(v.typ, sc.chunk[v.off:v.off+v.size]); ok {
+			if err := d.charge(numberCost); err != nil {
+				return 0, err
+			}
+			if bits < 64 && x >= 1<<uint(bits) {
+				return 0, nil
+			}
+			return x, nil
+		}
+	}
+	s, err := d.text(sc, ps)
+	if err != nil {
+		return 0, err
+	}
+	return parseUint(s, bits), nil
+}
+
+// numberCost is what an integer read from its bytes charges the render
+// budget (its text would cost at most this).
+const numberCost = 22
+
+// rawUint reads an integer value of type t; a negative one is 0 (its text
+// does not parse as unsigned). ok is false for other types or sizes.
+func rawUint(t byte, b []byte) (uint64, bool) {
+	if n := fixedSize(t); n != 0 && len(b) != n {
+		return 0, false
+	}
+	le := binary.LittleEndian
+	var neg bool
+	var x uint64
+	switch t {
+	case valUInt8:
+		x = uint64(b[0])
+	case valUInt16:
+		x = uint64(le.Uint16(b))
+	case valUInt32, valHexInt32:
+		x = uint64(le.Uint32(b))
+	case valUInt64, valHexInt64:
+		x = le.Uint64(b)
+	case valInt8:
+		neg, x = int8(b[0]) < 0, uint64(int8(b[0]))
+	case valInt16:
+		neg, x = int16(le.Uint16(b)) < 0, uint64(int16(le.Uint16(b)))
+	case valInt32:
+		neg, x = int32(le.Uint32(b)) < 0, uint64(int32(le.Uint32(b)))
+	case valInt64:
+		neg, x = int64(le.Uint64(b)) < 0, le.Uint64(b)
+	default:
+		return 0, false
+	}
+	if neg {
+		return 0, true
+	}
+	return x, true
+}
+
+// str renders a System string field; a string substitution is interned, so
+// the provider, channel and computer names of a log are allocated once.
+func (d *decoder) str(sc *scope, ps []piece) (string, error) {
+	if len(ps) == 1 && ps[0].sub >= 0 && ps[0].sub < len(sc.vals) && d.strs != nil {
+		v := sc.vals[ps[0].sub]
+		if b := sc.chunk[v.off : v.off+v.size]; v.typ == valString && len(b) <= maxCachedString {
+			s, ok := d.strs[string(b)]
+			if !ok {
+				if len(d.strs) >= maxCachedStrings {
+					clear(d.strs)
+				}
+				s = utf16String(b)
+				d.strs[string(b)] = s
+			}
+			return s, d.charge(len(s) + 1)
+		}
+	}
+	return d.text(sc, ps)
+}
+
+// guid renders a GUID field upper-case without braces, remembering the
+// last one (a template's static provider GUID repeats in every record).
+func (d *decoder) guid(s string) string {
+	if s != d.guidIn {
+		d.guidIn, d.guidOut = s, normGUID(s)
+	}
+	return d.guidOut
 }
 
 func parseUint(s string, bits int) uint64 {
@@ -285,51 +387,56 @@ func (d *decoder) system(ev *Event, n *xnode, sc *scope) error {
 	for _, k := range n.kids {
 		var s string
 		var err error
+		var x uint64
 		switch k.name {
 		case "Provider":
-			if ev.Provider, err = attr(k, "Name"); err == nil {
+			if a, ok := k.attr("Name"); ok {
+				ev.Provider, err = d.str(sc, a)
+			}
+			if err == nil {
 				s, err = attr(k, "Guid")
-				ev.ProviderGUID = normGUID(s)
+				ev.ProviderGUID = d.guid(s)
 			}
 		case "EventID":
-			if s, err = d.text(sc, k.content); err == nil {
-				ev.EventID = uint16(parseUint(s, 16))
-				s, err = attr(k, "Qualifiers")
-				ev.Qualifiers = uint16(parseUint(s, 16))
-			}
-		case "Version", "Level", "Task", "Opcode", "Keywords":
-			if s, err = d.text(sc, k.content); err == nil {
-				switch k.name {
-				case "Version":
-					ev.Version = uint8(parseUint(s, 8))
-				case "Level":
-					ev.Level = uint8(parseUint(s, 8))
-				case "Task":
-					ev.Task = uint16(parseUint(s, 16))
-				case "Opcode":
-					ev.Opcode = uint8(parseUint(s, 8))
-				case "Keywords":
-					ev.Keywords = parseUint(s, 64)
+			if x, err = d.number(sc, k.content, 16); err == nil {
+				ev.EventID = uint16(x)
+				if a, ok := k.attr("Qualifiers"); ok {
+					x, err = d.number(sc, a, 16)
+					ev.Qualifiers = uint16(x)
 				}
 			}
+		case "Version":
+			x, err = d.number(sc, k.content, 8)
+			ev.Version = uint8(x)
+		case "Level":
+			x, err = d.number(sc, k.content, 8)
+			ev.Level = uint8(x)
+		case "Task":
+			x, err = d.number(sc, k.content, 16)
+			ev.Task = uint16(x)
+		case "Opcode":
+			x, err = d.number(sc, k.content, 8)
+			ev.Opcode = uint8(x)
+		case "Keywords":
+			ev.Keywords, err = d.number(sc, k.content, 64)
 		case "TimeCreated":
 			err = d.timeCreated(ev, k, sc)
 		case "EventRecordID":
 			// Exported logs renumber record headers; Event Viewer shows this one.
-			if s, err = d.text(sc, k.content); err == nil {
-				if id := parseUint(s, 64); id != 0 {
-					ev.RecordID = id
-				}
+			if x, err = d.number(sc, k.content, 64); err == nil && x != 0 {
+				ev.RecordID = x
 			}
 		case "Correlation":
 			s, err = attr(k, "ActivityID")
 			ev.ActivityID = normGUID(s)
 		case "Channel":
-			ev.Channel, err = d.text(sc, k.content)
+			ev.Channel, err = d.str(sc, k.content)
 		case "Computer":
-			ev.Computer, err = d.text(sc, k.content)
+			ev.Computer, err = d.str(sc, k.content)
 		case "Security":
-			ev.UserID, err = attr(k, "UserID")
+			if a, ok := k.attr("UserID"); ok {
+				ev.UserID, err = d.str(sc, a)
+			}
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", k.name, err)
@@ -375,6 +482,9 @@ func (d *decoder) timeCreated(ev *Event, k *xnode, sc *scope) error {
 func (d *decoder) eventData(ev *Event, n *xnode, sc *scope) error {
 	first := len(ev.Data)
 	unnamed := 0
+	if ev.Data == nil && len(n.kids) > 0 {
+		ev.Data = make([]Field, 0, len(n.kids))
+	}
 	if err := d.flattenNested(ev, n, sc); err != nil {
 		return err
 	}

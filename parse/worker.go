@@ -89,7 +89,7 @@ func (w *worker) process(idx int, base int64, buf []byte) *chunkResult {
 	res.problems = append(res.problems, w.frame.problems...)
 	res.slack = w.frame.slack
 	w.dec = decoder{chunk: buf, templates: make(map[uint32]*template), records: w.frame.records,
-		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free, left: newBudget()}
+		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free, left: newBudget(), strs: w.strCache}
 	for _, loc := range w.frame.records {
 		if !loc.slack {
 			res.span.add(loc.id, loc.ft)
