@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -23,10 +24,10 @@ type scope struct {
 // decoder renders records of one chunk; it caches the chunk's templates.
 type decoder struct {
 	chunk []byte
-	// shared holds templates compiled in earlier chunks, by GUID. The GUID
-	// identifies a template's content, and templates are only shared from
-	// chunks whose CRC32s verify (intact), so damage cannot leak across
-	// chunks. nil disables sharing.
+	// shared holds templates compiled in earlier chunks (of any file read
+	// by the process), by GUID. The GUID identifies a template's content,
+	// and templates are only shared from chunks whose CRC32s verify
+	// (intact), so damage cannot leak across chunks. nil disables sharing.
 	shared     *templateCache
 	intact     bool
 	free       int
@@ -40,14 +41,31 @@ type decoder struct {
 	guidOut    string
 }
 
-// templateCache is a worker's templates from earlier chunks, by GUID.
+// templateCache holds templates compiled from intact chunks, by GUID. One
+// cache serves the whole process (every Reader and worker: processTemplates),
+// so reading many small files of the same machines compiles each template
+// once. Compiled templates are never modified, so they are shared freely.
 type templateCache struct {
+	mu     sync.RWMutex
 	m      map[[16]byte]*template
 	weight int // summed template.weight
 }
 
+// processTemplates is the process-wide template cache.
+var processTemplates = &templateCache{m: make(map[[16]byte]*template)}
+
+// get returns the template of the given GUID.
+func (c *templateCache) get(guid [16]byte) (*template, bool) {
+	c.mu.RLock()
+	t, ok := c.m[guid]
+	c.mu.RUnlock()
+	return t, ok
+}
+
 // add keeps t, emptying the cache first when it is full.
 func (c *templateCache) add(guid [16]byte, t *template) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if len(c.m) >= maxSharedTemplates || c.weight+t.weight > maxSharedWeight {
 		clear(c.m)
 		c.weight = 0
@@ -101,7 +119,7 @@ func (d *decoder) template(defOff uint32) *template {
 	share := d.shared != nil && d.intact && int(defOff) < d.free && int(defOff)+20 <= len(d.chunk)
 	if share {
 		copy(guid[:], d.chunk[defOff+4:])
-		if t, ok := d.shared.m[guid]; ok {
+		if t, ok := d.shared.get(guid); ok {
 			d.templates[defOff] = t
 			return t
 		}

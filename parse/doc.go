@@ -45,7 +45,8 @@
 // 100 ns precision, SIDs as S-1-..., binary as upper-case hex. Payloads held
 // as nested BinXML in a substitution (the usual layout, and CAPI2's) are
 // decoded the same way, in document order. Templates of chunks whose CRC32s
-// verify are shared across chunks by template GUID.
+// verify are shared across chunks and files by template GUID, in one
+// process-wide cache bounded by count and compile cost.
 //
 // # Pre-filter
 //
@@ -79,8 +80,7 @@
 // are bounded per template, per record and per chunk (limits.go), at least
 // ten times what real logs need; a record over a limit is a *RecordError
 // saying which limit, so no input makes the reader hang or exhaust memory.
-// The template cache a worker keeps across chunks is bounded by count and by
-// compile cost.
+// The process-wide template cache is bounded by count and by compile cost.
 //
 // # Concurrency and memory
 //

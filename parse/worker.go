@@ -61,7 +61,7 @@ func newWorker(o *Options, noCRC bool) *worker {
 		strCache:     make(map[string]string),
 	}
 	if !o.noSharedTemplates {
-		w.shared = &templateCache{m: make(map[[16]byte]*template)}
+		w.shared = processTemplates
 	}
 	w.peek.data = w.peekData
 	w.peek.binary = w.peekBinary
