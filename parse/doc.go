@@ -18,7 +18,12 @@
 //     128-512) and the records CRC32 (512 up to the free-space offset) are
 //     checked and mismatches reported; records are read regardless, since a
 //     CRC cannot say which record is damaged. With the no-CRC32 flag set the
-//     mismatches are reported as expected.
+//     mismatches are reported as expected. When the header CRC32 fails, the
+//     free-space offset is trusted only if the records CRC32 up to it
+//     matches; else the end of the last record the header names, or of the
+//     run of records whose ids lie in the header's first..last ids, is used
+//     where the records CRC32 matches, and without a match records outside
+//     those ids count as stale, not live.
 //   - Records: walked by their headers ("**\0\0", size, record id, FILETIME,
 //     size copy at the end) from offset 512 to the free-space offset. Bytes
 //     that are not a record header are skipped to the next plausible header;
