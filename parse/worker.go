@@ -47,6 +47,7 @@ type worker struct {
 	payT         *template
 	paySc        scope
 	payVals      []rawVal
+	emptySystem  int // records of the current chunk without provider or event id
 	strCache     map[string]string
 	shared       *templateCache // see decoder.shared
 }
@@ -90,6 +91,7 @@ func (w *worker) process(idx int, base int64, buf []byte) *chunkResult {
 	res.slack = w.frame.slack
 	w.dec = decoder{chunk: buf, templates: make(map[uint32]*template), records: w.frame.records,
 		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free, left: newBudget(), strs: w.strCache}
+	w.emptySystem = 0
 	for _, loc := range w.frame.records {
 		if !loc.slack {
 			res.span.add(loc.id, loc.ft)
@@ -98,6 +100,10 @@ func (w *worker) process(idx int, base int64, buf []byte) *chunkResult {
 			continue
 		}
 		w.record(res, idx, base, loc)
+	}
+	if w.emptySystem > 0 {
+		res.problems = append(res.problems, Problem{Kind: "template-damaged", Chunk: idx, Offset: base,
+			Reason: fmt.Sprintf("%d records decode without a System Provider Name or EventID (damaged template definition?); counted undecodable", w.emptySystem)})
 	}
 	return res
 }
@@ -168,6 +174,13 @@ func (w *worker) record(res *chunkResult, idx int, base int64, loc recordLoc) {
 	}
 	if err := w.dec.decodeEvent(ev, t, &sc); err != nil {
 		fail(err.Error())
+		return
+	}
+	if ev.Provider == "" || !t.eventID.known {
+		// Every real record names its provider and event id; without them a
+		// record is a damaged template's output, not an event.
+		w.emptySystem++
+		fail("no System Provider Name or EventID (damaged template definition?)")
 		return
 	}
 	if y := ev.TimeCreated.Year(); y < 1601 || y > 9999 {
