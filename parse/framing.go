@@ -14,7 +14,10 @@ type recordLoc struct {
 	id    uint64
 	ft    uint64 // FILETIME of the record header (written time)
 	slack bool   // stale record after the free-space offset
-	bad   string // non-empty: the header is damaged; the record cannot be decoded
+	// suspect: the record id lies outside the intact chunk header's ids in
+	// a chunk whose records CRC32 fails; it stays out of the span.
+	suspect bool
+	bad     string // non-empty: the header is damaged; the record cannot be decoded
 }
 
 // chunkFrame is the result of validating a chunk and walking its records.
@@ -120,7 +123,12 @@ func frameChunk(buf []byte, idx int, base int64, noCRC bool, f *chunkFrame) {
 	// a record outside the header's first/last record ids is not a live
 	// record of this chunk: stale data a damaged offset would let in.
 	firstID, lastID := binary.LittleEndian.Uint64(buf[24:]), binary.LittleEndian.Uint64(buf[32:])
-	checkIDs := !verified && firstID <= lastID && lastID-firstID < chunkSize/minRecordSize
+	plausible := firstID <= lastID && lastID-firstID < chunkSize/minRecordSize
+	checkIDs := !verified && plausible
+	// With an intact header but damaged records, a record id outside the
+	// header's ids is a damaged record header: the record is still decoded,
+	// but its id and time are kept out of the file's span.
+	suspectIDs := headerOK && !f.intact && !noCRC && plausible
 	f.free = free
 	off := chunkHeaderSize
 	for off < end {
@@ -165,6 +173,9 @@ func frameChunk(buf []byte, idx int, base int64, noCRC bool, f *chunkFrame) {
 			prob("record-id-range", off, id, fmt.Sprintf("record id outside the chunk header's ids %d-%d (header damaged): counted as stale, not live", firstID, lastID))
 			loc.slack = true
 			f.slack++
+		} else if suspectIDs && (id < firstID || id > lastID) {
+			prob("record-id-range", off, id, fmt.Sprintf("record id outside the chunk header's ids %d-%d (records CRC32 mismatch): decoded, kept out of the file's id and time span", firstID, lastID))
+			loc.suspect = true
 		}
 		f.records = append(f.records, loc)
 		off += size

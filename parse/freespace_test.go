@@ -116,3 +116,33 @@ func TestIDsOutsideHeaderRange(t *testing.T) {
 	}
 	t.Fatal("no chunk with slack")
 }
+
+// TestDamagedRecordID changes one live record's header id in a chunk whose
+// header is intact: the record is still decoded, but its id stays out of
+// the file's id span (it would otherwise claim records that never were).
+func TestDamagedRecordID(t *testing.T) {
+	orig := loadDamageFile(t)
+	want, err := readBytes(t, orig, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f chunkFrame
+	frameChunk(orig[fileHeaderSize:fileHeaderSize+chunkSize], 0, fileHeaderSize, false, &f)
+	loc := f.records[len(f.records)/2]
+	data := append([]byte(nil), orig...)
+	binary.LittleEndian.PutUint64(data[fileHeaderSize+loc.off+8:], 1<<40)
+	got, err := readBytes(t, data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariant(t, "record id", got)
+	if got.sum.RecordsDecoded != want.sum.RecordsDecoded {
+		t.Errorf("decoded %d, want %d", got.sum.RecordsDecoded, want.sum.RecordsDecoded)
+	}
+	if got.sum.FirstRecordID != want.sum.FirstRecordID || got.sum.LastRecordID != want.sum.LastRecordID {
+		t.Errorf("id span %d-%d, want %d-%d", got.sum.FirstRecordID, got.sum.LastRecordID, want.sum.FirstRecordID, want.sum.LastRecordID)
+	}
+	if !got.sum.HasProblem("record-id-range") {
+		t.Errorf("no record-id-range problem: %v", got.sum.Problems)
+	}
+}

@@ -93,7 +93,7 @@ func (w *worker) process(idx int, base int64, buf []byte) *chunkResult {
 		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free, left: newBudget(), strs: w.strCache}
 	w.emptySystem = 0
 	for _, loc := range w.frame.records {
-		if !loc.slack {
+		if !loc.slack && !loc.suspect {
 			res.span.add(loc.id, loc.ft)
 		}
 		if loc.slack && !w.recoverSlack {
