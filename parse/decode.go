@@ -32,12 +32,13 @@ type decoder struct {
 	intact     bool
 	free       int
 	templates  map[uint32]*template
-	records    []recordLoc       // the chunk's records, for templateByID
-	byID       map[uint32]uint32 // template id -> inline definition offset, built when first needed
-	left       budget            // what the chunk may still spend (limits.go)
-	recordLeft int               // render units the current record may still spend
-	strs       map[string]string // interned System strings (the worker's, kept across chunks)
-	guidIn     string            // normGUID's last input and output
+	records    []recordLoc          // the chunk's records, for templateByID
+	byID       map[uint32]uint32    // template id -> inline definition offset, built when first needed
+	left       budget               // what the chunk may still spend (limits.go)
+	recordLeft int                  // render units the current record may still spend
+	nestVals   [maxNesting][]rawVal // value buffers of nested instances, by depth
+	strs       map[string]string    // interned System strings (the worker's, kept across chunks)
+	guidIn     string               // normGUID's last input and output
 	guidOut    string
 }
 
@@ -193,7 +194,10 @@ func (d *decoder) nested(sc *scope, p piece) (*template, *scope, error) {
 	if sc.depth >= maxNesting {
 		return nil, nil, fmt.Errorf("BinXML nested deeper than %d levels", maxNesting)
 	}
-	in, reason := readInstance(sc.chunk, v.off, v.off+v.size, nil)
+	// The values of nested instances reuse one buffer per depth: instances
+	// at one depth are rendered one after another.
+	in, reason := readInstance(sc.chunk, v.off, v.off+v.size, d.nestVals[sc.depth])
+	d.nestVals[sc.depth] = in.vals[:0]
 	var t *template
 	switch reason {
 	case "":

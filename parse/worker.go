@@ -89,8 +89,10 @@ func (w *worker) process(idx int, base int64, buf []byte) *chunkResult {
 	frameChunk(buf, idx, base, w.noCRC, &w.frame)
 	res.problems = append(res.problems, w.frame.problems...)
 	res.slack = w.frame.slack
+	nest := w.dec.nestVals
 	w.dec = decoder{chunk: buf, templates: make(map[uint32]*template), records: w.frame.records,
-		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free, left: newBudget(), strs: w.strCache}
+		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free, left: newBudget(), strs: w.strCache,
+		nestVals: nest}
 	w.emptySystem = 0
 	for _, loc := range w.frame.records {
 		if !loc.slack && !loc.suspect {
