@@ -15,6 +15,7 @@
 # previous release) as "baseline". Times: hyperfine, warm cache, mean of RUNS runs (default 3; peers
 # PEER_RUNS, default 1: they take minutes on 1 GiB). Peak RSS: GNU time, one run.
 # Prints a Markdown table: tool, input, wall, MB/s, x cat, x each peer (>1: bitsdiag is faster), peak RSS.
+# Paths must not be symbolic links (bitsdiag does not follow them into folders).
 # Needs: python3, hyperfine, GNU time, zip (apt-get install -y hyperfine time zip).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,26 +46,34 @@ fi
 bd=$out/bitsdiag
 res=$out/results
 mkdir -p "$res"
-: > "$res/rss.tsv"
+[ -n "${ONLY:-}" ] || : > "$res/rss.tsv"
 
 # time NAME INPUT RUNS COMMAND: mean wall time into $res/NAME@INPUT.json, peak RSS into rss.tsv.
+# With one run (the peers), that run gives both the time and the peak RSS.
 time_cmd() {
-  local name=$1 input=$2 n=$3 cmd=$4
-  hyperfine -N --warmup 1 --runs "$n" --export-json "$res/$name@$input.json" -n "$name" "$cmd" > /dev/null 2>&1 ||
-    hyperfine --warmup 1 --runs "$n" --export-json "$res/$name@$input.json" -n "$name" "$cmd" > /dev/null
-  local rss
-  rss=$(/usr/bin/time -f %M sh -c "$cmd > /dev/null 2>&1" 2>&1 | tail -1)
+  local name=$1 input=$2 n=$3 cmd=$4 rss
+  echo "  $name on $input" >&2
+  if [ "$n" -le 1 ]; then
+    read -r wall rss < <(/usr/bin/time -f '%e %M' sh -c "$cmd > /dev/null 2>&1" 2>&1 | tail -1)
+    printf '{"results":[{"mean":%s}]}\n' "$wall" > "$res/$name@$input.json"
+  else
+    hyperfine -N --warmup 1 --runs "$n" --export-json "$res/$name@$input.json" -n "$name" "$cmd" > /dev/null 2>&1 ||
+      hyperfine --warmup 1 --runs "$n" --export-json "$res/$name@$input.json" -n "$name" "$cmd" > /dev/null
+    rss=$(/usr/bin/time -f %M sh -c "$cmd > /dev/null 2>&1" 2>&1 | tail -1)
+  fi
   printf '%s\t%s\t%s\n' "$name" "$input" "$rss" >> "$res/rss.tsv"
 }
 
+# ONLY=folder times only the folder and the zip (keeping earlier results of the big logs).
 for input in sys bits; do
+  [ "${ONLY:-}" != folder ] || continue
   f=${!input}
   cat "$f" > /dev/null
   time_cmd cat "$input" "$runs" "cat $f"
-  time_cmd "bitsdiag report" "$input" "$runs" "$bd report -q -f json -o /dev/null $f"
+  time_cmd "bitsdiag report" "$input" "$runs" "$bd report -q -f json $f"
   time_cmd "bitsdiag events --all" "$input" "$runs" "sh -c '$bd events --all $f > /dev/null 2>&1'"
   if [ -n "${BASELINE:-}" ]; then
-    time_cmd "baseline report" "$input" "$runs" "$BASELINE report -q -f json -o /dev/null $f"
+    time_cmd "baseline report" "$input" "$runs" "$BASELINE report -q -f json $f"
     time_cmd "baseline events --all" "$input" "$runs" "sh -c '$BASELINE events --all $f > /dev/null 2>&1'"
   fi
   time_cmd evtxexport "$input" "$peer_runs" "sh -c '$out/peers/evtxexport $f > /dev/null 2>&1'"
@@ -73,13 +82,13 @@ done
 cat "$folder"/* > /dev/null
 time_cmd cat folder "$runs" "sh -c 'cat $folder/* > /dev/null'"
 time_cmd sha256sum folder "$runs" "sh -c 'sha256sum $folder/* > /dev/null'"
-time_cmd "bitsdiag report" folder "$runs" "$bd report -q -f json -o /dev/null $folder"
+time_cmd "bitsdiag report" folder "$runs" "$bd report -q -f json $folder"
 time_cmd "bitsdiag events --all" folder "$runs" "sh -c '$bd events --all $folder > /dev/null 2>&1'"
 time_cmd cat zip "$runs" "cat $zipf"
-time_cmd "bitsdiag report" zip "$runs" "$bd report -q -f json -o /dev/null $zipf"
+time_cmd "bitsdiag report" zip "$runs" "$bd report -q -f json $zipf"
 if [ -n "${BASELINE:-}" ]; then
-  time_cmd "baseline report" folder "$runs" "$BASELINE report -q -f json -o /dev/null $folder"
-  time_cmd "baseline report" zip "$runs" "$BASELINE report -q -f json -o /dev/null $zipf"
+  time_cmd "baseline report" folder "$runs" "$BASELINE report -q -f json $folder"
+  time_cmd "baseline report" zip "$runs" "$BASELINE report -q -f json $zipf"
 fi
 
 python3 - "$res" "$(stat -L -c %s "$sys")" "$(stat -L -c %s "$bits")" "$(du -sb "$folder" | cut -f1)" "$(stat -L -c %s "$zipf")" <<'PY'
