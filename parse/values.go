@@ -69,11 +69,12 @@ func utf16String(b []byte) string {
 		}
 	}
 	if ascii {
-		s := make([]byte, n)
-		for i := range s {
-			s[i] = b[2*i]
+		var s strings.Builder // one allocation, not a []byte and its string copy
+		s.Grow(n)
+		for i := 0; i < n; i++ {
+			s.WriteByte(b[2*i])
 		}
-		return string(s)
+		return s.String()
 	}
 	u := make([]uint16, n)
 	for i := range u {
