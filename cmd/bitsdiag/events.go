@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"bitsdiag/eventjson"
 	"bitsdiag/inputs"
 	"bitsdiag/parse"
 	"bitsdiag/pipeline"
@@ -260,7 +259,7 @@ func writeEvents(ctx context.Context, w io.Writer, set *inputs.Set, po pipeline.
 		if !inWindow(e.TimeCreated) {
 			return nil
 		}
-		lines[i] = appendEventJSON(lines[i][:0], e)
+		lines[i] = eventjson.Append(lines[i][:0], e)
 		if sequential {
 			_, err := w.Write(lines[i])
 			return err
@@ -299,63 +298,6 @@ func writeEvents(ctx context.Context, w io.Writer, set *inputs.Set, po pipeline.
 		}
 	}
 	return files, nil
-}
-
-// appendEventJSON appends one JSON Lines object; payload fields keep record
-// order (a repeated name gets a "#2", "#3"... suffix).
-func appendEventJSON(b []byte, e *parse.Event) []byte {
-	str := func(b []byte, key, v string) []byte {
-		b = append(b, `,"`...)
-		b = append(b, key...)
-		b = append(b, `":`...)
-		q, _ := json.Marshal(v)
-		return append(b, q...)
-	}
-	num := func(b []byte, key string, v uint64) []byte {
-		b = append(b, `,"`...)
-		b = append(b, key...)
-		b = append(b, `":`...)
-		return strconv.AppendUint(b, v, 10)
-	}
-	q, _ := json.Marshal(e.Source.File)
-	b = append(b, `{"file":`...)
-	b = append(b, q...)
-	b = num(b, "record_id", e.RecordID)
-	b = str(b, "time", e.TimeCreated.UTC().Format(time.RFC3339Nano))
-	b = str(b, "computer", e.Computer)
-	b = str(b, "channel", e.Channel)
-	b = str(b, "provider", e.Provider)
-	b = num(b, "event_id", uint64(e.EventID))
-	b = num(b, "version", uint64(e.Version))
-	b = num(b, "level", uint64(e.Level))
-	b = str(b, "activity_id", e.ActivityID)
-	b = str(b, "user_id", e.UserID)
-	b = append(b, `,"data":{`...)
-	seen := make(map[string]int, len(e.Data))
-	for i, fld := range e.Data {
-		name := fld.Name
-		if n := seen[name]; n > 0 {
-			name += "#" + strconv.Itoa(n+1)
-		}
-		seen[fld.Name]++
-		if i > 0 {
-			b = append(b, ',')
-		}
-		k, _ := json.Marshal(name)
-		v, _ := json.Marshal(fld.Value)
-		b = append(append(append(b, k...), ':'), v...)
-	}
-	b = append(b, '}')
-	if e.Binary != nil {
-		b = str(b, "binary", strings.ToUpper(hex.EncodeToString(e.Binary)))
-	}
-	if e.Recovered {
-		b = append(b, `,"recovered":true`...)
-	}
-	if e.Partial != "" {
-		b = str(b, "partial", e.Partial)
-	}
-	return append(b, "}\n"...)
 }
 
 // writeSummary prints a file's damage summary.
