@@ -157,6 +157,7 @@ func (a *Analyzer) Result() *Result {
 		Coverage:  []Coverage{},
 		Timeline:  []Bucket{},
 		Computers: []string{},
+		Failures:  []Failure{},
 	}
 	if !a.opts.Since.IsZero() {
 		t := a.opts.Since
@@ -183,6 +184,7 @@ func (a *Analyzer) Result() *Result {
 	r.Inputs = a.inputList()
 	r.Coverage = a.coverageList()
 	r.Timeline = timeline(st.occs, r.Findings)
+	r.Failures = failureList(st, r.Findings)
 	r.Verdict = verdict(r, len(evs), a.opts.TZ)
 	return r
 }

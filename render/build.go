@@ -18,22 +18,27 @@ const defaultTitle = "BITS diagnostic report"
 // depend on text from the analysis, so it is always a safe identifier.
 func findingAnchor(i int) string { return "finding-" + strconv.Itoa(i+1) }
 
-// buildDocument lays out the whole report.
-func buildDocument(r *analyze.Result, tz *time.Location) *document {
+// buildDocument lays out the whole report: the short report, or with
+// o.Full the appendices of every evidence record and every job too.
+func buildDocument(r *analyze.Result, o Options) *document {
+	tz := o.tz()
 	d := &document{title: r.Title}
 	if d.title == "" {
 		d.title = defaultTitle
 	}
 	buildTitle(d, r, tz)
 	buildSummary(d, r, tz)
-	buildFindings(d, r, tz)
+	buildComputers(d, r)
+	buildFindings(d, r, tz, o.Full)
 	buildService(d, r, tz)
-	buildJobs(d, r)
+	buildJobs(d, r, o.Full)
 	buildTimeline(d, r, tz)
 	buildCoverage(d, r, tz)
-	buildEvidenceAppendix(d, r, tz)
-	buildJobsAppendix(d, r, tz)
-	buildInventory(d, r, tz)
+	if o.Full {
+		buildEvidenceAppendix(d, r, tz)
+		buildJobsAppendix(d, r, tz)
+	}
+	buildInventory(d, r, tz, o.Full)
 	return d
 }
 
@@ -115,7 +120,7 @@ func buildSummary(d *document, r *analyze.Result, tz *time.Location) {
 		verdict = fmt.Sprintf("%s; see the table below.", plural(len(r.Findings), "finding", "findings"))
 	}
 	d.add(para{spans: []span{txt(verdict)}})
-	t := table{cols: []column{
+	t := table{sortable: true, cols: []column{
 		{title: "#", max: 8},
 		{title: "Severity", max: 10},
 		{title: "Cause", max: 90},
@@ -176,7 +181,7 @@ func codeList(f *analyze.Finding) []string {
 	return out
 }
 
-func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
+func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool) {
 	d.add(heading{level: 2, text: "Findings", anchor: "findings"})
 	if len(r.Findings) == 0 {
 		d.add(para{spans: []span{txt("No findings.")}})
@@ -188,6 +193,7 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 			titles[j.ID] = j.Title
 		}
 	}
+	inAppendix := appendixJobs(r, full)
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		d.add(heading{level: 3, text: findingHeading(f), anchor: findingAnchor(i)})
@@ -218,7 +224,7 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 			items = append(items, field{"Proxies", []span{txt(listMax(f.Proxies, maxListed))}})
 		}
 		if len(f.Jobs) > 0 {
-			items = append(items, field{"Jobs", []span{txt(findingJobs(f.Jobs, titles))}})
+			items = append(items, field{"Jobs", []span{txt(findingJobs(f.Jobs, titles, jobIDsWhere(f.Jobs, inAppendix)))}})
 		}
 		if f.DocSection != "" {
 			items = append(items, field{"Article section", []span{txt(f.DocSection)}})
@@ -243,20 +249,18 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 		if len(f.Fix) > 0 {
 			d.add(heading{level: 4, text: "Fix"}, steps{items: f.Fix})
 		}
-		if len(f.Verify) > 0 {
-			d.add(heading{level: 4, text: "Verify"}, steps{items: f.Verify})
-		}
-		if len(f.Corrections) > 0 {
+		if rest := unattachedCorrections(f); len(rest) > 0 {
 			b := bullets{}
-			for _, c := range f.Corrections {
+			for _, c := range rest {
 				b.items = append(b.items, []span{prose(c)})
 			}
 			d.add(heading{level: 4, text: "Corrections to the article"}, b)
 		}
+		if len(f.Verify) > 0 {
+			d.add(heading{level: 4, text: "Verify"}, steps{items: f.Verify})
+		}
 		d.add(heading{level: 4, text: "Evidence"})
-		total := max(f.EvidenceTotal, len(f.Evidence))
-		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
-			"%d of %d records shown; every field in full in Appendix A.", len(f.Evidence), total))}})
+		d.add(para{italic: true, spans: []span{txt(evidenceNote(f, full))}})
 		if len(f.Evidence) > 0 {
 			d.add(evidenceTable(f.Evidence, tz))
 		}
@@ -291,7 +295,7 @@ func findingCount(f *analyze.Finding) string {
 // findingJobs names a finding's jobs: with their ids when there are a few,
 // else grouped by title ("WU Client Download ×30"); the ids are in the
 // jobs appendix.
-func findingJobs(ids []string, titles map[string]string) string {
+func findingJobs(ids []string, titles map[string]string, where string) string {
 	const fewJobs = 3
 	if len(ids) <= fewJobs {
 		parts := make([]string, 0, len(ids))
@@ -329,7 +333,7 @@ func findingJobs(ids []string, titles map[string]string) string {
 		}
 		parts = append(parts, t)
 	}
-	return plural(len(ids), "job", "jobs") + ": " + listMax(parts, maxListed) + " (ids in Appendix B)"
+	return plural(len(ids), "job", "jobs") + ": " + listMax(parts, maxJobTitles) + " (ids in " + where + ")"
 }
 
 // findingHeading is "F1 · error · Title".
@@ -567,7 +571,7 @@ func jobTitle(j *analyze.Job) string {
 	return "(untitled)"
 }
 
-func buildJobs(d *document, r *analyze.Result) {
+func buildJobs(d *document, r *analyze.Result, full bool) {
 	d.add(heading{level: 2, text: "Jobs", anchor: "jobs"})
 	if len(r.Jobs) == 0 {
 		d.add(para{spans: []span{txt("No BITS jobs were reconstructed from the inputs.")}})
@@ -591,9 +595,11 @@ func buildJobs(d *document, r *analyze.Result) {
 	if other > 0 {
 		parts = append(parts, fmt.Sprintf("%d other", other))
 	}
-	d.add(para{spans: []span{txt(fmt.Sprintf("%s: %s. Failing jobs first; jobs with errors or not completed are in full in Appendix B (linked by number).",
-		plural(len(r.Jobs), "job", "jobs"), strings.Join(parts, ", ")))}})
 	jobs := sortedJobs(r.Jobs)
+	d.add(para{spans: []span{txt(jobsIntro(r, parts, full))}})
+	if !full {
+		jobs = unfinishedJobs(jobs)
+	}
 	if len(jobs) > maxJobRows {
 		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
 			"First %d of %d jobs listed; the JSON output has all.", maxJobRows, len(jobs)))}})
@@ -601,6 +607,7 @@ func buildJobs(d *document, r *analyze.Result) {
 	}
 	t := table{cols: []column{
 		{title: "#", max: 8},
+		{title: "Computer", max: 30},
 		{title: "Title", max: 40},
 		{title: "Owner", max: 28},
 		{title: "Process", max: 28},
@@ -611,11 +618,12 @@ func buildJobs(d *document, r *analyze.Result) {
 	}}
 	for i, j := range jobs {
 		num := cell{text: strconv.Itoa(i + 1)}
-		if jobInAppendix(j) {
+		if full && jobInAppendix(j) {
 			num.anchor = jobAnchor(i)
 		}
 		t.rows = append(t.rows, []cell{
 			num,
+			{text: orDash(j.Computer)},
 			{text: jobTitle(j)},
 			{text: orDash(j.Owner)},
 			{text: orDash(processName(j.Process))},
@@ -625,7 +633,7 @@ func buildJobs(d *document, r *analyze.Result) {
 			{text: fmtJobBytes(j)},
 		})
 	}
-	d.add(t)
+	d.add(dropComputerColumn(t, len(r.Computers) <= 1))
 }
 
 func buildTimeline(d *document, r *analyze.Result, tz *time.Location) {
@@ -811,8 +819,12 @@ func listAll(items []string) string {
 	return strings.Join(items, " ; ")
 }
 
-func buildInventory(d *document, r *analyze.Result, tz *time.Location) {
-	d.add(heading{level: 2, text: "Appendix C: Input inventory", anchor: "appendix-inputs"})
+func buildInventory(d *document, r *analyze.Result, tz *time.Location, full bool) {
+	title := "Input inventory"
+	if full {
+		title = "Appendix C: Input inventory"
+	}
+	d.add(heading{level: 2, text: title, anchor: "appendix-inputs"})
 	if len(r.Inputs) == 0 {
 		d.add(para{spans: []span{txt("No input files.")}})
 		return

@@ -78,8 +78,9 @@ type cell struct {
 
 // table is a table with a header row.
 type table struct {
-	cols []column
-	rows [][]cell
+	cols     []column
+	rows     [][]cell
+	sortable bool // the HTML report lets the reader sort it by a column
 }
 
 // chart is the failures-over-time histogram.

@@ -82,7 +82,7 @@ func renderPDF(w io.Writer, r *analyze.Result, o Options, size string) (err erro
 		return err
 	}
 	tz := o.tz()
-	d := buildDocument(r, tz)
+	d := buildDocument(r, o)
 	p := newPDFDoc(r, d, size, g, tz)
 	for i, b := range d.blocks {
 		if _, ok := b.(heading); ok {
@@ -420,9 +420,21 @@ func (p *pdfDoc) steps(b steps) {
 		p.writeProse(text, "")
 		p.body()
 		f.Ln(bodyLine)
-		for _, c := range st.Commands {
-			f.Ln(1)
-			p.codeBlock(c, marginSide+indent+1)
+		if len(st.Commands) > 0 {
+			f.Ln(0.5)
+			f.SetFont(fontSans, "I", bodySize-1)
+			p.color(colMuted)
+			f.CellFormat(0, bodyLine, p.g.clean(stepShellLine(st)), "", 1, "L", false, 0, "")
+			p.color(colText)
+			p.body()
+			p.codeBlock(strings.Join(st.Commands, "\n"), marginSide+indent+1)
+		}
+		for _, c := range st.Corrections {
+			f.SetX(marginSide + indent + 1)
+			f.SetFont(fontSans, "I", bodySize-1)
+			p.writeProse("Corrected from the article: "+c, "")
+			p.body()
+			f.Ln(bodyLine)
 		}
 		f.SetLeftMargin(marginSide)
 		f.Ln(1.5)

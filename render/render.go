@@ -28,6 +28,10 @@ type Options struct {
 	TZ *time.Location
 	// Paper is the PDF page size, "A4" (the default when empty) or "Letter".
 	Paper string
+	// Full adds the appendices with every evidence record and every job to
+	// the Markdown, PDF and HTML reports, and lists completed jobs too. The
+	// JSON and CSV always have everything.
+	Full bool
 }
 
 // tz returns the display zone, UTC when none was given.
