@@ -194,6 +194,7 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 		}
 	}
 	inAppendix := appendixJobs(r, full)
+	seen := stepsSeen{}
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		d.add(heading{level: 3, text: findingHeading(f), anchor: findingAnchor(i)})
@@ -209,8 +210,10 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 		if len(codeSpans) > 0 {
 			items = append(items, field{"Codes", codeSpans})
 		}
+		if full {
+			items = append(items, field{"Severity", []span{txt(string(f.Severity))}})
+		}
 		items = append(items,
-			field{"Severity", []span{txt(string(f.Severity))}},
 			field{"Count", []span{txt(findingCount(f))}},
 			field{"Seen", []span{txt(fmtSpan(f.FirstSeen, f.LastSeen, tz))}})
 		if f.Status != "" || f.Transient {
@@ -226,12 +229,7 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 		if len(f.Jobs) > 0 {
 			items = append(items, field{"Jobs", []span{txt(findingJobs(f.Jobs, titles, jobIDsWhere(f.Jobs, inAppendix)))}})
 		}
-		if f.DocSection != "" {
-			items = append(items, field{"Article section", []span{txt(f.DocSection)}})
-		}
-		if f.KBID != "" {
-			items = append(items, field{"Knowledge-base entry", []span{txt(f.KBID)}})
-		}
+		items = append(items, findingSource(f, full)...)
 		d.add(fields{items: items})
 		if f.Summary != "" {
 			d.add(para{spans: []span{txt(f.Summary)}})
@@ -247,7 +245,7 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 			d.add(heading{level: 4, text: "Cause"}, para{spans: []span{prose(f.Cause)}})
 		}
 		if len(f.Fix) > 0 {
-			d.add(heading{level: 4, text: "Fix"}, steps{items: f.Fix})
+			d.add(heading{level: 4, text: "Fix"}, steps{items: seen.steps(f.ID, f.Fix, full)})
 		}
 		if rest := unattachedCorrections(f); len(rest) > 0 {
 			b := bullets{}
@@ -257,12 +255,12 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 			d.add(heading{level: 4, text: "Corrections to the article"}, b)
 		}
 		if len(f.Verify) > 0 {
-			d.add(heading{level: 4, text: "Verify"}, steps{items: f.Verify})
+			d.add(heading{level: 4, text: "Verify"}, steps{items: seen.steps(f.ID, f.Verify, full)})
 		}
 		d.add(heading{level: 4, text: "Evidence"})
 		d.add(para{italic: true, spans: []span{txt(evidenceNote(f, full))}})
 		if len(f.Evidence) > 0 {
-			d.add(evidenceTable(f.Evidence, tz))
+			d.add(evidenceTable(shownEvidence(f, full), tz))
 		}
 	}
 }
@@ -600,10 +598,10 @@ func buildJobs(d *document, r *analyze.Result, full bool) {
 	if !full {
 		jobs = unfinishedJobs(jobs)
 	}
-	if len(jobs) > maxJobRows {
+	if lim := jobRowLimit(full); len(jobs) > lim {
 		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
-			"First %d of %d jobs listed; the JSON output has all.", maxJobRows, len(jobs)))}})
-		jobs = jobs[:maxJobRows]
+			"First %d of %d jobs listed; the JSON output has all.", lim, len(jobs)))}})
+		jobs = jobs[:lim]
 	}
 	t := table{cols: []column{
 		{title: "#", max: 8},
@@ -851,6 +849,9 @@ func buildInventory(d *document, r *analyze.Result, tz *time.Location, full bool
 	}
 	d.add(t)
 	for i, in := range r.Inputs {
+		if !full && !inputNeedsDetail(&in) {
+			continue
+		}
 		d.add(heading{level: 4, text: fmt.Sprintf("File %d: %s", i+1, shorten(sanitizeLine(baseName(in.Path)), 100))})
 		items := []field{
 			{"Path", []span{txt(in.Path)}},

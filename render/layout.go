@@ -48,6 +48,41 @@ func unattachedCorrections(f *analyze.Finding) []string {
 	return out
 }
 
+// maxShortJobRows is how many jobs the short report's jobs table lists.
+const maxShortJobRows = 25
+
+// jobRowLimit is how many rows the jobs table lists.
+func jobRowLimit(full bool) int {
+	if full {
+		return maxJobRows
+	}
+	return maxShortJobRows
+}
+
+// maxShortEvidence is how many evidence records a finding's table shows in
+// the short report.
+const maxShortEvidence = 3
+
+// shownEvidence is the evidence a finding's table shows: all the analysis
+// kept with --full, else the first, the last and some between.
+func shownEvidence(f *analyze.Finding, full bool) []analyze.Evidence {
+	ev := f.Evidence
+	if full || len(ev) <= maxShortEvidence {
+		return ev
+	}
+	out := make([]analyze.Evidence, 0, maxShortEvidence)
+	for i := 0; i < maxShortEvidence; i++ {
+		out = append(out, ev[i*(len(ev)-1)/(maxShortEvidence-1)])
+	}
+	return out
+}
+
+// inputNeedsDetail reports whether the short report describes an input file
+// in detail below the inventory table: when it was skipped or damaged.
+func inputNeedsDetail(in *analyze.Input) bool {
+	return in.Skipped != "" || in.Damaged() || in.RecordsUndecoded > 0
+}
+
 // evidenceNote says how many evidence records a finding's table shows and
 // where the rest are.
 func evidenceNote(f *analyze.Finding, full bool) string {
@@ -56,7 +91,7 @@ func evidenceNote(f *analyze.Finding, full bool) string {
 	if !full {
 		where = "every field in full with --full (Appendix A) and in the JSON output"
 	}
-	return fmt.Sprintf("%d of %d records shown; %s.", len(f.Evidence), total, where)
+	return fmt.Sprintf("%d of %d records shown; %s.", len(shownEvidence(f, full)), total, where)
 }
 
 // appendixJobs is the set of job ids Appendix B shows in full (none without
@@ -213,4 +248,71 @@ func anchorIf(ok bool, a string) string {
 		return a
 	}
 	return ""
+}
+
+// findingSource is where a finding's explanation comes from: the article's
+// section and the knowledge-base entry, on one line in the short report.
+func findingSource(f *analyze.Finding, full bool) []field {
+	if full {
+		var out []field
+		if f.DocSection != "" {
+			out = append(out, field{"Article section", []span{txt(f.DocSection)}})
+		}
+		if f.KBID != "" {
+			out = append(out, field{"Knowledge-base entry", []span{txt(f.KBID)}})
+		}
+		return out
+	}
+	switch {
+	case f.DocSection != "" && f.KBID != "":
+		return []field{{"Source", []span{txt("article section \"" + f.DocSection + "\", knowledge-base entry "), code(f.KBID)}}}
+	case f.DocSection != "":
+		return []field{{"Source", []span{txt("article section \"" + f.DocSection + "\"")}}}
+	case f.KBID != "":
+		return []field{{"Source", []span{txt("knowledge-base entry "), code(f.KBID)}}}
+	}
+	return nil
+}
+
+// stepsSeen remembers the steps with commands already printed in the
+// report, so that the short report prints a shared procedure (restart BITS,
+// repair the configuration, export the logs) once and refers to it after.
+type stepsSeen map[string]string // step key -> "step 2 of F1"
+
+// stepKey identifies a step by its text and commands.
+func stepKey(st analyze.Step) string {
+	return st.Text + "\x00" + strings.Join(st.Commands, "\x00")
+}
+
+// steps returns the steps of finding id to print: with full, all of them;
+// else a step with commands printed for an earlier finding becomes a
+// reference to it.
+func (s stepsSeen) steps(id string, in []analyze.Step, full bool) []analyze.Step {
+	if full {
+		return in
+	}
+	out := make([]analyze.Step, 0, len(in))
+	for i, st := range in {
+		if len(st.Commands) == 0 {
+			out = append(out, st)
+			continue
+		}
+		k := stepKey(st)
+		if where, ok := s[k]; ok {
+			out = append(out, analyze.Step{Text: "As " + where + ": " + firstSentence(st.Text)})
+			continue
+		}
+		s[k] = fmt.Sprintf("step %d of %s", i+1, id)
+		out = append(out, st)
+	}
+	return out
+}
+
+// firstSentence is s up to the end of its first sentence, at most 160
+// runes.
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		s = s[:i+1]
+	}
+	return shorten(s, 160)
 }

@@ -21,8 +21,8 @@ const (
 	marginSide   = 18.0
 	marginTop    = 20.0
 	marginBottom = 18.0
-	bodySize     = 9.5
-	bodyLine     = 4.6
+	bodySize     = 9.0
+	bodyLine     = 4.3
 	monoSize     = 8.5
 )
 
@@ -418,15 +418,16 @@ func (p *pdfDoc) steps(b steps) {
 			text = "(no text)"
 		}
 		p.writeProse(text, "")
+		if len(st.Commands) > 0 {
+			f.SetFont(fontSans, "I", bodySize)
+			p.color(colMuted)
+			p.write(" "+p.g.clean(stepShellLine(st)), 0)
+			p.color(colText)
+		}
 		p.body()
 		f.Ln(bodyLine)
 		if len(st.Commands) > 0 {
 			f.Ln(0.5)
-			f.SetFont(fontSans, "I", bodySize-1)
-			p.color(colMuted)
-			f.CellFormat(0, bodyLine, p.g.clean(stepShellLine(st)), "", 1, "L", false, 0, "")
-			p.color(colText)
-			p.body()
 			p.codeBlock(strings.Join(st.Commands, "\n"), marginSide+indent+1)
 		}
 		for _, c := range st.Corrections {
