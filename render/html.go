@@ -55,7 +55,7 @@ pre{background:#f1f1f1;padding:8px 10px;overflow-x:auto;white-space:pre-wrap;ove
 pre code{background:none;padding:0}
 table{border-collapse:collapse;margin:8px 0;font-size:12.5px}
 th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left;overflow-wrap:anywhere}
-th{background:#e8edf5}td.num,th.num{text-align:right}tr:nth-child(even) td{background:#fafafa}
+th{background:#e8edf5;white-space:nowrap}td.num,th.num{text-align:right}tr:nth-child(even) td{background:#fafafa}
 table.sortable th{cursor:pointer}table.sortable th:after{content:" \2195";color:#999}
 ul.fields{list-style:none;padding-left:0}ul.fields li{margin:1px 0}
 .shell{font-style:italic;color:#666;margin:4px 0 2px}.note{font-style:italic;color:#444}
