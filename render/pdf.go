@@ -84,6 +84,7 @@ func renderPDF(w io.Writer, r *analyze.Result, o Options, size string) (err erro
 	tz := o.tz()
 	d := buildDocument(r, o)
 	p := newPDFDoc(r, d, size, g, tz)
+	p.cells = o.cells
 	for i, b := range d.blocks {
 		if _, ok := b.(heading); ok {
 			p.keep = keepAfter(d.blocks, i)
@@ -101,6 +102,7 @@ func renderPDF(w io.Writer, r *analyze.Result, o Options, size string) (err erro
 
 // pdfDoc is one PDF being written.
 type pdfDoc struct {
+	cells *[]cellLayout // when not nil, every table cell's layout is recorded here
 	f     *fpdf.Fpdf
 	g     *glyphs
 	tz    *time.Location

@@ -32,6 +32,8 @@ type Options struct {
 	// the Markdown, PDF and HTML reports, and lists completed jobs too. The
 	// JSON and CSV always have everything.
 	Full bool
+
+	cells *[]cellLayout // tests: when set, the PDF writer records every table cell's lines here
 }
 
 // tz returns the display zone, UTC when none was given.
