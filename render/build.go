@@ -350,9 +350,9 @@ func evidenceTable(ev []analyze.Evidence, tz *time.Location) table {
 		{title: "Details", max: 120},
 	}}
 	for _, e := range ev {
-		details := e.Text
-		if e.URL != "" {
-			details = strings.TrimPrefix(details+": "+e.URL, ": ")
+		details := cell{text: e.Text, code: e.URL}
+		if details.plain() == "" {
+			details.text = "—"
 		}
 		t.rows = append(t.rows, []cell{
 			{text: fmtTime(e.Time, tz)},
@@ -360,7 +360,7 @@ func evidenceTable(ev []analyze.Evidence, tz *time.Location) table {
 			{text: strconv.Itoa(int(e.EventID))},
 			{text: orDash(e.Code)},
 			{text: orDash(e.Job)},
-			{text: orDash(details)},
+			details,
 		})
 	}
 	return t

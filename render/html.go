@@ -216,11 +216,18 @@ func (h *htmlWriter) table(t table) {
 			if i < len(row) {
 				cl = row[i]
 			}
-			full := sanitizeLine(cl.text)
+			full := sanitizeLine(cl.plain())
 			shown := shorten(full, c.max)
 			v := htmlText(shown)
 			if c.mono && v != "" {
 				v = "<code>" + v + "</code>"
+			} else if cl.code != "" {
+				text := sanitizeLine(cl.text)
+				v = htmlText(text)
+				if v != "" {
+					v += ": "
+				}
+				v += "<code>" + htmlText(shorten(sanitizeLine(cl.code), max(24, c.max-len([]rune(text))))) + "</code>"
 			}
 			if cl.anchor != "" {
 				v = `<a href="#` + htmlText(cl.anchor) + `">` + v + "</a>"

@@ -280,6 +280,19 @@ func (m *mdWriter) steps(items []analyze.Step) {
 // mdCell is the text of a table cell: one line, shortened, escaped.
 func mdCell(c cell, col column) string {
 	t := mdEscape(shorten(sanitizeLine(c.text), col.max))
+	if col.mono && t != "" {
+		t = mdTableCode(shorten(sanitizeLine(c.text), col.max))
+	}
+	if c.code != "" {
+		room := 0
+		if col.max > 0 {
+			room = max(24, col.max-utf8.RuneCountInString(c.text))
+		}
+		if t != "" {
+			t += ": "
+		}
+		t += mdTableCode(shorten(sanitizeLine(c.code), room))
+	}
 	if t == "" {
 		t = " "
 	}
@@ -287,6 +300,17 @@ func mdCell(c cell, col column) string {
 		t = "[" + t + "](#" + c.anchor + ")"
 	}
 	return t
+}
+
+// mdTableCode is a code span inside a table cell (GitHub splits cells at
+// every pipe, even inside code spans).
+// A text with a pipe is shown escaped instead: how a backslash next to an
+// escaped pipe reads inside a code span differs between renderers.
+func mdTableCode(s string) string {
+	if strings.Contains(s, "|") {
+		return mdEscape(s)
+	}
+	return mdCode(s)
 }
 
 func (m *mdWriter) table(t table) {

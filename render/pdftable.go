@@ -182,7 +182,7 @@ func (p *pdfDoc) table(t table) {
 		texts[i] = make([]string, len(t.cols))
 		for k, c := range t.cols {
 			if k < len(row) {
-				texts[i][k] = p.g.clean(shorten(sanitizeLine(row[k].text), c.max))
+				texts[i][k] = p.g.clean(shorten(sanitizeLine(row[k].plain()), c.max))
 			}
 		}
 	}

@@ -217,3 +217,34 @@ func TestReportHTMLBrowser(t *testing.T) {
 		t.Error("no inline SVG timeline")
 	}
 }
+
+// TestReportMarkdownReadable (issue 15, done-when 5): the Markdown of the
+// tugix456 pair reads well unrendered: no \_ inside identifiers, no &amp;,
+// no doubled backslashes in account names, URLs in code spans, and every
+// printed command that runs sc writes sc.exe.
+func TestReportMarkdownReadable(t *testing.T) {
+	md := string(writeFormat(t, filepath.Join(t.TempDir(), "r.md"), tugixPair(t)...))
+	if regexp.MustCompile(`[A-Za-z0-9]\\_[A-Za-z0-9]`).MatchString(md) {
+		t.Errorf("\\_ inside an identifier: %q", regexp.MustCompile(`\S*[A-Za-z0-9]\\_[A-Za-z0-9]\S*`).FindString(md))
+	}
+	if strings.Contains(md, "&amp;") {
+		t.Error("&amp; in the Markdown")
+	}
+	if strings.Contains(md, `P2NAHG6\\chard`) {
+		t.Error(`account names with a doubled backslash (DESKTOP-P2NAHG6\\chard)`)
+	}
+	if !strings.Contains(md, "ERROR_WINHTTP_CONNECTION_ERROR") {
+		t.Error("identifier ERROR_WINHTTP_CONNECTION_ERROR not written plainly")
+	}
+	for _, m := range regexp.MustCompile(`https?://[^\s|]*`).FindAllStringIndex(md, -1) {
+		line := md[strings.LastIndex(md[:m[0]], "\n")+1 : m[0]]
+		inCode := strings.Count(line, "`")%2 == 1
+		inBlock := strings.HasPrefix(strings.TrimLeft(line, " "), "curl.exe") || strings.HasPrefix(line, "   ")
+		if !inCode && !inBlock {
+			t.Errorf("URL outside a code span: %q", md[m[0]:min(m[1], m[0]+80)])
+		}
+	}
+	if regexp.MustCompile("(?m)^\\s*sc ").MatchString(md) {
+		t.Error("a printed command begins with sc, not sc.exe")
+	}
+}
