@@ -221,13 +221,7 @@ func timeline(all []*occurrence, findings []Finding) []Bucket {
 		return []Bucket{}
 	}
 	first, last := occs[0].ev.TimeCreated.UTC(), occs[len(occs)-1].ev.TimeCreated.UTC()
-	step, label := time.Hour, "1h"
-	if last.Sub(first) > shortWindow {
-		step, label = 24*time.Hour, "24h"
-		if last.Sub(first) > 200*24*time.Hour {
-			step, label = 7*24*time.Hour, "168h"
-		}
-	}
+	step, label := timelineStep(first, last)
 	start := first.Truncate(step)
 	n := int(last.Sub(start)/step) + 1
 	if n > maxBuckets || n < 1 {

@@ -248,3 +248,26 @@ func TestReportMarkdownReadable(t *testing.T) {
 		t.Error("a printed command begins with sc, not sc.exe")
 	}
 }
+
+// TestTimelineLengthAgrees: the JSON timeline's bucket length is the one
+// the report's text names ("counted per day" with "24h" buckets).
+func TestTimelineLengthAgrees(t *testing.T) {
+	root := corpus(t)
+	names := map[string]string{"1h": "hour", "2h": "2 hours", "3h": "3 hours", "6h": "6 hours", "12h": "12 hours",
+		"24h": "day", "48h": "2 days", "168h": "7 days", "336h": "14 days", "672h": "28 days"}
+	for _, args := range [][]string{tugixPair(t), {filepath.Join(root, "bits")}, {filepath.Join("..", "..", "samples")}, {root}} {
+		r, _, _ := jsonReport(t, nil, args...)
+		if len(r.Timeline) == 0 {
+			continue
+		}
+		md := string(writeFormat(t, filepath.Join(t.TempDir(), "r.md"), args...))
+		m := regexp.MustCompile(`counted per ([0-9a-z ]+?) and by finding`).FindStringSubmatch(md)
+		if m == nil {
+			t.Errorf("%v: no \"counted per\" in the Markdown", args)
+			continue
+		}
+		if want := names[r.Timeline[0].Length]; m[1] != want {
+			t.Errorf("%v: text says per %q, JSON buckets are %q", args, m[1], r.Timeline[0].Length)
+		}
+	}
+}
