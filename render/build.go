@@ -126,8 +126,8 @@ func buildSummary(d *document, r *analyze.Result, tz *time.Location) {
 		{title: "Cause", max: 90},
 		{title: "Count", right: true},
 		{title: "Jobs", right: true},
-		{title: "First seen", keep: true},
-		{title: "Last seen", keep: true},
+		{title: "First seen"},
+		{title: "Last seen"},
 		{title: "Status", max: 24},
 	}}
 	for i, f := range r.Findings {
@@ -828,7 +828,7 @@ func buildInventory(d *document, r *analyze.Result, tz *time.Location, full bool
 		return
 	}
 	t := table{cols: []column{
-		{title: "File", max: 40},
+		{title: "File", max: 120}, // named in full: the short report has no per-file details
 		{title: "Size", right: true, keep: true},
 		{title: "SHA-256", max: 13, mono: true},
 		{title: "Records", right: true},

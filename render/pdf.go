@@ -94,6 +94,11 @@ func renderPDF(w io.Writer, r *analyze.Result, o Options, size string) (err erro
 			break
 		}
 	}
+	if n := len(g.replaced); n > 0 && !p.f.Err() {
+		p.para(para{italic: true, spans: []span{txt(fmt.Sprintf(
+			"Note: %s in the logs (for example Chinese or Japanese names) cannot be drawn with this PDF's fonts and %s shown as \uFFFD. The HTML, Markdown and JSON reports show %s as written.",
+			plural(n, "character", "different characters"), map[bool]string{true: "is", false: "are"}[n == 1], map[bool]string{true: "it", false: "them"}[n == 1]))}})
+	}
 	if err := p.f.Output(w); err != nil {
 		return fmt.Errorf("render: building PDF: %w", err)
 	}

@@ -29,7 +29,7 @@ type pdfRow struct {
 // is in the appendix and the JSON). A whole word claims up to maxWordShare
 // of the width before the table wraps it at its break points.
 const (
-	maxPiece     = 26.0
+	maxPiece     = 40.0
 	maxWordShare = 0.3
 )
 

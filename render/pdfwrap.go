@@ -6,9 +6,9 @@ import (
 )
 
 // Table cells are wrapped only at spaces and at chosen break points inside
-// paths and URLs: after / \ ? & always, after . - _ only between two
+// paths and URLs: after / \ ? & always, after . and - only between two
 // characters that are not digits (so "2024-11-15", "1.5" and "0x80200013"
-// never break). A piece that cannot break and is wider than its column is
+// never break), never at _ (ERROR_WINHTTP_TIMEOUT is one code). A piece that cannot break and is wider than its column is
 // cut with "…" (the full value is in the appendix and the JSON).
 
 // breakAfter reports whether a line may break after rs[i].
@@ -19,7 +19,7 @@ func breakAfter(rs []rune, i int) bool {
 	switch rs[i] {
 	case '/', '\\', '?', '&':
 		return true
-	case '.', '-', '_':
+	case '.', '-':
 		return i > 0 && !unicode.IsDigit(rs[i-1]) && !unicode.IsDigit(rs[i+1])
 	}
 	return false

@@ -77,3 +77,16 @@ func TestPDFCellsNotSplit(t *testing.T) {
 		t.Error("no wrapped cell checked")
 	}
 }
+
+// TestPDFSaysWhatItCannotDraw: characters the fonts lack (CJK names in the
+// hostile sample) are replaced with U+FFFD, and the PDF says so and where
+// they can be read (the documented fallback; issue 16 item 10).
+func TestPDFSaysWhatItCannotDraw(t *testing.T) {
+	text := strings.Join(strings.Fields(pdfText(t, makePDF(t, hostileResult(), Options{}))), " ")
+	if !strings.Contains(text, "cannot be drawn with this PDF's fonts") || !strings.Contains(text, "HTML, Markdown and JSON reports show them") {
+		t.Error("the PDF does not say that some characters could not be drawn")
+	}
+	if text := pdfText(t, makePDF(t, richResult(), Options{})); strings.Contains(text, "cannot be drawn") {
+		t.Error("note printed though every character could be drawn")
+	}
+}
