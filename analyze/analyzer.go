@@ -253,6 +253,7 @@ func (a *Analyzer) ResultContext(ctx context.Context) (*Result, error) {
 		Coverage:  []Coverage{},
 		Timeline:  []Bucket{},
 		Computers: []string{},
+		Failures:  []Failure{},
 	}
 	if !a.opts.Since.IsZero() {
 		t := a.opts.Since
@@ -287,6 +288,7 @@ func (a *Analyzer) ResultContext(ctx context.Context) (*Result, error) {
 	r.Inputs = a.inputList()
 	r.Coverage = a.coverageList()
 	r.Timeline = timeline(st.occs, r.Findings)
+	r.Failures = failureList(st, r.Findings)
 	r.Verdict = verdict(r, len(evs), a.opts.TZ)
 	return r, ctx.Err()
 }

@@ -52,6 +52,7 @@ type procFile struct {
 type stepFile struct {
 	Text     string   `json:"text,omitempty"`
 	Commands []string `json:"commands,omitempty"`
+	Shell    Shell    `json:"shell,omitempty"`
 	Use      string   `json:"use,omitempty"`
 }
 

@@ -284,6 +284,9 @@ func writeSteps(b *strings.Builder, title string, steps []analyze.Step) {
 	for i, s := range steps {
 		num := fmt.Sprintf("    %d. ", i+1)
 		wrapTo(b, s.Text, num, strings.Repeat(" ", len(num)))
+		if len(s.Commands) > 0 {
+			fmt.Fprintf(b, "%sIn %s:\n", strings.Repeat(" ", len(num)), s.Shell.Label())
+		}
 		for _, c := range s.Commands {
 			fmt.Fprintf(b, "%s    %s\n", strings.Repeat(" ", len(num)), c)
 		}

@@ -118,7 +118,7 @@ func TestExplainIssueCodes(t *testing.T) {
 	text, _, _ := explain(t, issueCodes...)
 	for _, w := range []string{"BG_E_INSUFFICIENT_RANGE_SUPPORT", "ERROR_SERVICE_DISABLED", "HTTP 503 Service Unavailable",
 		"ERROR_WINHTTP_TIMEOUT", "input     -2145386477", "input     %%1058", "Cause", "Fix", "Verify",
-		"section \"BITS fails to start\", row ERROR_SERVICE_DISABLED", "sc config bits start= delayed-auto",
+		"section \"BITS fails to start\", row ERROR_SERVICE_DISABLED", "sc.exe config bits start= delayed-auto",
 		"Not in the knowledge base"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("text output lacks %q", w)
@@ -173,7 +173,7 @@ func TestExplainKBOverride(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "site.json")
 	body := `{"schema": 1, "entries": [{"id": "job-http-503", "kind": "extra", "title": "WSUS overloaded",
 	  "severity": "warning", "codes": ["0x801901F7"], "events": [{"provider": "Microsoft-Windows-Bits-Client", "event_id": 61, "code_field": "hr"}],
-	  "cause": "Our WSUS server is overloaded at 9:00.", "fix": [{"text": "Stagger the clients.", "commands": ["wuauclt /detectnow"]}],
+	  "cause": "Our WSUS server is overloaded at 9:00.", "fix": [{"text": "Stagger the clients.", "commands": ["wuauclt /detectnow"], "shell": "either"}],
 	  "verify": [{"text": "No more 503."}]}]}`
 	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 		t.Fatal(err)

@@ -28,9 +28,12 @@ Event logs are recognised by content; other files are skipped and counted.
 Logs of channels bitsdiag does not analyse (Security, Application, ...) are
 skipped after their first chunk and listed as skipped in the inventory.
 
-The format follows the extension of --output (.md, .pdf, .json) unless
+The format follows the extension of --output (.md, .pdf, .html, .json, .csv) unless
 --format says otherwise; without --output, Markdown goes to standard output.
-The output file is replaced only by a complete report.
+The output file is replaced only by a complete report. The report is short
+(verdict, findings, per-computer table, service health, jobs that did not
+complete, timeline, coverage, inventory); --full adds every evidence record
+and every job. JSON and CSV (one row per failure) always have everything.
 
 Examples:
   bitsdiag report C:/Windows/System32/winevt/Logs -o report.pdf
@@ -52,7 +55,7 @@ Exit status: 0 done; 1 no usable input, output failed, interrupted, or (with
 type reportConfig struct {
 	output, format, title, tz, since, until, paper string
 	kb, computers                                  []string
-	strict, noPrefilter                            bool
+	strict, noPrefilter, full                      bool
 	jobs                                           int
 	verbosity
 }
@@ -60,8 +63,8 @@ type reportConfig struct {
 func reportFlags() (*pflag.FlagSet, *reportConfig) {
 	c := &reportConfig{}
 	fs := newFlagSet("report")
-	fs.StringVarP(&c.output, "output", "o", "", "write the report to `FILE` (format from its extension: .md, .pdf, .json)")
-	fs.StringVarP(&c.format, "format", "f", "", "write the report as `md|pdf|json` (default: from --output's extension, else md)")
+	fs.StringVarP(&c.output, "output", "o", "", "write the report to `FILE` (format from its extension: .md, .pdf, .html, .json, .csv)")
+	fs.StringVarP(&c.format, "format", "f", "", "write the report as `md|pdf|html|json|csv` (default: from --output's extension, else md)")
 	fs.StringVar(&c.title, "title", "", "case `TITLE` shown at the top of the report")
 	fs.StringVar(&c.tz, "tz", "UTC", "time `ZONE` for times in the report: an IANA name (Europe/Berlin), UTC or local")
 	fs.StringVar(&c.since, "since", "", "analyse events at or after `TIME` (RFC 3339, YYYY-MM-DD, or a duration like 72h)")
@@ -71,6 +74,7 @@ func reportFlags() (*pflag.FlagSet, *reportConfig) {
 	fs.StringArrayVar(&c.computers, "computer", nil, "analyse only events of computer `NAME` (case-insensitive; * and ? match; repeatable)")
 	fs.BoolVar(&c.strict, "strict", false, "exit 1 when any input is damaged or unreadable (the report is still written)")
 	fs.IntVarP(&c.jobs, "jobs", "j", 0, "read `N` files in parallel (default: one per CPU)")
+	fs.BoolVar(&c.full, "full", false, "add every evidence record and every job (appendices) to Markdown, PDF and HTML; JSON and CSV always have all")
 	fs.BoolVar(&c.noPrefilter, "no-prefilter", false, "decode every record instead of skipping non-BITS records unread (slower; the same findings)")
 	c.verbosity.register(fs)
 	return fs, c
@@ -80,7 +84,7 @@ func reportFlags() (*pflag.FlagSet, *reportConfig) {
 type reportPlan struct {
 	cfg          *reportConfig
 	paths        []string
-	format       string // "md", "pdf" or "json"
+	format       string // "md", "pdf", "html", "json" or "csv"
 	tz           *time.Location
 	since, until bound
 	match        pipeline.Match // --computer
@@ -210,7 +214,7 @@ func planReport(cfg *reportConfig, paths []string, stdin io.Reader, stdout io.Wr
 	switch f := strings.ToLower(cfg.format); f {
 	case "md", "markdown":
 		p.format = "md"
-	case "pdf", "json":
+	case "pdf", "json", "html", "csv":
 		p.format = f
 	case "":
 		p.format = "md"
@@ -221,12 +225,16 @@ func planReport(cfg *reportConfig, paths []string, stdin io.Reader, stdout io.Wr
 				p.format = "pdf"
 			case ".json":
 				p.format = "json"
+			case ".html", ".htm":
+				p.format = "html"
+			case ".csv":
+				p.format = "csv"
 			default:
-				return nil, fmt.Errorf("--output %q: cannot tell the format from the extension; use .md, .pdf or .json, or --format", cfg.output)
+				return nil, fmt.Errorf("--output %q: cannot tell the format from the extension; use .md, .pdf, .html, .json or .csv, or --format", cfg.output)
 			}
 		}
 	default:
-		return nil, fmt.Errorf("--format %q: use md, pdf or json", cfg.format)
+		return nil, fmt.Errorf("--format %q: use md, pdf, html, json or csv", cfg.format)
 	}
 	if p.format == "pdf" && cfg.output == "" {
 		if _, isTerm := terminalFd(stdout); isTerm {
@@ -279,7 +287,7 @@ func analysisOptions(p *reportPlan) analyze.Options {
 // writeReport renders the result to the output file (atomically) or stdout.
 // Nothing reaches stdout unless the whole report rendered.
 func writeReport(ctx context.Context, p *reportPlan, res *analyze.Result, stdout io.Writer) error {
-	ro := render.Options{TZ: p.tz, Paper: p.cfg.paper}
+	ro := render.Options{TZ: p.tz, Paper: p.cfg.paper, Full: p.cfg.full}
 	renderTo := func(w io.Writer) error {
 		var err error
 		switch p.format {
@@ -287,6 +295,10 @@ func writeReport(ctx context.Context, p *reportPlan, res *analyze.Result, stdout
 			err = render.PDF(w, res, ro)
 		case "json":
 			err = render.JSON(w, res)
+		case "html":
+			err = render.HTML(w, res, ro)
+		case "csv":
+			err = render.CSV(w, res)
 		default:
 			err = render.Markdown(w, res, ro)
 		}
