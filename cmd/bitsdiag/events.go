@@ -16,6 +16,7 @@ import (
 
 	"bitsdiag/inputs"
 	"bitsdiag/parse"
+	"bitsdiag/termtext"
 )
 
 const eventsUsage = `Usage: bitsdiag events [--all] [--recover-slack] PATH...
@@ -50,14 +51,21 @@ func eventsWanted(provider string) bool {
 	return strings.EqualFold(provider, eventsProviderBITS) || strings.EqualFold(provider, eventsProviderSCM)
 }
 
+// eventsFlags defines the events command's flags (also used by the shell
+// completions and the manual page).
+func eventsFlags() (fs *pflag.FlagSet, all, slack, help *bool) {
+	fs = pflag.NewFlagSet("events", pflag.ContinueOnError)
+	all = fs.Bool("all", false, "print every record, not only Bits-Client and Service Control Manager ones")
+	slack = fs.Bool("recover-slack", false, "also print stale records recovered from chunk slack (marked \"recovered\": true)")
+	help = fs.BoolP("help", "h", false, "show this help")
+	fs.Usage = func() {}
+	return fs, all, slack, help
+}
+
 // runEvents implements "bitsdiag events".
 func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := pflag.NewFlagSet("events", pflag.ContinueOnError)
+	fs, all, slack, help := eventsFlags()
 	fs.SetOutput(stderr)
-	all := fs.Bool("all", false, "print every record, not only Bits-Client and Service Control Manager ones")
-	slack := fs.Bool("recover-slack", false, "also print stale records recovered from chunk slack (marked \"recovered\": true)")
-	help := fs.BoolP("help", "h", false, "show this help")
-	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
@@ -86,7 +94,7 @@ func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	defer set.Close()
 	for _, r := range set.Rejected {
-		fmt.Fprintf(stderr, "%s: not read: %s\n", r.Path, r.Reason)
+		fmt.Fprintf(stderr, "%s: not read: %s\n", termtext.Escape(r.Path), termtext.Escape(r.Reason))
 	}
 	if len(set.Files) == 0 {
 		fmt.Fprintf(stderr, "bitsdiag events: no EVTX event log found in %s%s\n", describePaths(fs.Args()), skippedNote(set))
@@ -127,13 +135,13 @@ func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 func eventsFile(ctx context.Context, out *bufio.Writer, stderr io.Writer, f *inputs.File, filter parse.Filter, slack bool) (ok bool, err error) {
 	op, err := f.Open(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", f.Path, err)
+		fmt.Fprintf(stderr, "%s: %s\n", termtext.Escape(f.Path), termtext.Escape(err.Error()))
 		return false, nil
 	}
 	defer op.Close()
 	rd, err := parse.NewReader(op, op.Size, parse.Options{Name: f.Path, Filter: filter, RecoverSlack: slack})
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", f.Path, err)
+		fmt.Fprintf(stderr, "%s: %s\n", termtext.Escape(f.Path), termtext.Escape(err.Error()))
 		return false, nil
 	}
 	defer rd.Close()
@@ -150,7 +158,7 @@ func eventsFile(ctx context.Context, out *bufio.Writer, stderr io.Writer, f *inp
 			if parse.IsRecordError(err) {
 				continue // listed in the damage summary
 			}
-			fmt.Fprintf(stderr, "%s: %v\n", f.Path, err)
+			fmt.Fprintf(stderr, "%s: %s\n", termtext.Escape(f.Path), termtext.Escape(err.Error()))
 			break
 		}
 		if filter != nil && !eventsWanted(ev.Provider) {
@@ -162,7 +170,7 @@ func eventsFile(ctx context.Context, out *bufio.Writer, stderr io.Writer, f *inp
 		}
 	}
 	if op.Problem != "" {
-		fmt.Fprintf(stderr, "%s: %s\n", f.Path, op.Problem)
+		fmt.Fprintf(stderr, "%s: %s\n", termtext.Escape(f.Path), termtext.Escape(op.Problem))
 	}
 	writeSummary(stderr, rd.Summary())
 	return true, nil
@@ -228,9 +236,9 @@ func appendEventJSON(b []byte, e *parse.Event) []byte {
 // writeSummary prints a file's damage summary.
 func writeSummary(w io.Writer, s *parse.Summary) {
 	fmt.Fprintf(w, "%s: %d records: %d decoded, %d filtered out, %d undecodable; %d stale slack records\n",
-		s.Name, s.RecordsSeen, s.RecordsDecoded, s.RecordsFiltered, s.RecordsUndecodable, s.SlackRecords)
+		termtext.Escape(s.Name), s.RecordsSeen, s.RecordsDecoded, s.RecordsFiltered, s.RecordsUndecodable, s.SlackRecords)
 	for _, p := range s.Problems {
-		fmt.Fprintf(w, "  %s\n", p)
+		fmt.Fprintf(w, "  %s\n", termtext.Escape(fmt.Sprint(p)))
 	}
 	if s.ProblemsOmitted > 0 {
 		fmt.Fprintf(w, "  ... %d more problems\n", s.ProblemsOmitted)

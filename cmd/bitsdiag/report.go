@@ -16,6 +16,7 @@ import (
 	"bitsdiag/analyze"
 	"bitsdiag/inputs"
 	"bitsdiag/render"
+	"bitsdiag/termtext"
 )
 
 const reportUsage = `Usage: bitsdiag report [flags] PATH...
@@ -54,6 +55,7 @@ type reportConfig struct {
 	strict, noPrefilter                            bool
 	jobs                                           int
 	verbosity
+	familiar *familiar
 }
 
 func reportFlags() (*pflag.FlagSet, *reportConfig) {
@@ -71,6 +73,7 @@ func reportFlags() (*pflag.FlagSet, *reportConfig) {
 	fs.IntVarP(&c.jobs, "jobs", "j", 0, "read `N` files in parallel (default: one per CPU)")
 	fs.BoolVar(&c.noPrefilter, "no-prefilter", false, "decode every record instead of skipping non-BITS records unread (slower; the same findings)")
 	c.verbosity.register(fs)
+	c.familiar = registerFamiliar(fs, &c.since, &c.until)
 	return fs, c
 }
 
@@ -102,14 +105,14 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	log := cfg.logger(lw)
 	kb, err := analyze.LoadKB(cfg.kb...)
 	if err != nil {
-		fmt.Fprintf(stderr, "bitsdiag report: knowledge base: %v\n", err)
+		fmt.Fprintf(stderr, "bitsdiag report: knowledge base: %s\n", termtext.Escape(err.Error()))
 		return exitUsage
 	}
 	plan.kb = kb
 
 	set, err := inputs.Collect(ctx, plan.paths, stdin, inputs.DefaultLimits())
 	if err != nil {
-		fmt.Fprintf(stderr, "bitsdiag report: %v\n", err)
+		fmt.Fprintf(stderr, "bitsdiag report: %s\n", termtext.Escape(err.Error()))
 		return exitFail
 	}
 	defer set.Close()
@@ -154,7 +157,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	log.Info("analysed", "files", usable, "findings", len(res.Findings), "jobs", len(res.Jobs))
 
 	if err := writeReport(ctx, plan, res, stdout); err != nil {
-		fmt.Fprintf(stderr, "bitsdiag report: %v\n", err)
+		fmt.Fprintf(stderr, "bitsdiag report: %s\n", termtext.Escape(err.Error()))
 		return exitFail
 	}
 	if cfg.strict && damaged > 0 {
@@ -168,7 +171,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 func describePaths(paths []string) string {
 	named := make([]string, len(paths))
 	for i, p := range paths {
-		named[i] = p
+		named[i] = termtext.Escape(p)
 		if p == "-" {
 			named[i] = "standard input"
 		}
@@ -194,15 +197,21 @@ func skippedNote(set *inputs.Set) string {
 // planReport checks the flags and arguments.
 func planReport(cfg *reportConfig, paths []string, stdin io.Reader, stdout io.Writer) (*reportPlan, error) {
 	p := &reportPlan{cfg: cfg, paths: paths}
+	if err := cfg.familiar.apply("report", &cfg.format); err != nil {
+		return nil, err
+	}
 	if len(paths) == 0 {
 		return nil, errors.New("give at least one PATH (file, folder, .zip, or - for standard input)")
+	}
+	if countDash(paths) > 1 {
+		return nil, errTwoStdin
 	}
 	if slices.Contains(paths, "-") {
 		if _, isTerm := terminalFd(stdin); isTerm {
 			return nil, errors.New("- reads a file from standard input, but standard input is a terminal: pipe or redirect a file into it")
 		}
 	}
-	if cfg.output == "-" {
+	if cfg.output == "-" || cfg.output == "/dev/stdout" || cfg.output == "/dev/fd/1" {
 		cfg.output = ""
 	}
 	switch f := strings.ToLower(cfg.format); f {
@@ -256,6 +265,9 @@ func planReport(cfg *reportConfig, paths []string, stdin io.Reader, stdout io.Wr
 		return nil, fmt.Errorf("--jobs %d: must be 1 or more (0 = one per CPU)", cfg.jobs)
 	}
 	if p.now, err = generatedTime(time.Now); err != nil {
+		return nil, err
+	}
+	if err := checkOutput(cfg.output, paths); err != nil {
 		return nil, err
 	}
 	return p, nil
