@@ -152,7 +152,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return exitFail
 	}
 	if damaged > 0 {
-		log.Warn("damaged or unreadable inputs; the report's inventory lists the damage", "files", damaged)
+		log.Warn("damaged or unreadable inputs; the report's inventory lists the damage", "files", damaged, "names", damagedNames(set, results))
 	}
 	log.Info("analysed", "files", usable, "findings", len(res.Findings), "jobs", len(res.Jobs))
 

@@ -68,7 +68,7 @@ func commandSuggestion(word string) string {
 	for i, c := range commands {
 		names[i] = c.name
 	}
-	if c := closest(word, names); c != "" {
+	if c := closest(strings.TrimLeft(word, "-"), names); c != "" {
 		return fmt.Sprintf("did you mean %q?", c)
 	}
 	return ""
