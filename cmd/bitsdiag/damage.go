@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"bitsdiag/inputs")
+	"bitsdiag/inputs"
+)
 
 // maxNamed is how many damaged inputs a warning names before it gives a count.
 const maxNamed = 5

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -237,5 +238,30 @@ func TestExplainKBTextEscaped(t *testing.T) {
 	}
 	if !strings.Contains(out, `WSUS \x1b]0;owned\x07 overloaded`) {
 		t.Errorf("escaped title missing:\n%s", out)
+	}
+}
+
+// TestExplainKBFileForms: a BOM is accepted, type errors name the JSON path
+// (not Go types), and a FIFO is refused instead of blocking.
+func TestExplainKBFileForms(t *testing.T) {
+	dir := t.TempDir()
+	bom := filepath.Join(dir, "bom.json")
+	os.WriteFile(bom, []byte("\xEF\xBB\xBF{\"schema\": 1, \"entries\": []}"), 0o644)
+	if _, errs, code := explain(t, "--kb", bom, "1"); code != exitOK {
+		t.Errorf("BOM: exit %d, %s", code, errs)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"schema": 1, "entries": {"id": "x"}}`), 0o644)
+	_, errs, code := explain(t, "--kb", bad, "1")
+	if code != exitUsage || !strings.Contains(errs, "$.entries must be an array, not JSON object") || strings.Contains(errs, "analyze.") {
+		t.Errorf("type error: exit %d, %q", code, errs)
+	}
+	fifo := filepath.Join(dir, "kb.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip(err)
+	}
+	_, errs, code = explain(t, "--kb", fifo, "1")
+	if code != exitUsage || !strings.Contains(errs, "not a regular file") {
+		t.Errorf("FIFO: exit %d, %q", code, errs)
 	}
 }
