@@ -13,7 +13,7 @@ import (
 )
 
 // archive reports whether the kind is an archive bitsdiag opens.
-func (k Kind) archive() bool { return k == Zip || k == Tar || k == Gzip }
+func (k Kind) archive() bool { return k == Zip || k == Tar || k == Gzip || k == SevenZip }
 
 // maxDepth is how deep archives are opened inside archives: one level (a zip
 // in a zip), not more.
@@ -106,6 +106,8 @@ func (s *Set) addArchive(kind Kind, name string, ra io.ReaderAt, size int64, lim
 		s.addTar(name, io.NewSectionReader(ra, 0, size), size, lim, depth)
 	case Gzip:
 		s.addGzip(name, ra, size, lim, depth)
+	case SevenZip:
+		s.addSevenZip(name, ra, size, lim, depth)
 	}
 }
 

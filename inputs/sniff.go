@@ -23,6 +23,7 @@ const (
 	Zip                   // zip archive
 	Tar                   // tar archive (POSIX ustar or GNU)
 	Gzip                  // gzip stream: a .tar.gz/.tgz or one gzipped file
+	SevenZip              // 7-Zip archive
 )
 
 // SniffLen is how many leading bytes Sniff needs (a tar header's magic is at
@@ -47,6 +48,8 @@ func Sniff(head []byte) Kind {
 		return LegacyEVT
 	case bytes.HasPrefix(head, zipMagic), bytes.HasPrefix(head, zipEmpty):
 		return Zip
+	case bytes.HasPrefix(head, sevenZipMagic):
+		return SevenZip
 	case bytes.HasPrefix(head, gzipMagic):
 		return Gzip
 	case len(head) >= 262 && bytes.Equal(head[257:262], tarMagic):
@@ -68,6 +71,8 @@ func (k Kind) String() string {
 		return "tar"
 	case Gzip:
 		return "gzip"
+	case SevenZip:
+		return "7-Zip"
 	}
 	return "other"
 }

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"bitsdiag/internal/testarchive"
 )
 
 // tugixPair copies the tugix456 pair into a fresh folder and returns it.
@@ -54,7 +56,7 @@ func writeTarGz(t *testing.T, dir, dst string) {
 	}
 }
 
-// TestArchivesEqualFolder: a tar.gz, a zip in a zip and a truncated zip of
+// TestArchivesEqualFolder: a tar.gz, a 7z, a zip in a zip and a truncated zip of
 // the tugix456 pair give the same findings as the folder.
 func TestArchivesEqualFolder(t *testing.T) {
 	dir := tugixPair(t)
@@ -65,6 +67,18 @@ func TestArchivesEqualFolder(t *testing.T) {
 	writeTarGz(t, dir, tgz)
 	if got := findingsJSON(t, []string{tgz}, tgz+"!"); got != want {
 		t.Errorf("tar.gz findings differ:\n%s", firstDiff(want, got))
+	}
+
+	var names []string
+	var data [][]byte
+	for _, rel := range []string{bitsLog, systemLog} {
+		b, _ := os.ReadFile(filepath.Join(dir, rel))
+		names, data = append(names, rel), append(data, b)
+	}
+	sz := filepath.Join(tmp, "logs.7z")
+	os.WriteFile(sz, testarchive.Make7z(names, data), 0o644)
+	if got := findingsJSON(t, []string{sz}, sz+"!"); got != want {
+		t.Errorf("7z findings differ:\n%s", firstDiff(want, got))
 	}
 
 	inner := filepath.Join(tmp, "inner.zip")
