@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"bitsdiag/internal/testarchive"
@@ -202,7 +203,7 @@ func TestOutputOntoInput(t *testing.T) {
 		{"-f", "md", ev, "-o", ev},
 		{"-f", "md", link, "-o", ev}, // a hard link: same inode, other name
 		{"-f", "pdf", zp, "-o", zp},
-		{"-f", "md", dir, "-o", ev}, // a file inside an input folder
+		{"-f", "md", dir, "-o", ev}, // a log inside an input folder
 	} {
 		code, _, errs := runCLI(t, nil, append([]string{"report"}, tt...)...)
 		if code != exitUsage || !strings.Contains(errs, "refusing to overwrite") || !strings.Contains(errs, tt[len(tt)-1]) || !strings.Contains(errs, tt[2]) {
@@ -215,8 +216,14 @@ func TestOutputOntoInput(t *testing.T) {
 	if b, _ := os.ReadFile(zp); !bytes.Equal(b, zorig) {
 		t.Error("the input archive was changed")
 	}
-	// /dev/stdout is standard output.
+	// An earlier report in the input folder may be replaced.
 	t.Setenv("SOURCE_DATE_EPOCH", "1700000000")
+	old := filepath.Join(dir, "report.md")
+	os.WriteFile(old, []byte("old report\n"), 0o644)
+	if code, _, errs := runCLI(t, nil, "report", dir, "-o", old); code != exitOK {
+		t.Errorf("report over an earlier report in the input folder: exit %d, %s", code, errs)
+	}
+	// /dev/stdout is standard output.
 	if code, out, errs := runCLI(t, nil, "report", "-o", "/dev/stdout", "-f", "md", dir); code != exitOK || !strings.Contains(out, "# ") {
 		t.Errorf("-o /dev/stdout: exit %d, stderr %q", code, errs)
 	}
@@ -327,5 +334,47 @@ func TestManPageCurrent(t *testing.T) {
 		if err != nil || !strings.Contains(string(out), "bitsdiag report") {
 			t.Errorf("man -l: %v\n%.300s", err, out)
 		}
+	}
+}
+
+// zeroStream is an endless stream of zeros that counts what was read.
+type zeroStream struct{ read int64 }
+
+func (z *zeroStream) Read(b []byte) (int, error) {
+	clear(b)
+	z.read += int64(len(b))
+	return len(b), nil
+}
+
+// TestStdinNotCopiedBeforeSniff: "head -c 3G /dev/zero | bitsdiag report -"
+// is refused after the first bytes, without a copy.
+func TestStdinNotCopiedBeforeSniff(t *testing.T) {
+	z := &zeroStream{}
+	code, _, errs := runCLI(t, z, "report", "-")
+	if code != exitFail || !strings.Contains(errs, "nothing was copied") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	if z.read > 1<<20 {
+		t.Errorf("read %d bytes of a non-log stream", z.read)
+	}
+}
+
+// TestFIFOInput: a FIFO (as <(cat X.evtx) gives) is read like stdin.
+func TestFIFOInput(t *testing.T) {
+	dir := tugixPair(t)
+	fifo := filepath.Join(t.TempDir(), "bits.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip(err)
+	}
+	go func() {
+		b, _ := os.ReadFile(filepath.Join(dir, bitsLog))
+		if w, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+			w.Write(b)
+			w.Close()
+		}
+	}()
+	r, _, _ := jsonReport(t, nil, fifo)
+	if in := inputByPath(r, fifo); in == nil || in.Records != 502 {
+		t.Errorf("FIFO input: %+v", in)
 	}
 }

@@ -2,16 +2,19 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
+	"bitsdiag/inputs"
 	"bitsdiag/termtext"
 )
 
 // checkOutput refuses an --output that would destroy evidence: the same file
 // as an input (compared by device and inode, so links and other spellings
-// are caught), or an existing file inside an input folder. A new file in an
-// input folder is allowed (nothing is lost). The error names both.
+// are caught; an input archive included), or an event log or archive inside
+// an input folder. A new file, or an earlier report, in an input folder is
+// allowed (no evidence is lost). The error names both.
 func checkOutput(output string, paths []string) error {
 	if output == "" {
 		return nil
@@ -32,8 +35,8 @@ func checkOutput(output string, paths []string) error {
 			return fmt.Errorf("--output %s is the input %s: refusing to overwrite the evidence; write the report elsewhere",
 				termtext.Escape(output), termtext.Escape(p))
 		}
-		if ifi.IsDir() && inside(output, ifi) {
-			return fmt.Errorf("--output %s is an existing file inside the input folder %s: refusing to overwrite it; write the report elsewhere",
+		if ifi.IsDir() && inside(output, ifi) && isEvidence(output) {
+			return fmt.Errorf("--output %s is an event log or archive inside the input folder %s: refusing to overwrite the evidence; write the report elsewhere",
 				termtext.Escape(output), termtext.Escape(p))
 		}
 	}
@@ -58,4 +61,17 @@ func inside(path string, dir os.FileInfo) bool {
 			return false
 		}
 	}
+}
+
+// isEvidence reports whether the file at p is an event log or an archive
+// (what bitsdiag would read), judged by content.
+func isEvidence(p string) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, inputs.SniffLen)
+	n, _ := io.ReadFull(f, head)
+	return inputs.Sniff(head[:n]) != inputs.Other
 }
