@@ -43,8 +43,9 @@ Usage:
   bitsdiag version                   print the version
   bitsdiag help COMMAND              show a command's flags and examples
 
-PATH is a file, a folder (read recursively), a .zip archive (read in place),
-or - for one file on standard input. Event logs are recognised by content.
+PATH is a file, a folder (read recursively), an archive (.zip, .tar, .tar.gz,
+.7z; one level of archives inside), a FIFO, or - for one file on standard
+input. Event logs and archives are recognised by content.
 
 Examples:
   bitsdiag report Logs/ -o report.pdf
@@ -114,7 +115,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
-const shortUsage = `Usage: bitsdiag report|events|explain|version [flags] [ARGS...]
+const shortUsage = `Usage: bitsdiag report|events|explain|completion|version [flags] [ARGS...]
 Run 'bitsdiag help' for more, or 'bitsdiag help COMMAND' for a command's flags.
 `
 

@@ -22,8 +22,10 @@ import (
 const reportUsage = `Usage: bitsdiag report [flags] PATH...
 
 Read event logs and write a report of BITS failures, their causes and fixes.
-PATH is an .evtx file, a folder (read recursively), a .zip archive (read in
-place, without extracting), or - for one file on standard input; mix freely.
+PATH is an .evtx file, a folder (read recursively), an archive (.zip read in
+place; .tar, .tar.gz, .7z; one level of archives inside), a FIFO, or - for
+one file on standard input; mix freely. A missing PATH is reported and the
+others are still read.
 Event logs are recognised by content; other files are skipped and counted.
 Logs of channels bitsdiag does not analyse (Security, Application, ...) are
 skipped after their first chunk and listed as skipped in the inventory.
