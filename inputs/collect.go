@@ -126,7 +126,7 @@ func Collect(ctx context.Context, paths []string, stdin io.Reader, lim Limits) (
 			if err := s.addSpecial(ctx, p, lim); err != nil {
 				if ctx.Err() != nil {
 					s.Close()
-					return nil, ctx.Err()
+					return nil, fmt.Errorf("interrupted while reading %s: %w", p, ctx.Err())
 				}
 				s.Rejected = append(s.Rejected, Rejected{Path: p, Reason: "not read: " + err.Error()})
 			}

@@ -141,11 +141,11 @@ func (c *chunks) ReadAt(b []byte, off int64) (int, error) {
 // reads one byte more, to tell). It returns whether r ended.
 func (c *chunks) fill(r io.Reader, limit int64) (ended bool, err error) {
 	for c.size <= limit {
-		if len(c.parts) == 0 || len(c.parts[len(c.parts)-1]) == chunkSize {
-			c.parts = append(c.parts, make([]byte, 0, chunkSize))
+		if len(c.parts) == 0 || len(c.parts[len(c.parts)-1]) == cap(c.parts[len(c.parts)-1]) {
+			c.parts = append(c.parts, make([]byte, 0, min(chunkSize, limit+1-c.size)))
 		}
 		last := &c.parts[len(c.parts)-1]
-		want := min(int64(chunkSize-len(*last)), limit+1-c.size)
+		want := min(int64(cap(*last)-len(*last)), limit+1-c.size)
 		n, err := io.ReadFull(r, (*last)[len(*last):len(*last)+int(want)])
 		*last = (*last)[:len(*last)+n]
 		c.size += int64(n)

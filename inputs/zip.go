@@ -191,7 +191,7 @@ func (s *Set) salvageZip(name string, ra io.ReaderAt, size int64, lim Limits, de
 		if flags&0x8 != 0 && method == zip.Deflate && flags&0x1 == 0 {
 			// Sizes after the data (a streamed zip, as Go and Windows write
 			// them): the deflate stream ends itself; decompress to measure it.
-			n, c, u, err := measureDeflate(ra, data, size)
+			n, c, u, err := measureDeflate(ra, data, size, lim.MaxEntrySize)
 			if err != nil {
 				s.Rejected = append(s.Rejected, Rejected{Path: m.path, Size: u,
 					Reason: fmt.Sprintf("archive entry damaged: cut short or corrupt (%v after %s)", err, byteSize(u))})
@@ -246,14 +246,21 @@ func (s *Set) salvageZip(name string, ra io.ReaderAt, size int64, lim Limits, de
 
 // measureDeflate decompresses the deflate stream at data and returns its
 // compressed length, the CRC-32 and the length of its output.
-func measureDeflate(ra io.ReaderAt, data, size int64) (clen int64, crc uint32, ulen int64, err error) {
+// It stops past limit bytes of output (a bomb).
+func measureDeflate(ra io.ReaderAt, data, size, limit int64) (clen int64, crc uint32, ulen int64, err error) {
 	cr := &countReader{r: io.NewSectionReader(ra, data, size-data)}
 	br := bufio.NewReader(cr)
 	fr := flate.NewReader(br)
 	h := crc32.NewIEEE()
-	ulen, err = io.Copy(h, fr)
+	if limit <= 0 {
+		limit = 1 << 62
+	}
+	ulen, err = io.Copy(h, io.LimitReader(fr, limit+1))
 	if err != nil {
 		return 0, 0, ulen, err
+	}
+	if ulen > limit {
+		return 0, 0, ulen, fmt.Errorf("over the %s limit for one archived file (possible zip bomb)", byteSize(limit))
 	}
 	return cr.n - int64(br.Buffered()), h.Sum32(), ulen, nil
 }

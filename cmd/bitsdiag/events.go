@@ -70,7 +70,7 @@ func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "bitsdiag events: %v\nRun 'bitsdiag help events' for usage.\n", err)
+		fmt.Fprintf(stderr, "bitsdiag events: %s%s\nRun 'bitsdiag help events' for usage.\n", termtext.Escape(err.Error()), flagHint("events", err))
 		return exitUsage
 	}
 	if *help {
@@ -81,6 +81,10 @@ func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintf(stderr, "bitsdiag events: give at least one PATH\nRun 'bitsdiag help events' for usage.\n")
+		return exitUsage
+	}
+	if countDash(fs.Args()) > 1 {
+		fmt.Fprintf(stderr, "bitsdiag events: %v\nRun 'bitsdiag help events' for usage.\n", errTwoStdin)
 		return exitUsage
 	}
 	var filter parse.Filter

@@ -152,6 +152,8 @@ func TestUsageMistakes(t *testing.T) {
 		want string
 	}{
 		{"two stdin", []string{"report", "-", "-"}, `"-" (standard input) can be given only once`},
+		{"two stdin, events", []string{"events", "-", "-"}, `"-" (standard input) can be given only once`},
+		{"events flag typo", []string{"events", "--al", "x"}, "did you mean --all?"},
 		{"-f FILE", []string{"report", "-f", sys}, "did you mean `bitsdiag report " + sys + "`?"},
 		{"command typo", []string{"reprot", "x"}, `did you mean "report"?`},
 		{"explain typo", []string{"explian", "1"}, `did you mean "explain"?`},
