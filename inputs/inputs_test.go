@@ -695,6 +695,16 @@ func TestMemoryBudget(t *testing.T) {
 	if mem.left != 10_000 {
 		t.Errorf("budget after close = %d, want 10000", mem.left)
 	}
+	// A stream of unknown size keeps only what it holds.
+	big := &budget{left: 1 << 30}
+	o, err := spool(bytes.NewReader(fakeEVTX(5000, 1)), -1, 1<<20, big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if used := 1<<30 - big.left; used != 5000 {
+		t.Errorf("stream copy of 5000 bytes holds %d of the budget", used)
+	}
+	o.Close()
 }
 
 // TestExpansionRatio: an entry that expands absurdly is refused unread.

@@ -201,6 +201,10 @@ func spool(r io.Reader, size, memLimit int64, mem *budget) (*Opened, error) {
 		}
 		ended, err := c.fill(r, memLimit)
 		if err != nil || ended {
+			if held > c.size { // keep only what the copy holds
+				mem.give(held - c.size)
+				held = c.size
+			}
 			return memOpened(&c, h, held, mem), err
 		}
 		r = io.MultiReader(c.reader(), r)
