@@ -649,6 +649,11 @@ func TestFIFOCancel(t *testing.T) {
 	if _, err := Collect(ctx, []string{p}, nil, DefaultLimits()); err == nil {
 		t.Fatal("a FIFO with no writer did not give way to cancellation")
 	}
+	// A new FIFO: the abandoned open above could pair with this writer.
+	p = filepath.Join(t.TempDir(), "fifo2")
+	if err := syscall.Mkfifo(p, 0o600); err != nil {
+		t.Skip(err)
+	}
 	go func() {
 		w, err := os.OpenFile(p, os.O_WRONLY, 0)
 		if err == nil {
@@ -656,7 +661,9 @@ func TestFIFOCancel(t *testing.T) {
 			w.Close()
 		}
 	}()
-	s, err := Collect(context.Background(), []string{p}, nil, DefaultLimits())
+	ctx2, cancel2 := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel2()
+	s, err := Collect(ctx2, []string{p}, nil, DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
