@@ -361,5 +361,5 @@ func (s *Set) rejectStream(name string, size int64, kind Kind, what string) {
 		return
 	}
 	s.Rejected = append(s.Rejected, Rejected{Path: name, Size: size,
-		Reason: what + " is neither an EVTX file nor an archive (zip, tar, tar.gz); nothing was copied"})
+		Reason: what + " is neither an EVTX file nor an archive (zip, tar, tar.gz, 7z); nothing was copied"})
 }
