@@ -67,6 +67,10 @@ func loadKB(sources []Source, overrides []string) (*KB, error) {
 		}
 	}
 	for _, p := range overrides {
+		if fi, err := os.Stat(p); err == nil && !fi.Mode().IsRegular() {
+			// A FIFO would block the open until a writer comes.
+			return nil, &KBError{File: p, Problem: "not a regular file (a FIFO, device or folder): give a JSON file"}
+		}
 		fh, err := os.Open(p)
 		if err != nil {
 			return nil, &KBError{File: p, Problem: "cannot open: " + err.Error()}

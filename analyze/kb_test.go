@@ -470,7 +470,7 @@ func TestOverrideErrors(t *testing.T) {
 		{"empty", "", "empty file"},
 		{"truncated", `{"schema": 1, "entries": [`, "ends in the middle"},
 		{"unknown field", `{"schema": 1, "entrys": []}`, `unknown field "entrys"`},
-		{"wrong type", `{"schema": 1, "entries": [{"id": 5}]}`, `field "entries.id" must be string`},
+		{"wrong type", `{"schema": 1, "entries": [{"id": 5}]}`, `$.entries.id must be a string, not JSON number`},
 		{"schema", `{"schema": 2}`, "reads schema 1"},
 		{"trailing", `{"schema": 1} {}`, "extra data"},
 		{"duplicate id", file(entry("a-b", "extra", `"0x80240001"`, ""), entry("a-b", "extra", `"0x80240002"`, "")), "repeated in this file"},

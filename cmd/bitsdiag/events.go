@@ -19,6 +19,7 @@ import (
 	"bitsdiag/parse"
 	"bitsdiag/pipeline"
 	"bitsdiag/render"
+	"bitsdiag/termtext"
 )
 
 const eventsUsage = `Usage: bitsdiag events [flags] PATH...
@@ -84,6 +85,9 @@ func planEvents(cfg *eventsConfig, paths []string) (*eventsPlan, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("give at least one PATH")
 	}
+	if countDash(paths) > 1 {
+		return nil, errTwoStdin
+	}
 	p := &eventsPlan{cfg: cfg}
 	if cfg.output == "-" {
 		cfg.output = ""
@@ -131,7 +135,7 @@ func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	log := cfg.logger(&logWriter{w: stderr})
 	set, err := inputs.Collect(ctx, fs.Args(), stdin, inputs.DefaultLimits())
 	if err != nil {
-		fmt.Fprintf(stderr, "bitsdiag events: %v\n", err)
+		fmt.Fprintf(stderr, "bitsdiag events: %s\n", termtext.Escape(err.Error()))
 		return exitFail
 	}
 	defer set.Close()
@@ -166,7 +170,7 @@ func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			continue
 		}
 		if !f.Usable {
-			fmt.Fprintf(stderr, "%s: %s\n", f.Input.Path, f.Input.Skipped)
+			fmt.Fprintf(stderr, "%s: %s\n", termtext.Escape(f.Input.Path), termtext.Escape(f.Input.Skipped))
 			continue
 		}
 		usable++
@@ -179,7 +183,7 @@ func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fmt.Fprintln(stderr, "bitsdiag events: interrupted")
 		return exitFail
 	case err != nil:
-		fmt.Fprintf(stderr, "bitsdiag events: writing output: %v\n", err)
+		fmt.Fprintf(stderr, "bitsdiag events: writing output: %s\n", termtext.Escape(err.Error()))
 		return exitFail
 	case usable == 0:
 		return exitFail
@@ -304,14 +308,14 @@ func writeEvents(ctx context.Context, w io.Writer, set *inputs.Set, po pipeline.
 func writeSummary(w io.Writer, f pipeline.File) {
 	s := f.Summary
 	fmt.Fprintf(w, "%s: %d records: %d decoded, %d filtered out, %d undecodable; %d stale slack records\n",
-		s.Name, s.RecordsSeen, s.RecordsDecoded, s.RecordsFiltered, s.RecordsUndecodable, s.SlackRecords)
+		termtext.Escape(s.Name), s.RecordsSeen, s.RecordsDecoded, s.RecordsFiltered, s.RecordsUndecodable, s.SlackRecords)
 	for _, d := range f.Input.Damage {
 		if d.Kind == pipeline.DamageArchiveEntry {
-			fmt.Fprintf(w, "  %s\n", d.Reason)
+			fmt.Fprintf(w, "  %s\n", termtext.Escape(d.Reason))
 		}
 	}
 	for _, p := range s.Problems {
-		fmt.Fprintf(w, "  %s\n", p)
+		fmt.Fprintf(w, "  %s\n", termtext.Escape(fmt.Sprint(p)))
 	}
 	if s.ProblemsOmitted > 0 {
 		fmt.Fprintf(w, "  ... %d more problems\n", s.ProblemsOmitted)

@@ -17,13 +17,16 @@ import (
 	"bitsdiag/inputs"
 	"bitsdiag/pipeline"
 	"bitsdiag/render"
+	"bitsdiag/termtext"
 )
 
 const reportUsage = `Usage: bitsdiag report [flags] PATH...
 
 Read event logs and write a report of BITS failures, their causes and fixes.
-PATH is an .evtx file, a folder (read recursively), a .zip archive (read in
-place, without extracting), or - for one file on standard input; mix freely.
+PATH is an .evtx file, a folder (read recursively), an archive (.zip read in
+place; .tar, .tar.gz, .7z; one level of archives inside), a FIFO, or - for
+one file on standard input; mix freely. A missing PATH is reported and the
+others are still read.
 Event logs are recognised by content; other files are skipped and counted.
 Logs of channels bitsdiag does not analyse (Security, Application, ...) are
 skipped after their first chunk and listed as skipped in the inventory.
@@ -58,6 +61,7 @@ type reportConfig struct {
 	strict, noPrefilter, full                      bool
 	jobs                                           int
 	verbosity
+	familiar *familiar
 }
 
 func reportFlags() (*pflag.FlagSet, *reportConfig) {
@@ -77,6 +81,7 @@ func reportFlags() (*pflag.FlagSet, *reportConfig) {
 	fs.BoolVar(&c.full, "full", false, "add every evidence record and every job (appendices) to Markdown, PDF and HTML; JSON and CSV always have all")
 	fs.BoolVar(&c.noPrefilter, "no-prefilter", false, "decode every record instead of skipping non-BITS records unread (slower; the same findings)")
 	c.verbosity.register(fs)
+	c.familiar = registerFamiliar(fs, &c.since, &c.until)
 	return fs, c
 }
 
@@ -109,14 +114,14 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	log := cfg.logger(lw)
 	kb, err := analyze.LoadKB(cfg.kb...)
 	if err != nil {
-		fmt.Fprintf(stderr, "bitsdiag report: knowledge base: %v\n", err)
+		fmt.Fprintf(stderr, "bitsdiag report: knowledge base: %s\n", termtext.Escape(err.Error()))
 		return exitUsage
 	}
 	plan.kb = kb
 
 	set, err := inputs.Collect(ctx, plan.paths, stdin, inputs.DefaultLimits())
 	if err != nil {
-		fmt.Fprintf(stderr, "bitsdiag report: %v\n", err)
+		fmt.Fprintf(stderr, "bitsdiag report: %s\n", termtext.Escape(err.Error()))
 		return exitFail
 	}
 	defer set.Close()
@@ -155,12 +160,12 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return exitFail
 	}
 	if damaged > 0 {
-		log.Warn("damaged or unreadable inputs; the report's inventory lists the damage", "files", damaged)
+		log.Warn("damaged or unreadable inputs; the report's inventory lists the damage", "files", damaged, "names", damagedNames(set, an.Files))
 	}
 	log.Info("analysed", "files", usable, "findings", len(res.Findings), "jobs", len(res.Jobs))
 
 	if err := writeReport(ctx, plan, res, stdout); err != nil {
-		fmt.Fprintf(stderr, "bitsdiag report: %v\n", err)
+		fmt.Fprintf(stderr, "bitsdiag report: %s\n", termtext.Escape(err.Error()))
 		return exitFail
 	}
 	if cfg.strict && damaged > 0 {
@@ -174,7 +179,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 func describePaths(paths []string) string {
 	named := make([]string, len(paths))
 	for i, p := range paths {
-		named[i] = p
+		named[i] = termtext.Escape(p)
 		if p == "-" {
 			named[i] = "standard input"
 		}
@@ -200,15 +205,21 @@ func skippedNote(set *inputs.Set) string {
 // planReport checks the flags and arguments.
 func planReport(cfg *reportConfig, paths []string, stdin io.Reader, stdout io.Writer) (*reportPlan, error) {
 	p := &reportPlan{cfg: cfg, paths: paths}
+	if err := cfg.familiar.apply("report", &cfg.format); err != nil {
+		return nil, err
+	}
 	if len(paths) == 0 {
 		return nil, errors.New("give at least one PATH (file, folder, .zip, or - for standard input)")
+	}
+	if countDash(paths) > 1 {
+		return nil, errTwoStdin
 	}
 	if slices.Contains(paths, "-") {
 		if _, isTerm := terminalFd(stdin); isTerm {
 			return nil, errors.New("- reads a file from standard input, but standard input is a terminal: pipe or redirect a file into it")
 		}
 	}
-	if cfg.output == "-" {
+	if cfg.output == "-" || cfg.output == "/dev/stdout" || cfg.output == "/dev/fd/1" {
 		cfg.output = ""
 	}
 	switch f := strings.ToLower(cfg.format); f {
@@ -270,6 +281,9 @@ func planReport(cfg *reportConfig, paths []string, stdin io.Reader, stdout io.Wr
 		return nil, fmt.Errorf("--jobs %d: must be 1 or more (0 = one per CPU)", cfg.jobs)
 	}
 	if p.now, err = generatedTime(time.Now); err != nil {
+		return nil, err
+	}
+	if err := checkOutput(cfg.output, paths); err != nil {
 		return nil, err
 	}
 	return p, nil
