@@ -259,6 +259,7 @@ func (a *Analyzer) ResultContext(ctx context.Context) (*Result, error) {
 		Coverage:  []Coverage{},
 		Timeline:  []Bucket{},
 		Computers: []string{},
+		Failures:  []Failure{},
 	}
 	if !a.opts.Since.IsZero() {
 		t := a.opts.Since
@@ -300,6 +301,7 @@ func (a *Analyzer) ResultContext(ctx context.Context) (*Result, error) {
 	r.Inputs = a.inputList()
 	r.Coverage = a.coverageList()
 	r.Timeline = timeline(loggedOccs(st.occs), r.Findings)
+	r.Failures = failureList(st, r.Findings)
 	r.Verdict = verdict(r, logged, a.opts.TZ)
 	return r, ctx.Err()
 }

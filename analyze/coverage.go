@@ -219,13 +219,7 @@ func timeline(all []*occurrence, findings []Finding) []Bucket {
 		return []Bucket{}
 	}
 	first, last := occs[0].ev.TimeCreated.UTC(), occs[len(occs)-1].ev.TimeCreated.UTC()
-	step := time.Hour
-	if last.Sub(first) > shortWindow {
-		step = 24 * time.Hour
-		if last.Sub(first) > 200*24*time.Hour {
-			step = 7 * 24 * time.Hour
-		}
-	}
+	step := timelineStep(first, last)
 	start := first.Truncate(step)
 	n := int(last.Sub(start)/step) + 1
 	if n > maxBuckets || n < 1 {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"strings"
 )
 
 // The on-disk schema of a knowledge-base file (kbdata/*.json and --kb files).
@@ -52,6 +54,7 @@ type procFile struct {
 type stepFile struct {
 	Text     string   `json:"text,omitempty"`
 	Commands []string `json:"commands,omitempty"`
+	Shell    Shell    `json:"shell,omitempty"`
 	Use      string   `json:"use,omitempty"`
 }
 
@@ -117,6 +120,7 @@ func decodeKBFile(name string, r io.Reader) (*kbFile, error) {
 	if len(data) > maxKBFile {
 		return nil, &KBError{File: name, Problem: fmt.Sprintf("larger than %d bytes", maxKBFile)}
 	}
+	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")) // a UTF-8 byte order mark (Windows editors write one)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var f kbFile
@@ -140,7 +144,7 @@ func jsonError(name string, data []byte, dec *json.Decoder, err error) error {
 	case errors.As(err, &syn):
 		return &KBError{File: name, Item: lineCol(data, syn.Offset), Problem: "JSON syntax: " + syn.Error()}
 	case errors.As(err, &typ):
-		return &KBError{File: name, Item: lineCol(data, typ.Offset), Problem: fmt.Sprintf("field %q must be %s, not JSON %s", typ.Field, typ.Type, typ.Value)}
+		return &KBError{File: name, Item: lineCol(data, typ.Offset), Problem: fmt.Sprintf("%s must be %s, not JSON %s", jsonPath(typ.Field), jsonKind(typ.Type), typ.Value)}
 	case errors.Is(err, io.EOF):
 		return &KBError{File: name, Problem: "empty file"}
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -148,6 +152,41 @@ func jsonError(name string, data []byte, dec *json.Decoder, err error) error {
 	default:
 		return &KBError{File: name, Item: lineCol(data, dec.InputOffset()), Problem: err.Error()}
 	}
+}
+
+// jsonPath shows a decoder field path ("entries.codes") as a JSON path
+// ("$.entries.codes").
+func jsonPath(field string) string {
+	if field == "" {
+		return "the top level"
+	}
+	parts := strings.Split(field, ".")
+	return "$." + strings.Join(parts, ".")
+}
+
+// jsonKind names what JSON a Go type takes, without Go type names.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "another JSON type"
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "another JSON type"
 }
 
 // lineCol renders a byte offset as "line L, column C" (1-based).

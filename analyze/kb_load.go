@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -66,6 +67,10 @@ func loadKB(sources []Source, overrides []string) (*KB, error) {
 		}
 	}
 	for _, p := range overrides {
+		if fi, err := os.Stat(p); err == nil && !fi.Mode().IsRegular() {
+			// A FIFO would block the open until a writer comes.
+			return nil, &KBError{File: p, Problem: "not a regular file (a FIFO, device or folder): give a JSON file"}
+		}
 		fh, err := os.Open(p)
 		if err != nil {
 			return nil, &KBError{File: p, Problem: "cannot open: " + err.Error()}
@@ -376,7 +381,7 @@ func (s *kbSet) steps(in []stepFile, corr *[]string, depth int) ([]Step, error) 
 	var out []Step
 	for i, st := range in {
 		if st.Use != "" {
-			if st.Text != "" || len(st.Commands) != 0 {
+			if st.Text != "" || len(st.Commands) != 0 || st.Shell != "" {
 				return nil, fmt.Errorf("step %d: \"use\" stands alone (no text or commands)", i+1)
 			}
 			p, ok := s.procs[st.Use]
@@ -390,6 +395,7 @@ func (s *kbSet) steps(in []stepFile, corr *[]string, depth int) ([]Step, error) 
 			if err != nil {
 				return nil, fmt.Errorf("procedure %q: %v", st.Use, err)
 			}
+			attachCorrections(sub, p.Corrections)
 			out = append(out, sub...)
 			*corr = appendUnique(*corr, p.Corrections...)
 			continue
@@ -397,7 +403,10 @@ func (s *kbSet) steps(in []stepFile, corr *[]string, depth int) ([]Step, error) 
 		if strings.TrimSpace(st.Text) == "" {
 			return nil, fmt.Errorf("step %d has no text", i+1)
 		}
-		out = append(out, Step{Text: st.Text, Commands: st.Commands})
+		if err := checkStepShell(st); err != nil {
+			return nil, fmt.Errorf("step %d: %v", i+1, err)
+		}
+		out = append(out, Step{Text: st.Text, Commands: st.Commands, Shell: st.Shell})
 	}
 	return out, nil
 }
@@ -451,4 +460,50 @@ func appendUnique(list []string, more ...string) []string {
 		}
 	}
 	return list
+}
+
+// envVar matches a Command Prompt variable such as %SystemRoot%; PowerShell
+// does not expand it. (curl's -w "%{http_code}" does not match.)
+var envVar = regexp.MustCompile(`%[A-Za-z_][A-Za-z0-9_()]*%`)
+
+// checkStepShell checks a step's shell against its commands: a step with
+// commands names a known shell, one without names none, %VAR% variables are
+// for Command Prompt steps only, and sc is written sc.exe (in PowerShell, sc
+// is the Set-Content alias).
+func checkStepShell(st stepFile) error {
+	if len(st.Commands) == 0 {
+		if st.Shell != "" {
+			return fmt.Errorf("\"shell\" %q given but the step has no commands", st.Shell)
+		}
+		return nil
+	}
+	if !st.Shell.Valid() {
+		if st.Shell == "" {
+			return fmt.Errorf("a step with commands needs \"shell\": cmd, powershell or either")
+		}
+		return fmt.Errorf("\"shell\" %q: use cmd, powershell or either", st.Shell)
+	}
+	for _, c := range st.Commands {
+		if v := envVar.FindString(c); v != "" && st.Shell != ShellCmd {
+			return fmt.Errorf("command %q uses %s, which only Command Prompt expands: make the step \"shell\": \"cmd\"", c, v)
+		}
+		if strings.HasPrefix(strings.TrimSpace(c), "sc ") {
+			return fmt.Errorf("command %q: write sc.exe (in PowerShell, sc is the Set-Content alias)", c)
+		}
+	}
+	return nil
+}
+
+// attachCorrections puts a procedure's corrections on the first of its steps
+// with commands (the commands they correct), so a report shows them there.
+func attachCorrections(steps []Step, corr []string) {
+	if len(corr) == 0 {
+		return
+	}
+	for i := range steps {
+		if len(steps[i].Commands) > 0 {
+			steps[i].Corrections = appendUnique(append([]string(nil), steps[i].Corrections...), corr...)
+			return
+		}
+	}
 }

@@ -21,6 +21,7 @@ type Result struct {
 	Service   Service    `json:"service"`
 	Coverage  []Coverage `json:"coverage"`
 	Timeline  []Bucket   `json:"timeline"` // failures per hour or day, by finding
+	Failures  []Failure  `json:"failures"` // every failure the findings count, in time order (added for the CSV export)
 	// Configuration is the configuration check per machine whose snapshots
 	// were read (absent when none were).
 	Configuration []ConfigCheck `json:"configuration,omitempty"`
@@ -122,10 +123,41 @@ type EventCount struct {
 	Count    int    `json:"count"`
 }
 
-// Step is one numbered instruction; Commands are shown in code blocks.
+// Step is one numbered instruction; its Commands are shown together in one
+// code block, for the shell Shell names. Corrections says what was corrected
+// from the article's commands of this step.
 type Step struct {
-	Text     string   `json:"text"`
-	Commands []string `json:"commands,omitempty"`
+	Text        string   `json:"text"`
+	Commands    []string `json:"commands,omitempty"`
+	Shell       Shell    `json:"shell,omitempty"`       // set when Commands is not empty
+	Corrections []string `json:"corrections,omitempty"` // also in Finding.Corrections
+}
+
+// Shell is the Windows shell a step's commands are typed into.
+type Shell string
+
+const (
+	ShellCmd        Shell = "cmd"        // Command Prompt opened as administrator (%VAR% expands)
+	ShellPowerShell Shell = "powershell" // Windows PowerShell opened as administrator
+	ShellEither     Shell = "either"     // Command Prompt or PowerShell, as administrator
+)
+
+// Valid reports whether s is one of the known shells.
+func (s Shell) Valid() bool {
+	return s == ShellCmd || s == ShellPowerShell || s == ShellEither
+}
+
+// Label names the shell for a reader ("Command Prompt (as administrator)").
+func (s Shell) Label() string {
+	switch s {
+	case ShellCmd:
+		return "Command Prompt (as administrator)"
+	case ShellPowerShell:
+		return "PowerShell (as administrator)"
+	case ShellEither:
+		return "Command Prompt or PowerShell (as administrator)"
+	}
+	return "shell not given"
 }
 
 // Evidence points at one record behind a finding.

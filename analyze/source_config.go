@@ -77,7 +77,7 @@ var configFields = func() []string {
 		LiveJobID, LiveName, LiveState, LiveOwner, LiveErrorCode, LiveErrorText, LiveErrorCtx, LiveDesc,
 		LiveBytesDone, LiveBytesTotal, LiveFiles, LiveListing}
 	for i := 1; i <= maxConfigSteps; i++ {
-		f = append(f, stepField(i), stepField(i)+".commands")
+		f = append(f, stepField(i), stepField(i)+".commands", stepField(i)+".shell")
 	}
 	return f
 }()
@@ -109,7 +109,8 @@ func ConfigSteps(steps []Step) []parse.Field {
 		}
 		out = append(out, parse.Field{Name: stepField(i + 1), Value: s.Text})
 		if len(s.Commands) > 0 {
-			out = append(out, parse.Field{Name: stepField(i+1) + ".commands", Value: strings.Join(s.Commands, "\n")})
+			out = append(out, parse.Field{Name: stepField(i+1) + ".commands", Value: strings.Join(s.Commands, "\n")},
+				parse.Field{Name: stepField(i+1) + ".shell", Value: string(s.Shell)})
 		}
 	}
 	return out
@@ -126,6 +127,7 @@ func configStepsOf(f *Fact) []Step {
 		s := Step{Text: t}
 		if c := f.Value(stepField(i) + ".commands"); c != "" {
 			s.Commands = strings.Split(c, "\n")
+			s.Shell = Shell(f.Value(stepField(i) + ".shell"))
 		}
 		out = append(out, s)
 	}

@@ -117,7 +117,11 @@ func (c *checker) add(f Finding) {
 
 // step builds one fix step with a command for an elevated Command Prompt.
 func step(text string, cmds ...string) analyze.Step {
-	return analyze.Step{Text: text, Commands: cmds}
+	s := analyze.Step{Text: text, Commands: cmds}
+	if len(cmds) > 0 {
+		s.Shell = analyze.ShellCmd
+	}
+	return s
 }
 
 // variantSteps gives one step per family when the version is unknown, each
@@ -166,7 +170,7 @@ func (c *checker) run() {
 			if len(c.families()) > 1 {
 				cond = "On " + f.String() + ": "
 			}
-			steps = append(steps, analyze.Step{Text: cond + "Recreate the BITS service (elevated Command Prompt), then set each item of its configuration:",
+			steps = append(steps, analyze.Step{Text: cond + "Recreate the BITS service (elevated Command Prompt), then set each item of its configuration:", Shell: analyze.ShellCmd,
 				Commands: append([]string{CmdCreate(f)}, RepairProcedure(f)[1:]...)})
 		}
 		steps = append(steps, restartStep())

@@ -19,6 +19,7 @@ func configKB() []byte {
 	type step struct {
 		Text     string   `json:"text,omitempty"`
 		Commands []string `json:"commands,omitempty"`
+		Shell    string   `json:"shell,omitempty"`
 		Use      string   `json:"use,omitempty"`
 	}
 	type proc struct {
@@ -37,7 +38,7 @@ func configKB() []byte {
 			Comment: "Generated from configcheck.RepairProcedure (go test ./configcheck -update); do not edit by hand.",
 			Steps: []step{{Text: "Only when every other fix has failed: from a Command Prompt opened as an administrator, enter the BITS configuration of " + f.String() +
 				" again, one command per line. sc.exe privs replaces the whole privilege list, so the list names every privilege. The last command recreates Parameters\\ServiceDll; typed at the prompt, ^% keeps %SystemRoot% unexpanded.",
-				Commands: RepairProcedure(f)}, {Use: "restart-bits"}},
+				Commands: RepairProcedure(f), Shell: string(analyze.ShellCmd)}, {Use: "restart-bits"}},
 			Corrections: Corrections,
 		})
 	}

@@ -76,7 +76,7 @@ func buildConfiguration(d *document, r *analyze.Result) {
 		}
 		d.add(t)
 		if lt := liveJobTable(r, c.Computer); len(lt.rows) > 0 {
-			d.add(para{spans: []span{txt("Jobs the live listings show (state when the snapshots were taken; the jobs table and Appendix B have them with what the logs show):")}})
+			d.add(para{spans: []span{txt("Jobs the live listings show (state when the snapshots were taken; the jobs table has them with what the logs show, and --full adds both in Appendix B):")}})
 			d.add(lt)
 		}
 	}

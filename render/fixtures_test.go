@@ -92,12 +92,13 @@ func richResult() *analyze.Result {
 			Fix: []analyze.Step{
 				{Text: "Configure the proxy to pass `Range` requests through, or exempt the download host from the proxy."},
 				{Text: "If the proxy cannot be changed, let BITS bypass it for the host:", Commands: []string{
-					`netsh winhttp set proxy proxy-server="proxy1.contoso.local:8080" bypass-list="*.contoso-cdn.example"`}},
+					`netsh winhttp set proxy proxy-server="proxy1.contoso.local:8080" bypass-list="*.contoso-cdn.example"`}, Shell: analyze.ShellEither},
 				{Text: "Restart the affected jobs:", Commands: []string{
-					"Get-BitsTransfer -AllUsers | Where-Object JobState -eq 'Error' |\n    Resume-BitsTransfer -Asynchronous"}},
+					"Get-BitsTransfer -AllUsers | Where-Object JobState -eq 'Error' |\n    Resume-BitsTransfer -Asynchronous"}, Shell: analyze.ShellPowerShell},
 			},
 			Verify: []analyze.Step{
-				{Text: "Check that new jobs reach `Transferred`:", Commands: []string{"bitsadmin /list /allusers /verbose"}},
+				{Text: "Check that new jobs reach `Transferred`:", Commands: []string{"bitsadmin /list /allusers /verbose"}, Shell: analyze.ShellCmd,
+					Corrections: []string{"The article's `bitsadmin /util /setieproxy` example omits the `localsystem` account argument."}},
 			},
 			DocSection:  "Proxy servers must support HTTP 1.1 range requests",
 			Corrections: []string{"The article's `bitsadmin /util /setieproxy` example omits the `localsystem` account argument."},
@@ -209,6 +210,14 @@ func richResult() *analyze.Result {
 		}
 		r.Timeline = append(r.Timeline, analyze.Bucket{Start: at(h.t), Length: analyze.BucketLength(time.Hour), Counts: c})
 	}
+	for i, c := range []string{"WS-0042.contoso.local", "WS-0042.contoso.local", "WS-0043.contoso.local", "WS-0042.contoso.local", "WS-0043.contoso.local"} {
+		r.Failures = append(r.Failures, analyze.Failure{Time: at("2024-05-02T08:00:00Z").Add(time.Duration(i) * time.Minute), Computer: c,
+			Channel: "Microsoft-Windows-Bits-Client/Operational", File: "Bits.evtx", RecordID: uint64(100 + i), EventID: 61,
+			Code: "0x80200013", CodeName: "BG_E_INSUFFICIENT_RANGE_SUPPORT", FindingID: "F1", JobTitle: "Windows Update, \"quoted\"",
+			JobID: "{4F3E2A10-0000-0000-0000-000000000001}", URL: "http://dl.contoso-cdn.example/a.cab?x=1&y=2", Proxies: []string{"proxy1.contoso.local:8080"}})
+	}
+	r.Failures = append(r.Failures, analyze.Failure{Time: at("2024-05-01T11:02:00Z"), Computer: "WS-0043.contoso.local", Channel: "Microsoft-Windows-Bits-Client/Operational",
+		EventID: 61, Code: "0x80072EE2", FindingID: "F2", JobTitle: "=HYPERLINK(\"http://evil\")"})
 	return r
 }
 

@@ -133,7 +133,7 @@ func TestReportWithSnapshotsOfOneMachine(t *testing.T) {
 	if f0 := findingOf(logsOnly, "job-http-404"); f404 != nil && (f0 == nil || f404.Count != f0.Count || f404.Status != f0.Status || len(f404.Evidence) != len(f0.Evidence)) {
 		t.Errorf("HTTP 404 finding: count %d status %q; the listing is not an event (logs alone: %+v)", f404.Count, f404.Status, f0)
 	}
-	for _, want := range []string{"## Configuration check", "### Machine WS-0663.contoso.local", "Live state", "ERROR", "event logs show BITS running"} {
+	for _, want := range []string{"## Configuration check", "### Machine WS-0663.contoso.local", "Jobs the live listings show", "| ERROR |", "event logs show BITS running"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q", want)
 		}

@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,10 +14,12 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"bitsdiag/eventjson"
 	"bitsdiag/inputs"
 	"bitsdiag/parse"
 	"bitsdiag/pipeline"
 	"bitsdiag/render"
+	"bitsdiag/termtext"
 )
 
 const eventsUsage = `Usage: bitsdiag events [flags] PATH...
@@ -85,6 +85,9 @@ func planEvents(cfg *eventsConfig, paths []string) (*eventsPlan, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("give at least one PATH")
 	}
+	if countDash(paths) > 1 {
+		return nil, errTwoStdin
+	}
 	p := &eventsPlan{cfg: cfg}
 	if cfg.output == "-" {
 		cfg.output = ""
@@ -132,7 +135,7 @@ func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	log := cfg.logger(&logWriter{w: stderr})
 	set, err := inputs.Collect(ctx, fs.Args(), stdin, inputs.DefaultLimits())
 	if err != nil {
-		fmt.Fprintf(stderr, "bitsdiag events: %v\n", err)
+		fmt.Fprintf(stderr, "bitsdiag events: %s\n", termtext.Escape(err.Error()))
 		return exitFail
 	}
 	defer set.Close()
@@ -167,7 +170,7 @@ func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			continue
 		}
 		if !f.Usable {
-			fmt.Fprintf(stderr, "%s: %s\n", f.Input.Path, f.Input.Skipped)
+			fmt.Fprintf(stderr, "%s: %s\n", termtext.Escape(f.Input.Path), termtext.Escape(f.Input.Skipped))
 			continue
 		}
 		usable++
@@ -180,7 +183,7 @@ func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fmt.Fprintln(stderr, "bitsdiag events: interrupted")
 		return exitFail
 	case err != nil:
-		fmt.Fprintf(stderr, "bitsdiag events: writing output: %v\n", err)
+		fmt.Fprintf(stderr, "bitsdiag events: writing output: %s\n", termtext.Escape(err.Error()))
 		return exitFail
 	case usable == 0:
 		return exitFail
@@ -260,7 +263,7 @@ func writeEvents(ctx context.Context, w io.Writer, set *inputs.Set, po pipeline.
 		if !inWindow(e.TimeCreated) {
 			return nil
 		}
-		lines[i] = appendEventJSON(lines[i][:0], e)
+		lines[i] = eventjson.Append(lines[i][:0], e)
 		if sequential {
 			_, err := w.Write(lines[i])
 			return err
@@ -301,75 +304,18 @@ func writeEvents(ctx context.Context, w io.Writer, set *inputs.Set, po pipeline.
 	return files, nil
 }
 
-// appendEventJSON appends one JSON Lines object; payload fields keep record
-// order (a repeated name gets a "#2", "#3"... suffix).
-func appendEventJSON(b []byte, e *parse.Event) []byte {
-	str := func(b []byte, key, v string) []byte {
-		b = append(b, `,"`...)
-		b = append(b, key...)
-		b = append(b, `":`...)
-		q, _ := json.Marshal(v)
-		return append(b, q...)
-	}
-	num := func(b []byte, key string, v uint64) []byte {
-		b = append(b, `,"`...)
-		b = append(b, key...)
-		b = append(b, `":`...)
-		return strconv.AppendUint(b, v, 10)
-	}
-	q, _ := json.Marshal(e.Source.File)
-	b = append(b, `{"file":`...)
-	b = append(b, q...)
-	b = num(b, "record_id", e.RecordID)
-	b = str(b, "time", e.TimeCreated.UTC().Format(time.RFC3339Nano))
-	b = str(b, "computer", e.Computer)
-	b = str(b, "channel", e.Channel)
-	b = str(b, "provider", e.Provider)
-	b = num(b, "event_id", uint64(e.EventID))
-	b = num(b, "version", uint64(e.Version))
-	b = num(b, "level", uint64(e.Level))
-	b = str(b, "activity_id", e.ActivityID)
-	b = str(b, "user_id", e.UserID)
-	b = append(b, `,"data":{`...)
-	seen := make(map[string]int, len(e.Data))
-	for i, fld := range e.Data {
-		name := fld.Name
-		if n := seen[name]; n > 0 {
-			name += "#" + strconv.Itoa(n+1)
-		}
-		seen[fld.Name]++
-		if i > 0 {
-			b = append(b, ',')
-		}
-		k, _ := json.Marshal(name)
-		v, _ := json.Marshal(fld.Value)
-		b = append(append(append(b, k...), ':'), v...)
-	}
-	b = append(b, '}')
-	if e.Binary != nil {
-		b = str(b, "binary", strings.ToUpper(hex.EncodeToString(e.Binary)))
-	}
-	if e.Recovered {
-		b = append(b, `,"recovered":true`...)
-	}
-	if e.Partial != "" {
-		b = str(b, "partial", e.Partial)
-	}
-	return append(b, "}\n"...)
-}
-
 // writeSummary prints a file's damage summary.
 func writeSummary(w io.Writer, f pipeline.File) {
 	s := f.Summary
 	fmt.Fprintf(w, "%s: %d records: %d decoded, %d filtered out, %d undecodable; %d stale slack records\n",
-		s.Name, s.RecordsSeen, s.RecordsDecoded, s.RecordsFiltered, s.RecordsUndecodable, s.SlackRecords)
+		termtext.Escape(s.Name), s.RecordsSeen, s.RecordsDecoded, s.RecordsFiltered, s.RecordsUndecodable, s.SlackRecords)
 	for _, d := range f.Input.Damage {
 		if d.Kind == pipeline.DamageArchiveEntry {
-			fmt.Fprintf(w, "  %s\n", d.Reason)
+			fmt.Fprintf(w, "  %s\n", termtext.Escape(d.Reason))
 		}
 	}
 	for _, p := range s.Problems {
-		fmt.Fprintf(w, "  %s\n", p)
+		fmt.Fprintf(w, "  %s\n", termtext.Escape(fmt.Sprint(p)))
 	}
 	if s.ProblemsOmitted > 0 {
 		fmt.Fprintf(w, "  ... %d more problems\n", s.ProblemsOmitted)

@@ -17,22 +17,28 @@ import (
 	"bitsdiag/inputs"
 	"bitsdiag/pipeline"
 	"bitsdiag/render"
+	"bitsdiag/termtext"
 )
 
 const reportUsage = `Usage: bitsdiag report [flags] PATH...
 
 Read event logs and write a report of BITS failures, their causes and fixes.
-PATH is an .evtx file, a folder (read recursively), a .zip archive (read in
-place, without extracting), or - for one file on standard input; mix freely.
+PATH is an .evtx file, a folder (read recursively), an archive (.zip read in
+place; .tar, .tar.gz, .7z; one level of archives inside), a FIFO, or - for
+one file on standard input; mix freely. A missing PATH is reported and the
+others are still read.
 Event logs and configuration snapshots (the text files of bitsdiag collect:
 sc.exe, reg.exe, bitsadmin, Get-BitsTransfer, netsh output) are recognised by
 content; other files are skipped and counted.
 Logs of channels bitsdiag does not analyse (Security, Application, ...) are
 skipped after their first chunk and listed as skipped in the inventory.
 
-The format follows the extension of --output (.md, .pdf, .json) unless
+The format follows the extension of --output (.md, .pdf, .html, .json, .csv) unless
 --format says otherwise; without --output, Markdown goes to standard output.
-The output file is replaced only by a complete report.
+The output file is replaced only by a complete report. The report is short
+(verdict, findings, per-computer table, service health, jobs that did not
+complete, timeline, coverage, inventory); --full adds every evidence record
+and every job. JSON and CSV (one row per failure) always have everything.
 
 Examples:
   bitsdiag report C:/Windows/System32/winevt/Logs -o report.pdf
@@ -55,16 +61,17 @@ Exit status: 0 done; 1 no usable input, output failed, interrupted, or (with
 type reportConfig struct {
 	output, format, title, tz, since, until, paper string
 	kb, computers                                  []string
-	strict, noPrefilter                            bool
+	strict, noPrefilter, full                      bool
 	jobs                                           int
 	verbosity
+	familiar *familiar
 }
 
 func reportFlags() (*pflag.FlagSet, *reportConfig) {
 	c := &reportConfig{}
 	fs := newFlagSet("report")
-	fs.StringVarP(&c.output, "output", "o", "", "write the report to `FILE` (format from its extension: .md, .pdf, .json)")
-	fs.StringVarP(&c.format, "format", "f", "", "write the report as `md|pdf|json` (default: from --output's extension, else md)")
+	fs.StringVarP(&c.output, "output", "o", "", "write the report to `FILE` (format from its extension: .md, .pdf, .html, .json, .csv)")
+	fs.StringVarP(&c.format, "format", "f", "", "write the report as `md|pdf|html|json|csv` (default: from --output's extension, else md)")
 	fs.StringVar(&c.title, "title", "", "case `TITLE` shown at the top of the report")
 	fs.StringVar(&c.tz, "tz", "UTC", "time `ZONE` for times in the report: an IANA name (Europe/Berlin), UTC or local")
 	fs.StringVar(&c.since, "since", "", "analyse events at or after `TIME` (RFC 3339, YYYY-MM-DD, or a duration like 72h)")
@@ -74,8 +81,10 @@ func reportFlags() (*pflag.FlagSet, *reportConfig) {
 	fs.StringArrayVar(&c.computers, "computer", nil, "analyse only events of computer `NAME` (case-insensitive; * and ? match; repeatable)")
 	fs.BoolVar(&c.strict, "strict", false, "exit 1 when any input is damaged or unreadable (the report is still written)")
 	fs.IntVarP(&c.jobs, "jobs", "j", 0, "read `N` files in parallel (default: one per CPU)")
+	fs.BoolVar(&c.full, "full", false, "add every evidence record and every job (appendices) to Markdown, PDF and HTML; JSON and CSV always have all")
 	fs.BoolVar(&c.noPrefilter, "no-prefilter", false, "decode every record instead of skipping non-BITS records unread (slower; the same findings)")
 	c.verbosity.register(fs)
+	c.familiar = registerFamiliar(fs, &c.since, &c.until)
 	return fs, c
 }
 
@@ -83,7 +92,7 @@ func reportFlags() (*pflag.FlagSet, *reportConfig) {
 type reportPlan struct {
 	cfg          *reportConfig
 	paths        []string
-	format       string // "md", "pdf" or "json"
+	format       string // "md", "pdf", "html", "json" or "csv"
 	tz           *time.Location
 	since, until bound
 	match        pipeline.Match // --computer
@@ -108,14 +117,14 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	log := cfg.logger(lw)
 	kb, err := analyze.LoadKB(cfg.kb...)
 	if err != nil {
-		fmt.Fprintf(stderr, "bitsdiag report: knowledge base: %v\n", err)
+		fmt.Fprintf(stderr, "bitsdiag report: knowledge base: %s\n", termtext.Escape(err.Error()))
 		return exitUsage
 	}
 	plan.kb = kb
 
 	set, err := inputs.Collect(ctx, plan.paths, stdin, inputs.DefaultLimits())
 	if err != nil {
-		fmt.Fprintf(stderr, "bitsdiag report: %v\n", err)
+		fmt.Fprintf(stderr, "bitsdiag report: %s\n", termtext.Escape(err.Error()))
 		return exitFail
 	}
 	defer set.Close()
@@ -154,12 +163,12 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return exitFail
 	}
 	if damaged > 0 {
-		log.Warn("damaged or unreadable inputs; the report's inventory lists the damage", "files", damaged)
+		log.Warn("damaged or unreadable inputs; the report's inventory lists the damage", "files", damaged, "names", damagedNames(set, an.Files))
 	}
 	log.Info("analysed", "files", usable, "findings", len(res.Findings), "jobs", len(res.Jobs))
 
 	if err := writeReport(ctx, plan, res, stdout); err != nil {
-		fmt.Fprintf(stderr, "bitsdiag report: %v\n", err)
+		fmt.Fprintf(stderr, "bitsdiag report: %s\n", termtext.Escape(err.Error()))
 		return exitFail
 	}
 	if cfg.strict && damaged > 0 {
@@ -173,7 +182,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 func describePaths(paths []string) string {
 	named := make([]string, len(paths))
 	for i, p := range paths {
-		named[i] = p
+		named[i] = termtext.Escape(p)
 		if p == "-" {
 			named[i] = "standard input"
 		}
@@ -199,21 +208,27 @@ func skippedNote(set *inputs.Set) string {
 // planReport checks the flags and arguments.
 func planReport(cfg *reportConfig, paths []string, stdin io.Reader, stdout io.Writer) (*reportPlan, error) {
 	p := &reportPlan{cfg: cfg, paths: paths}
+	if err := cfg.familiar.apply("report", &cfg.format); err != nil {
+		return nil, err
+	}
 	if len(paths) == 0 {
 		return nil, errors.New("give at least one PATH (file, folder, .zip, or - for standard input)")
+	}
+	if countDash(paths) > 1 {
+		return nil, errTwoStdin
 	}
 	if slices.Contains(paths, "-") {
 		if _, isTerm := terminalFd(stdin); isTerm {
 			return nil, errors.New("- reads a file from standard input, but standard input is a terminal: pipe or redirect a file into it")
 		}
 	}
-	if cfg.output == "-" {
+	if cfg.output == "-" || cfg.output == "/dev/stdout" || cfg.output == "/dev/fd/1" {
 		cfg.output = ""
 	}
 	switch f := strings.ToLower(cfg.format); f {
 	case "md", "markdown":
 		p.format = "md"
-	case "pdf", "json":
+	case "pdf", "json", "html", "csv":
 		p.format = f
 	case "":
 		p.format = "md"
@@ -224,12 +239,16 @@ func planReport(cfg *reportConfig, paths []string, stdin io.Reader, stdout io.Wr
 				p.format = "pdf"
 			case ".json":
 				p.format = "json"
+			case ".html", ".htm":
+				p.format = "html"
+			case ".csv":
+				p.format = "csv"
 			default:
-				return nil, fmt.Errorf("--output %q: cannot tell the format from the extension; use .md, .pdf or .json, or --format", cfg.output)
+				return nil, fmt.Errorf("--output %q: cannot tell the format from the extension; use .md, .pdf, .html, .json or .csv, or --format", cfg.output)
 			}
 		}
 	default:
-		return nil, fmt.Errorf("--format %q: use md, pdf or json", cfg.format)
+		return nil, fmt.Errorf("--format %q: use md, pdf, html, json or csv", cfg.format)
 	}
 	if p.format == "pdf" && cfg.output == "" {
 		if _, isTerm := terminalFd(stdout); isTerm {
@@ -267,6 +286,9 @@ func planReport(cfg *reportConfig, paths []string, stdin io.Reader, stdout io.Wr
 	if p.now, err = generatedTime(time.Now); err != nil {
 		return nil, err
 	}
+	if err := checkOutput(cfg.output, paths); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -282,7 +304,7 @@ func analysisOptions(p *reportPlan) analyze.Options {
 // writeReport renders the result to the output file (atomically) or stdout.
 // Nothing reaches stdout unless the whole report rendered.
 func writeReport(ctx context.Context, p *reportPlan, res *analyze.Result, stdout io.Writer) error {
-	ro := render.Options{TZ: p.tz, Paper: p.cfg.paper}
+	ro := render.Options{TZ: p.tz, Paper: p.cfg.paper, Full: p.cfg.full}
 	renderTo := func(w io.Writer) error {
 		var err error
 		switch p.format {
@@ -290,6 +312,10 @@ func writeReport(ctx context.Context, p *reportPlan, res *analyze.Result, stdout
 			err = render.PDF(w, res, ro)
 		case "json":
 			err = render.JSON(w, res)
+		case "html":
+			err = render.HTML(w, res, ro)
+		case "csv":
+			err = render.CSV(w, res)
 		default:
 			err = render.Markdown(w, res, ro)
 		}

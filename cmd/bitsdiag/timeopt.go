@@ -94,6 +94,10 @@ func (b bound) window() (time.Time, time.Duration) {
 	return b.at.UTC(), 0
 }
 
+// maxSourceDateEpoch is 9999-12-31T23:59:59Z, the last time RFC 3339 (and
+// so the JSON report) can write.
+const maxSourceDateEpoch = 253402300799
+
 // generatedTime is the report's "generated at": SOURCE_DATE_EPOCH (seconds
 // since 1970, for reproducible output) when set, else now.
 func generatedTime(now func() time.Time) (time.Time, error) {
@@ -104,6 +108,9 @@ func generatedTime(now func() time.Time) (time.Time, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q: not a whole number of seconds", s)
+	}
+	if n < 0 || n > maxSourceDateEpoch {
+		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q: out of range (0 to %d, 1970 to 9999-12-31)", s, int64(maxSourceDateEpoch))
 	}
 	return time.Unix(n, 0).UTC(), nil
 }
