@@ -129,7 +129,7 @@ func step(text string, cmds ...string) analyze.Step {
 func (c *checker) variantSteps(text string, cmd func(Family) string) []analyze.Step {
 	fams := c.families()
 	if len(fams) == 1 {
-		return []analyze.Step{step(text+" (elevated Command Prompt):", cmd(fams[0]))}
+		return []analyze.Step{step(text+":", cmd(fams[0]))}
 	}
 	var steps []analyze.Step
 	seen := map[string]bool{}
@@ -145,13 +145,13 @@ func (c *checker) variantSteps(text string, cmd func(Family) string) []analyze.S
 				names = append(names, g.String())
 			}
 		}
-		steps = append(steps, step("On "+strings.Join(names, "; ")+": "+text+" (elevated Command Prompt):", k))
+		steps = append(steps, step("On "+strings.Join(names, "; ")+": "+text+":", k))
 	}
 	return steps
 }
 
 func restartStep() analyze.Step {
-	return step("Then restart BITS (elevated Command Prompt):", CmdRestart)
+	return step("Then restart BITS:", CmdRestart)
 }
 
 func (c *checker) run() {
@@ -170,7 +170,7 @@ func (c *checker) run() {
 			if len(c.families()) > 1 {
 				cond = "On " + f.String() + ": "
 			}
-			steps = append(steps, analyze.Step{Text: cond + "Recreate the BITS service (elevated Command Prompt), then set each item of its configuration:", Shell: analyze.ShellCmd,
+			steps = append(steps, analyze.Step{Text: cond + "Recreate the BITS service, then set each item of its configuration:", Shell: analyze.ShellCmd,
 				Commands: append([]string{CmdCreate(f)}, RepairProcedure(f)[1:]...)})
 		}
 		steps = append(steps, restartStep())
@@ -244,7 +244,7 @@ func (c *checker) proxyRanges() {
 		Found: strings.Join(jobs, "; ") + "; " + strings.Join(proxies, "; "), Expected: "a proxy (or server) that answers Range requests with 206 and reports Content-Length",
 		Fix: []analyze.Step{step("Through the same proxy, ask for the first bytes of the file; a proxy that supports ranges answers 206 Partial Content with a Content-Range header (Command Prompt):",
 			"curl.exe -s -o NUL -D - -r 0-99 --proxy <proxy host:port> "+url),
-			step("Configure the proxy to pass Range requests (or bypass it for the update server), then resume the job (elevated Command Prompt):", "bitsadmin.exe /resume <job id>")},
+			step("Configure the proxy to pass Range requests (or bypass it for the update server), then resume the job:", "bitsadmin.exe /resume <job id>")},
 		Section: secProxy, Codes: codes, Evidence: nonEmptyStrings(c.jobSources()...)})
 }
 
@@ -327,7 +327,7 @@ func (c *checker) parameters() {
 	m := c.m
 	row := Finding{KBID: "start-file-not-found", Severity: analyze.SeverityError, Section: secStart, ArticleRow: "ERROR_FILE_NOT_FOUND",
 		Codes: []string{"0x80070002"}, Expected: `Parameters\ServiceDll = ` + ServiceDll,
-		Fix: []analyze.Step{step("Create the value (elevated Command Prompt; typed at the prompt, ^% keeps %SystemRoot% unexpanded):", CmdServiceDll), restartStep()}}
+		Fix: []analyze.Step{step("Create the value (typed at the prompt, ^% keeps %SystemRoot% unexpanded):", CmdServiceDll), restartStep()}}
 	switch {
 	case m.Parameters.Known && !m.Parameters.Value:
 		row.Item, row.Title, row.Found, row.Evidence = ItemParameters, `The BITS Parameters key is missing (ERROR_FILE_NOT_FOUND)`, `no Parameters subkey under Services\BITS`, []string{m.Parameters.From}
@@ -343,7 +343,7 @@ func (c *checker) parameters() {
 	if c.m.Version.Family == FamilyWin10 && m.UnloadOnStop.Known && !m.UnloadOnStop.Value {
 		c.add(Finding{Item: ItemUnloadOnStop, KBID: "service-repair", Severity: analyze.SeverityInfo,
 			Title: `Parameters\ServiceDllUnloadOnStop is not 1`, Found: "absent or 0", Expected: "1 (Windows 10 1703 and later)",
-			Fix: []analyze.Step{step("Set the value (elevated Command Prompt):", cmdUnloadOnStp)}, Section: secRepair, Evidence: []string{m.UnloadOnStop.From}})
+			Fix: []analyze.Step{step("Set the value:", cmdUnloadOnStp)}, Section: secRepair, Evidence: []string{m.UnloadOnStop.From}})
 	}
 }
 
@@ -359,7 +359,7 @@ func (c *checker) start() {
 		name = fmt.Sprint(o.Value)
 	}
 	f := Finding{Item: ItemStart, Severity: analyze.SeverityError, Found: "start type " + name,
-		Expected: "2 AUTO_START (DELAYED), or 3 DEMAND_START", Fix: []analyze.Step{step("Set the start type (elevated Command Prompt):", CmdStart), restartStep()},
+		Expected: "2 AUTO_START (DELAYED), or 3 DEMAND_START", Fix: []analyze.Step{step("Set the start type:", CmdStart), restartStep()},
 		Section: secStart, Evidence: []string{o.From}}
 	if o.Value == 4 {
 		f.KBID, f.Title, f.ArticleRow, f.Codes = "start-service-disabled", "BITS is disabled (ERROR_SERVICE_DISABLED)", "ERROR_SERVICE_DISABLED", []string{"0x80070422"}
@@ -374,24 +374,24 @@ func (c *checker) simple() {
 	if o := m.Type; o.Known && o.Value != ShareProcess {
 		c.add(Finding{Item: ItemType, KBID: "service-repair", Severity: analyze.SeverityWarning, Title: "BITS service type is not WIN32_SHARE_PROCESS",
 			Found: fmt.Sprintf("0x%x", o.Value), Expected: "0x20 WIN32_SHARE_PROCESS",
-			Fix:     []analyze.Step{step("Set the type (elevated Command Prompt):", CmdType), restartStep()},
+			Fix:     []analyze.Step{step("Set the type:", CmdType), restartStep()},
 			Section: secRepair, Evidence: []string{o.From},
 			Notes: []string{"The article's `type=interact` makes BITS interactive (0x120); it is not part of the shipped configuration."}})
 	}
 	if o := m.ErrorControl; o.Known && o.Value != ErrorNormal {
 		c.add(Finding{Item: ItemErrorControl, KBID: "service-repair", Severity: analyze.SeverityInfo, Title: "BITS error control is not NORMAL",
-			Found: fmt.Sprint(o.Value), Expected: "1 NORMAL", Fix: []analyze.Step{step("Set the error control (elevated Command Prompt):", CmdError)},
+			Found: fmt.Sprint(o.Value), Expected: "1 NORMAL", Fix: []analyze.Step{step("Set the error control:", CmdError)},
 			Section: secRepair, Evidence: []string{o.From}})
 	}
 	if o := m.Account; o.Known && !strings.EqualFold(o.Value, LocalSystem) {
 		c.add(Finding{Item: ItemAccount, KBID: "service-not-localsystem", Severity: analyze.SeverityError, Title: "BITS does not run as LocalSystem",
-			Found: o.Value, Expected: LocalSystem, Fix: []analyze.Step{step("Set the account (elevated Command Prompt):", CmdAccount), restartStep()},
+			Found: o.Value, Expected: LocalSystem, Fix: []analyze.Step{step("Set the account:", CmdAccount), restartStep()},
 			Section: secAccount, Evidence: []string{o.From}})
 	}
 	if o := m.SIDType; o.Known && o.Value != SIDUnrestrict {
 		c.add(Finding{Item: ItemSIDType, KBID: "service-repair", Severity: analyze.SeverityWarning, Title: "BITS service SID type is not UNRESTRICTED",
 			Found: map[uint32]string{0: "NONE", 3: "RESTRICTED"}[o.Value], Expected: "UNRESTRICTED",
-			Fix: []analyze.Step{step("Set the SID type (elevated Command Prompt):", CmdSIDType), restartStep()}, Section: secRepair, Evidence: []string{o.From}})
+			Fix: []analyze.Step{step("Set the SID type:", CmdSIDType), restartStep()}, Section: secRepair, Evidence: []string{o.From}})
 	}
 }
 
@@ -509,7 +509,7 @@ func (c *checker) failure() {
 		from = m.Actions.From
 	}
 	c.add(Finding{Item: ItemFailure, KBID: "service-repair", Severity: analyze.SeverityInfo, Title: "BITS recovery actions differ from the shipped ones",
-		Found: got, Expected: want, Fix: []analyze.Step{step("Set the recovery actions (elevated Command Prompt):", CmdFailure)},
+		Found: got, Expected: want, Fix: []analyze.Step{step("Set the recovery actions:", CmdFailure)},
 		Section: secRepair, Evidence: []string{from}})
 }
 
@@ -535,7 +535,7 @@ func (c *checker) netsvcs() {
 	c.add(Finding{Item: ItemNetsvcs, KBID: "start-service-not-in-exe", Severity: analyze.SeverityError,
 		Title: "BITS is not in the netsvcs svchost group (ERROR_SERVICE_NOT_IN_EXE)", Found: fmt.Sprintf("netsvcs lists %d services, not BITS", len(o.Value)),
 		Expected: "BITS among the netsvcs names",
-		Fix: []analyze.Step{step("Add BITS to the group (elevated Command Prompt; reg.exe add replaces the whole list, so the command repeats the machine's current list):", CmdNetsvcs(o.Value)),
+		Fix: []analyze.Step{step("Add BITS to the group (reg.exe add replaces the whole list, so the command repeats the machine's current list):", CmdNetsvcs(o.Value)),
 			step("Restart Windows: svchost reads the group when it starts.")},
 		Section: secStart, ArticleRow: "ERROR_SERVICE_NOT_IN_EXE", Codes: []string{"0x8007043B"}, Evidence: []string{o.From}})
 }
@@ -562,7 +562,7 @@ func (c *checker) security() {
 		sev = analyze.SeverityWarning
 	}
 	c.add(Finding{Item: ItemSecurity, KBID: "service-repair", Severity: sev, Title: "BITS service security descriptor is not a known default",
-		Found: o.Value, Expected: goodSDDL[0], Fix: []analyze.Step{step("Restore the shipped descriptor (elevated Command Prompt):", CmdSDSet)},
+		Found: o.Value, Expected: goodSDDL[0], Fix: []analyze.Step{step("Restore the shipped descriptor:", CmdSDSet)},
 		Section: secRepair, Evidence: []string{o.From}})
 }
 

@@ -30,7 +30,7 @@ func (c *checker) jobLimits() {
 			Found:    fmt.Sprintf("MaxJobsPerUser %d, MaxJobsPerMachine %d%s", perUser, perPC, map[bool]string{true: " (not set: default)", false: ""}[pcFrom == ""]),
 			Expected: "MaxJobsPerUser lower than MaxJobsPerMachine (300 when not set)",
 			Fix: []analyze.Step{
-				step(`In the Group Policy that sets them (gpedit.msc locally, GPMC for a domain policy), Computer Configuration\Administrative Templates\Network\Background Intelligent Transfer Service (BITS): set "Maximum number of BITS jobs for each user" lower than "Maximum number of BITS jobs for this computer". Then apply the policy (elevated Command Prompt):`, CmdGPUpdate),
+				step(`In the Group Policy that sets them (gpedit.msc locally, GPMC for a domain policy), Computer Configuration\Administrative Templates\Network\Background Intelligent Transfer Service (BITS): set "Maximum number of BITS jobs for each user" lower than "Maximum number of BITS jobs for this computer". Then apply the policy:`, CmdGPUpdate),
 				restartStep(),
 			},
 			Section: secLimits, Evidence: nonEmptyStrings(userFrom, pcFrom)}
