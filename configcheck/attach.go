@@ -63,11 +63,28 @@ func Attach(ctx context.Context, a *analyze.Analyzer, kb *analyze.KB, files []Fi
 		res      Result
 		computer string
 	}
-	var machines []machine
-	seq := uint64(0)
+	// Name each folder's machine; folders of one computer (a zip and its
+	// extracted copy, logs and snapshots collected twice) are one machine.
+	type named struct {
+		*group
+		computer string
+		pre      Result
+	}
+	var merged []*named
 	for _, g := range groups {
 		pre := Analyze(g.files, Options{Settings: opt})
 		computer := machineComputer(pre.Machine, g.folder, first)
+		if i := slices.IndexFunc(merged, func(n *named) bool { return computer != "" && strings.EqualFold(n.computer, computer) }); i >= 0 {
+			merged[i].folder += ", " + g.folder
+			merged[i].files = append(merged[i].files, g.files...)
+			continue
+		}
+		merged = append(merged, &named{group: &group{folder: g.folder, files: g.files}, computer: computer, pre: pre})
+	}
+	var machines []machine
+	seq := uint64(0)
+	for _, g := range merged {
+		pre, computer := g.pre, g.computer
 		opts := Options{Settings: opt, Events: eventCounts(first, computer), ServiceRanAt: serviceRanAt(first, computer)}
 		res := Analyze(g.files, opts)
 		for _, it := range res.Inventory {
@@ -76,7 +93,7 @@ func Attach(ctx context.Context, a *analyze.Analyzer, kb *analyze.KB, files []Fi
 					Skipped: "configuration snapshot (" + it.Kind.String() + ") that cannot be read: " + it.Reason})
 			}
 		}
-		for _, f := range res.Facts(computer, "configuration snapshots in "+g.folder, at, &seq) {
+		for _, f := range res.Facts(computer, "configuration snapshots in "+g.folder, machineEnd(first, computer, at), &seq) {
 			a.AddFact(f)
 		}
 		check := res.summary(computer, g.folder)
@@ -174,6 +191,21 @@ func machineComputer(m *Machine, folder string, r *analyze.Result) string {
 		return r.Computers[0]
 	}
 	return ""
+}
+
+// machineEnd is the end of the computer's logs (else of all logs): the
+// time its snapshots are dated at.
+func machineEnd(r *analyze.Result, computer string, all time.Time) time.Time {
+	var t time.Time
+	for _, c := range r.Coverage {
+		if computer != "" && strings.EqualFold(c.Computer, computer) && c.Last.After(t) {
+			t = c.Last
+		}
+	}
+	if t.IsZero() {
+		return all
+	}
+	return t
 }
 
 // folderComputers are the computers of the event logs in folder.

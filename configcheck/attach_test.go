@@ -134,3 +134,18 @@ func TestTwoMachines(t *testing.T) {
 		t.Errorf("findings %+v", r.Findings)
 	}
 }
+
+// The same machine's snapshots in two folders (a zip and its extracted
+// copy) are one machine: one check, each deviation once.
+func TestSameMachineTwice(t *testing.T) {
+	m := snapgen.Windows10()
+	m.Start, m.Delayed = 4, false
+	files := append(setFiles(m, snapgen.ShellPS51, "case/bitsdiag-PC1"), setFiles(m, snapgen.ShellPS51, "case.zip!bitsdiag-PC1")...)
+	r, err := Attach(context.Background(), analyze.New(analyze.Options{}), nil, files, snapshot.Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Configuration) != 1 || r.Configuration[0].Computer != "PC1" || len(r.Findings) != 1 || r.Findings[0].Count != 1 {
+		t.Fatalf("configuration %+v, findings %+v", r.Configuration, r.Findings)
+	}
+}
