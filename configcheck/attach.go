@@ -28,7 +28,8 @@ import (
 //
 // a must already hold every event; kb is the analysis' knowledge base (nil:
 // the embedded one). Without files, Attach is a.ResultContext.
-func Attach(ctx context.Context, a *analyze.Analyzer, kb *analyze.KB, files []File, opt snapshot.Settings) (*analyze.Result, error) {
+func Attach(ctx context.Context, a *analyze.Analyzer, kb *analyze.KB, files []File, ao AttachOptions) (*analyze.Result, error) {
+	opt := ao.Settings
 	if len(files) == 0 {
 		return a.ResultContext(ctx)
 	}
@@ -85,6 +86,9 @@ func Attach(ctx context.Context, a *analyze.Analyzer, kb *analyze.KB, files []Fi
 	seq := uint64(0)
 	for _, g := range merged {
 		pre, computer := g.pre, g.computer
+		if ao.Computer != nil && !ao.Computer(computer) {
+			continue // --computer leaves this machine out
+		}
 		opts := Options{Settings: opt, Events: eventCounts(first, computer), ServiceRanAt: serviceRanAt(first, computer)}
 		res := Analyze(g.files, opts)
 		for _, it := range res.Inventory {
@@ -132,6 +136,14 @@ func Attach(ctx context.Context, a *analyze.Analyzer, kb *analyze.KB, files []Fi
 		r.Configuration = append(r.Configuration, c)
 	}
 	return r, nil
+}
+
+// AttachOptions control Attach.
+type AttachOptions struct {
+	Settings snapshot.Settings
+	// Computer, when set, selects the machines checked by their computer
+	// name (report --computer); nil checks every machine.
+	Computer func(computer string) bool
 }
 
 // folderOf is the folder a file is in; archive entries keep their archive.

@@ -8,7 +8,6 @@ import (
 
 	"bitsdiag/analyze"
 	"bitsdiag/samples/snapgen"
-	"bitsdiag/snapshot"
 )
 
 func setFiles(m snapgen.Machine, shell snapgen.Shell, dir string) []File {
@@ -27,7 +26,7 @@ func TestDeviationsThroughTheAnalysis(t *testing.T) {
 	reached := map[string]bool{}
 	for _, d := range deviations() {
 		set, _ := snapgen.SetByName(d.name)
-		r, err := Attach(context.Background(), analyze.New(analyze.Options{}), nil, setFiles(set.Machine, set.Shell, d.name), snapshot.Settings{})
+		r, err := Attach(context.Background(), analyze.New(analyze.Options{}), nil, setFiles(set.Machine, set.Shell, d.name), AttachOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +65,7 @@ func TestDeviationsThroughTheAnalysis(t *testing.T) {
 		if !strings.HasPrefix(s.Name, "healthy-") {
 			continue
 		}
-		r, err := Attach(context.Background(), analyze.New(analyze.Options{}), nil, setFiles(s.Machine, s.Shell, s.Name), snapshot.Settings{})
+		r, err := Attach(context.Background(), analyze.New(analyze.Options{}), nil, setFiles(s.Machine, s.Shell, s.Name), AttachOptions{})
 		if err != nil || len(r.Findings) != 0 || len(r.Configuration) != 1 {
 			t.Errorf("%s: %v %+v", s.Name, err, r)
 		}
@@ -122,7 +121,7 @@ func TestTwoMachines(t *testing.T) {
 	b.Computer = "PC-B"
 	b.Start, b.Delayed = 4, false
 	files := append(setFiles(a, snapgen.ShellPS51, "case/PC-A"), setFiles(b, snapgen.ShellCmd, "case/PC-B")...)
-	r, err := Attach(context.Background(), analyze.New(analyze.Options{}), nil, files, snapshot.Settings{})
+	r, err := Attach(context.Background(), analyze.New(analyze.Options{}), nil, files, AttachOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +140,7 @@ func TestSameMachineTwice(t *testing.T) {
 	m := snapgen.Windows10()
 	m.Start, m.Delayed = 4, false
 	files := append(setFiles(m, snapgen.ShellPS51, "case/bitsdiag-PC1"), setFiles(m, snapgen.ShellPS51, "case.zip!bitsdiag-PC1")...)
-	r, err := Attach(context.Background(), analyze.New(analyze.Options{}), nil, files, snapshot.Settings{})
+	r, err := Attach(context.Background(), analyze.New(analyze.Options{}), nil, files, AttachOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

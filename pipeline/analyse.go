@@ -7,7 +7,6 @@ import (
 	"bitsdiag/configcheck"
 	"bitsdiag/inputs"
 	"bitsdiag/parse"
-	"bitsdiag/snapshot"
 )
 
 // Analysis is the outcome of Analyse.
@@ -64,7 +63,7 @@ func Analyse(ctx context.Context, set *inputs.Set, o Options, ao analyze.Options
 		snaps = append(snaps, configcheck.File{Name: sn.Path, Data: b})
 	}
 	// Configuration snapshots beside the logs: a non-event source.
-	res, err := configcheck.Attach(ctx, a, ao.KB, snaps, snapshot.Settings{})
+	res, err := configcheck.Attach(ctx, a, ao.KB, snaps, configcheck.AttachOptions{Computer: o.Match.TakesComputer})
 	if err != nil {
 		return nil, err
 	}

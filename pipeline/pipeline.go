@@ -79,10 +79,15 @@ func (m Match) Takes(e *parse.Event) bool {
 			return false
 		}
 	}
+	return m.TakesComputer(e.Computer)
+}
+
+// TakesComputer reports whether computer c is selected (--computer).
+func (m Match) TakesComputer(c string) bool {
 	if len(m.Computers) == 0 {
 		return true
 	}
-	c := strings.ToLower(e.Computer)
+	c = strings.ToLower(c)
 	for _, p := range m.Computers {
 		if ok, _ := path.Match(strings.ToLower(p), c); ok {
 			return true

@@ -133,6 +133,15 @@ func TestReportWithSnapshotsOfOneMachine(t *testing.T) {
 	if f0 := findingOf(logsOnly, "job-http-404"); f404 != nil && (f0 == nil || f404.Count != f0.Count || f404.Status != f0.Status || len(f404.Evidence) != len(f0.Evidence)) {
 		t.Errorf("HTTP 404 finding: count %d status %q; the listing is not an event (logs alone: %+v)", f404.Count, f404.Status, f0)
 	}
+	// --computer leaves the machine out, snapshots included.
+	var so, se bytes.Buffer
+	if code := runReport(context.Background(), []string{"-q", "-f", "json", "--computer", "WS-9999*", dir}, nil, &so, &se); code != exitOK {
+		t.Fatalf("--computer: exit %d: %s", code, se.String())
+	}
+	var other analyze.Result
+	if err := json.Unmarshal(so.Bytes(), &other); err != nil || len(other.Configuration) != 0 || len(other.Findings) != 0 {
+		t.Errorf("--computer WS-9999*: configuration %+v, findings %d", other.Configuration, len(other.Findings))
+	}
 	for _, want := range []string{"## Configuration check", "### Machine WS-0663.contoso.local", "Jobs the live listings show", "| ERROR |", "event logs show BITS running"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q", want)
