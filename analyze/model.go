@@ -227,6 +227,7 @@ type ConfigCheck struct {
 	PerUserLimit     int         `json:"per_user_limit,omitempty"`     // MaxJobsPerUser (policy or default)
 	PerComputerLimit int         `json:"per_computer_limit,omitempty"` // MaxJobsPerMachine (policy or default)
 	Notes            []string    `json:"notes,omitempty"`              // e.g. the folder's logs are of another computer
+	ServiceState     string      `json:"service_state,omitempty"`      // sc.exe query's STATE when the snapshots were taken: RUNNING, STOPPED, ...
 }
 
 // ConfigFile is one snapshot file in the inventory.

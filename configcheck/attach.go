@@ -106,6 +106,12 @@ func Attach(ctx context.Context, a *analyze.Analyzer, kb *analyze.KB, files []Fi
 			check.Notes = append(check.Notes, fmt.Sprintf("The snapshots name computer %s (%s), but the event logs in the same folder are of %s: they are treated as different machines.",
 				pre.Machine.Computer.Value, pre.Machine.Computer.From, strings.Join(others, ", ")))
 		}
+		if st := serviceStateName(res.Machine); st != "" {
+			check.ServiceState = st
+			if logs := logsState(first, computer); logs != "" && !strings.EqualFold(logs, st) {
+				check.Notes = append(check.Notes, fmt.Sprintf("The logs end with BITS %s; sc.exe query (%s) shows it %s when the snapshots were taken.", logs, res.Machine.State.From, st))
+			}
+		}
 		if computer == "" {
 			check.Notes = append(check.Notes, "Neither the snapshots nor the logs beside them name the computer: the snapshots are not matched with any computer's events.")
 		}
@@ -129,7 +135,7 @@ func Attach(ctx context.Context, a *analyze.Analyzer, kb *analyze.KB, files []Fi
 			if !onComputer(f.Computers, m.computer) || strings.HasPrefix(f.KBID, "config-") {
 				continue
 			}
-			annotate(f, m.res.Machine, m.res.Findings)
+			annotate(f, m.res.Machine, m.res.Findings, findingID(r.Findings, m.computer))
 			liveNotes(f, r.Jobs, m.computer)
 			versionedRepair(f, kb, m.res.Machine.Version)
 		}
@@ -201,6 +207,31 @@ func machineComputer(m *Machine, folder string, r *analyze.Result) string {
 	}
 	if len(inFolder) == 0 && len(r.Computers) == 1 {
 		return r.Computers[0]
+	}
+	return ""
+}
+
+var serviceStates = []string{"", "STOPPED", "START_PENDING", "STOP_PENDING", "RUNNING", "CONTINUE_PENDING", "PAUSE_PENDING", "PAUSED"}
+
+// serviceStateName is sc.exe query's STATE, or "".
+func serviceStateName(m *Machine) string {
+	if !m.State.Known || int(m.State.Value) >= len(serviceStates) {
+		return ""
+	}
+	return serviceStates[m.State.Value]
+}
+
+// logsState is the service state the logs end with on computer ("" when
+// unknown); Service.StateNow is "value" or "COMPUTER: value; ...".
+func logsState(r *analyze.Result, computer string) string {
+	s := r.Service.StateNow
+	if !strings.Contains(s, "; ") && !strings.Contains(s, ": ") {
+		return s
+	}
+	for _, part := range strings.Split(s, "; ") {
+		if c, v, ok := strings.Cut(part, ": "); ok && strings.EqualFold(c, computer) {
+			return v
+		}
 	}
 	return ""
 }
@@ -412,14 +443,14 @@ var contradicted = map[string]struct {
 
 // annotate says so when a finding of the logs is about a setting the
 // snapshots show as shipped, or agrees with a deviation they show.
-func annotate(f *analyze.Finding, m *Machine, devs []Finding) {
+func annotate(f *analyze.Finding, m *Machine, devs []Finding, idOf func(kbID string) string) {
 	c, ok := contradicted[f.KBID]
 	if !ok {
 		return
 	}
 	for _, d := range devs {
 		if d.Item == c.item || d.KBID == f.KBID {
-			f.Notes = append(f.Notes, fmt.Sprintf("The configuration snapshots agree: %s (see finding %s).", d.Found, c.item.KBID()))
+			f.Notes = append(f.Notes, fmt.Sprintf("The configuration snapshots agree: %s (finding %s).", d.Found, idOf(d.Item.KBID())))
 			return
 		}
 	}
@@ -453,6 +484,19 @@ func liveNotes(f *analyze.Finding, jobs []analyze.Job, computer string) {
 			n += ": although the logs end with it failing, it completed afterwards"
 		}
 		f.Notes = append(f.Notes, n+".")
+	}
+}
+
+// findingID returns the report id of the finding of an entry on computer
+// (the entry id itself when there is none).
+func findingID(fs []analyze.Finding, computer string) func(string) string {
+	return func(kbID string) string {
+		for _, f := range fs {
+			if f.KBID == kbID && onComputer(f.Computers, computer) {
+				return f.ID
+			}
+		}
+		return kbID
 	}
 }
 

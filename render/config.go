@@ -52,6 +52,7 @@ func buildConfiguration(d *document, r *analyze.Result) {
 		}
 		items := []field{
 			{"Windows", []span{txt(c.Windows + fromText(c.WindowsFrom))}},
+			{"Service state", []span{txt(orDash(c.ServiceState) + " (sc.exe query, when the snapshots were taken)")}},
 			{"Folder", []span{txt(orDash(c.Folder))}},
 			{"Files", []span{txt(files)}},
 			{"Findings", []span{txt(deviations)}},

@@ -275,3 +275,21 @@ func TestReportOnSnapshotsAlone(t *testing.T) {
 		t.Errorf("the report speaks of logs it did not read: %q, timeline %v", r.Verdict, r.Timeline)
 	}
 }
+
+// Logs of a disabled BITS beside snapshots of the same machine: the logs'
+// finding says the snapshots agree, and the check notes that the service
+// state the logs end with is not the one sc.exe query shows.
+func TestDisabledInBothSources(t *testing.T) {
+	m := snapgen.Windows10()
+	m.Computer = "WS-0146" // samples/start-service-disabled
+	m.Start, m.Delayed = 4, false
+	r, _ := reportOn(t, caseFolder(t, []string{"../../samples/start-service-disabled/System.evtx"}, m, snapgen.ShellCmd))
+	f := findingOf(r, "start-service-disabled")
+	if f == nil || !slices.ContainsFunc(f.Notes, func(n string) bool { return strings.Contains(n, "snapshots agree: start type 4 DISABLED") }) {
+		t.Errorf("logs' finding: %+v", f)
+	}
+	if findingOf(r, "config-start-type") == nil || len(r.Configuration) != 1 || r.Configuration[0].ServiceState != "RUNNING" ||
+		!slices.ContainsFunc(r.Configuration[0].Notes, func(n string) bool { return strings.Contains(n, "logs end with BITS stopped") }) {
+		t.Errorf("configuration %+v", r.Configuration)
+	}
+}
