@@ -178,11 +178,14 @@ func (a *Analyzer) Result() *Result {
 	}
 	r.Jobs = st.jobList()
 	r.Service = st.service()
-	r.Findings = buildFindings(st, a.opts.EvidenceCap)
+	r.Findings = buildFindings(st, a.opts.EvidenceCap, a.logEnds())
 	r.Computers = st.computerList()
 	r.Inputs = a.inputList()
 	r.Coverage = a.coverageList()
 	r.Timeline = timeline(st.occs, r.Findings)
+	r.Matrix = evidenceMatrix(r.Inputs, r.Coverage)
+	r.InputWarnings = inputWarnings(r.Matrix, a.opts.TZ)
+	r.Services = st.perComputerService(r.Service)
 	r.Verdict = verdict(r, len(evs), a.opts.TZ)
 	return r
 }

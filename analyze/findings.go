@@ -12,7 +12,7 @@ import (
 
 // buildFindings groups occurrences by knowledge-base entry (or unknown code),
 // ranks them and numbers them F1..Fn.
-func buildFindings(s *state, evidenceCap int) []Finding {
+func buildFindings(s *state, evidenceCap int, logEnd map[string]time.Time) []Finding {
 	groups := map[string][]*occurrence{}
 	var order []string
 	for _, o := range s.occs {
@@ -23,7 +23,8 @@ func buildFindings(s *state, evidenceCap int) []Finding {
 	}
 	out := make([]Finding, 0, len(order))
 	for _, id := range order {
-		out = append(out, s.finding(groups[id], evidenceCap))
+		f := s.finding(groups[id], evidenceCap, logEnd)
+		out = append(out, f)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return findingLess(&out[i], &out[j]) })
 	for i := range out {
@@ -42,11 +43,22 @@ func sevRank(s Severity) int {
 	return 2
 }
 
-// findingLess ranks errors before warnings before info, then the most recent,
-// then the most frequent.
+// findingLess ranks by impact: info notes last; then problems that need
+// action (unresolved, then no retry seen, then without status) before those
+// that recovered; then errors before warnings; then the most affected jobs
+// and computers; then the most recent; then the most frequent.
 func findingLess(a, b *Finding) bool {
+	if ia, ib := a.Severity == SeverityInfo, b.Severity == SeverityInfo; ia != ib {
+		return ib
+	}
+	if ra, rb := statusRank(a.Status), statusRank(b.Status); ra != rb {
+		return ra < rb
+	}
 	if ra, rb := sevRank(a.Severity), sevRank(b.Severity); ra != rb {
 		return ra < rb
+	}
+	if na, nb := a.JobsAffected+len(a.Computers), b.JobsAffected+len(b.Computers); na != nb {
+		return na > nb
 	}
 	if !a.LastSeen.Equal(b.LastSeen) {
 		return a.LastSeen.After(b.LastSeen)
@@ -58,7 +70,7 @@ func findingLess(a, b *Finding) bool {
 }
 
 // finding builds one finding from its occurrences (in time order).
-func (s *state) finding(occs []*occurrence, evidenceCap int) Finding {
+func (s *state) finding(occs []*occurrence, evidenceCap int, logEnd map[string]time.Time) Finding {
 	o0 := occs[0]
 	f := Finding{KBID: o0.kbID, Count: len(occs), FirstSeen: o0.ev.TimeCreated,
 		LastSeen: occs[len(occs)-1].ev.TimeCreated, Codes: []string{}, CodeDetails: []CodeCount{},
@@ -138,6 +150,9 @@ func (s *state) finding(occs []*occurrence, evidenceCap int) Finding {
 	f.Computers, f.Hosts, f.Proxies, f.Jobs = keys(comps), keys(hosts), keys(proxies), keys(jobs)
 	f.JobsAffected = len(f.Jobs)
 	f.Status = s.status(occs)
+	refineStatus(&f, logEnd)
+	s.applyVariants(&f, o0.entry, occs)
+	routineNote(&f)
 	f.Evidence, f.EvidenceTotal = s.evidence(occs, evidenceCap), len(occs)
 	f.Notes = s.notes(occs, &f, hostCount, proxyCount)
 	f.Summary = summary(&f, occs[0].scope, s.loc)
@@ -424,8 +439,10 @@ func summary(f *Finding, scope string, loc *time.Location) string {
 		if scope == "service" {
 			b.WriteString("; no sign that BITS worked again afterwards")
 		} else {
-			b.WriteString("; still failing at the end of the log")
+			b.WriteString("; " + retryText(f))
 		}
+	case StatusNoRetrySeen:
+		b.WriteString("; " + retryText(f))
 	}
 	b.WriteString(".")
 	return b.String()

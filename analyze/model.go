@@ -20,6 +20,14 @@ type Result struct {
 	Service   Service    `json:"service"`
 	Coverage  []Coverage `json:"coverage"`
 	Timeline  []Bucket   `json:"timeline"` // failures per hour or day, by finding
+	// Matrix is the evidence matrix: per computer, the logs present, the
+	// time each covers and the logs missing (with the command to export them).
+	Matrix []ComputerEvidence `json:"evidence_matrix"`
+	// InputWarnings flag inputs that may look as if they belong together but
+	// do not: logs of different computers, windows that do not overlap.
+	InputWarnings []string `json:"input_warnings"`
+	// Services is the service health per computer (never merged).
+	Services []ComputerService `json:"services"`
 }
 
 // Tool names the program that produced the result.
@@ -102,6 +110,8 @@ type Finding struct {
 	Corrections   []string     `json:"corrections,omitempty"` // what was corrected from the article's commands
 	Evidence      []Evidence   `json:"evidence"`
 	EvidenceTotal int          `json:"evidence_total"`
+	RetrySeconds  int64        `json:"retry_seconds,omitempty"` // unresolved / no retry seen: time from the last failure to the end of the computer's Bits-Client log
+	Variant       string       `json:"kb_variant,omitempty"`    // the conditions of the knowledge-base variant whose cause and fix were used, e.g. "proxy absent"
 }
 
 // CodeCount is one error code seen in a finding.

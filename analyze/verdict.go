@@ -9,10 +9,16 @@ import (
 // maxNamed is the number of further problems the verdict names.
 const maxNamed = 3
 
-// verdict is the report's opening: plain words, led by the top finding
-// that is still failing (or, when all recovered, the most frequent), then the
-// titles of the others.
+// verdict is the report's opening: plain words, led by the same finding as
+// the table (the ranking puts problems that need action first), the count of
+// problems that need action against those that recovered by themselves, then
+// per computer what the logs cannot show and warnings about inputs that do
+// not belong together.
 func verdict(r *Result, analysed int, loc *time.Location) string {
+	return strings.TrimSpace(findingsVerdict(r, analysed, loc) + blindSpots(r.Matrix) + " " + strings.Join(r.InputWarnings, " "))
+}
+
+func findingsVerdict(r *Result, analysed int, loc *time.Location) string {
 	var problems []*Finding
 	for i := range r.Findings {
 		if r.Findings[i].Severity != SeverityInfo {
@@ -27,34 +33,35 @@ func verdict(r *Result, analysed int, loc *time.Location) string {
 		if analysed == 0 {
 			return "No BITS events found in the input, so there is nothing to diagnose; check that the Bits-Client Operational and System logs were collected."
 		}
-		return fmt.Sprintf("No BITS failures found in %s from %s between %s and %s.",
+		what := "BITS failures"
+		switch {
+		case len(r.Matrix) == 0:
+		case !hasLog(r.Matrix, LogBITSClient):
+			what = "BITS service problems"
+		case !hasLog(r.Matrix, LogSystem):
+			what = "BITS job failures"
+		}
+		return fmt.Sprintf("No %s found in %s from %s between %s and %s.", what,
 			plural(analysed, "BITS record"), plural(len(r.Computers), "computer"), fmtTime(r.Window.Start, loc), fmtTime(r.Window.End, loc))
 	}
-	// Lead with the highest-ranked problem that is still failing at the end
-	// of the log; when every one recovered, say so and lead with the one
-	// that failed most.
-	f, noneOpen := problems[0], true
+	action, healed := 0, 0
 	for _, p := range problems {
-		if p.Status == "unresolved" {
-			noneOpen = false
+		if NeedsAction(p) {
+			action++
+		} else {
+			healed++
 		}
 	}
 	var b strings.Builder
-	if noneOpen {
-		fmt.Fprintf(&b, "No BITS problem is still failing at the end of the log (%s found). ", plural(len(problems), "cause"))
-		for _, p := range problems[1:] {
-			if weight(p) > weight(f) {
-				f = p
-			}
-		}
-	} else {
-		for _, p := range problems {
-			if p.Status == "unresolved" {
-				f = p
-				break
-			}
-		}
+	switch {
+	case action == 0:
+		fmt.Fprintf(&b, "No BITS problem needs action: %s by %s. ", pluralVerb(healed, "problem", "recovered"), pluralWord(healed, "itself", "themselves"))
+	case healed == 0:
+		fmt.Fprintf(&b, "%s action. ", pluralVerb(action, "problem", "needs"))
+	default:
+		fmt.Fprintf(&b, "%s action; %d recovered by %s. ", pluralVerb(action, "problem", "needs"), healed, pluralWord(healed, "itself", "themselves"))
 	}
+	f := problems[0]
 	machines := plural(len(f.Computers), "machine")
 	if isJobFinding(f) && failureEvents(f) != nil {
 		what := "BITS transfers"
@@ -65,14 +72,14 @@ func verdict(r *Result, analysed int, loc *time.Location) string {
 			what += " via " + pluralWord(len(f.Proxies), "proxy", "proxies") + " " + hostList(f.Proxies)
 		}
 		verb := "fail"
-		if f.Status == "recovered" {
+		if f.Status == StatusRecovered {
 			verb = "failed"
 		}
 		fmt.Fprintf(&b, "%s %s: %s; %s on %s since %s", what, verb, lowerFirst(f.Title), plural(Failures(f), CountNoun(f)), machines, fmtTime(f.FirstSeen, loc))
 		switch f.Status {
-		case "unresolved":
-			b.WriteString(", still failing at the end of the log")
-		case "recovered":
+		case StatusUnresolved, StatusNoRetrySeen:
+			b.WriteString(", " + retryText(f))
+		case StatusRecovered:
 			b.WriteString(", later recovered")
 		}
 	} else {
@@ -80,22 +87,18 @@ func verdict(r *Result, analysed int, loc *time.Location) string {
 		// (a notification program, inconsistent data).
 		fmt.Fprintf(&b, "%s: %s on %s since %s", f.Title, plural(f.Count, "event"), machines, fmtTime(f.FirstSeen, loc))
 		switch {
-		case f.Status == "unresolved" && isJobFinding(f):
-			b.WriteString(", still failing at the end of the log")
-		case f.Status == "unresolved":
+		case (f.Status == StatusUnresolved || f.Status == StatusNoRetrySeen) && isJobFinding(f):
+			b.WriteString(", " + retryText(f))
+		case f.Status == StatusUnresolved:
 			b.WriteString(", with no sign that BITS worked again afterwards")
-		case f.Status == "recovered" && isJobFinding(f):
+		case f.Status == StatusRecovered && isJobFinding(f):
 			b.WriteString(", later recovered")
+		case f.Status == StatusRecovered:
+			b.WriteString(", BITS was working again afterwards")
 		}
 	}
 	b.WriteString(".")
-	var rest []*Finding
-	for _, p := range problems {
-		if p != f {
-			rest = append(rest, p)
-		}
-	}
-	if len(rest) > 0 {
+	if rest := problems[1:]; len(rest) > 0 {
 		var names []string
 		for i, p := range rest {
 			if i == maxNamed {
@@ -111,6 +114,18 @@ func verdict(r *Result, analysed int, loc *time.Location) string {
 		fmt.Fprintf(&b, " Further findings: %s.", strings.Join(names, "; "))
 	}
 	return b.String()
+}
+
+// pluralVerb is "1 problem needs" / "2 problems need" style agreement, for
+// a verb given in its third person singular form.
+func pluralVerb(n int, noun, verb string) string {
+	if n != 1 {
+		switch {
+		case verb == "needs":
+			verb = "need"
+		}
+	}
+	return plural(n, noun) + " " + verb
 }
 
 // windowText describes the --since/--until bounds: " (since X until Y)".

@@ -27,6 +27,7 @@ func buildDocument(r *analyze.Result, tz *time.Location) *document {
 	buildTitle(d, r, tz)
 	buildSummary(d, r, tz)
 	buildFindings(d, r, tz)
+	buildEvidenceMatrix(d, r, tz)
 	buildService(d, r, tz)
 	buildJobs(d, r)
 	buildTimeline(d, r, tz)
@@ -104,7 +105,11 @@ func buildSummary(d *document, r *analyze.Result, tz *time.Location) {
 		if !r.Window.Start.IsZero() {
 			where += " (" + fmtSpan(r.Window.Start, r.Window.End, tz) + ")"
 		}
-		d.add(para{spans: []span{bold("No BITS failures found in " + where + ".")}})
+		head := "No BITS failures found in " + where + "."
+		if len(r.Matrix) > 0 && !hasChannelKind(r, analyze.LogBITSClient) {
+			head = "No BITS service problems found in " + where + "; BITS job failures cannot be seen without the Bits-Client log."
+		}
+		d.add(para{spans: []span{bold(head)}})
 		if r.Verdict != "" {
 			d.add(para{spans: []span{txt(r.Verdict)}})
 		}
@@ -396,6 +401,28 @@ func buildService(d *document, r *analyze.Result, tz *time.Location) {
 		{"Crashes", []span{txt(strconv.Itoa(s.Crashes))}},
 		{"Service events", []span{txt(fmt.Sprintf("%d (%d routine)", len(s.Timeline), routine))}},
 	}})
+	if len(r.Services) > 0 {
+		t := table{cols: []column{
+			{title: "Computer", max: 40},
+			{title: "State at end", max: 20},
+			{title: "Start type at end", max: 30},
+			{title: "Start failures", right: true},
+			{title: "Crashes", right: true},
+			{title: "Idle cycles", right: true},
+		}}
+		var notes [][]span
+		for _, cs := range r.Services {
+			t.rows = append(t.rows, []cell{{text: cs.Computer}, {text: orUnknown(cs.StateAtEnd)}, {text: orUnknown(cs.StartTypeEnd)},
+				{text: strconv.Itoa(cs.StartFailures)}, {text: strconv.Itoa(cs.Crashes)}, {text: strconv.Itoa(cs.IdleCycles)}})
+			if cs.Note != "" {
+				notes = append(notes, []span{txt(cs.Computer + ": " + cs.Note)})
+			}
+		}
+		d.add(t)
+		if len(notes) > 0 {
+			d.add(bullets{items: notes})
+		}
+	}
 	if len(s.Timeline) == 0 {
 		if hasSystemLog(r.Inputs) {
 			d.add(para{spans: []span{txt("No Service Control Manager events about BITS in the inputs.")}})
@@ -433,8 +460,8 @@ func buildService(d *document, r *analyze.Result, tz *time.Location) {
 		}
 		sort.Strings(comps)
 		d.add(para{spans: []span{txt(fmt.Sprintf(
-			"%d routine start-type changes (automatic/manual flapping, normal for BITS) between %s and %s on %s are summarised here, not listed.",
-			routine, fmtTime(first, tz), fmtTime(last, tz), listMax(comps, maxListed)))}})
+			"%d routine service events (%s, normal for BITS) between %s and %s on %s are summarised here, not listed.",
+			routine, routineKinds(s.Timeline), fmtTime(first, tz), fmtTime(last, tz), listMax(comps, maxListed)))}})
 	}
 	if len(rows) == 0 {
 		return
@@ -470,19 +497,115 @@ func buildService(d *document, r *analyze.Result, tz *time.Location) {
 	d.add(t)
 }
 
-// hasSystemLog reports whether an analysed input is a System log.
+// hasSystemLog reports whether an input is a System log, whether or not
+// any of its records was analysed (Input.Channels names the file's channel
+// from its first chunk, and the evidence matrix lists it).
 func hasSystemLog(inputs []analyze.Input) bool {
 	for _, in := range inputs {
 		if in.Skipped != "" {
 			continue
 		}
 		for _, ch := range in.Channels {
-			if strings.EqualFold(ch, "System") {
+			if strings.EqualFold(ch, analyze.ChannelSystem) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// hasChannelKind reports whether the evidence matrix has a log of kind k.
+func hasChannelKind(r *analyze.Result, k analyze.LogKind) bool {
+	for _, ce := range r.Matrix {
+		for _, l := range ce.Logs {
+			if l.Kind == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// buildEvidenceMatrix shows, per computer, which logs are present and the
+// time each covers, what is missing (with the export command) and the
+// warnings about inputs that do not belong together.
+func buildEvidenceMatrix(d *document, r *analyze.Result, tz *time.Location) {
+	if len(r.Matrix) == 0 {
+		return
+	}
+	d.add(heading{level: 2, text: "Evidence per computer", anchor: "evidence"})
+	t := table{cols: []column{
+		{title: "Computer", max: 40},
+		{title: "Log", max: 50},
+		{title: "From", keep: true},
+		{title: "To", keep: true},
+		{title: "Files", right: true},
+	}}
+	for _, ce := range r.Matrix {
+		comp := ce.Computer
+		if comp == "" {
+			comp = "(not named)"
+		}
+		for _, l := range ce.Logs {
+			from, to := "unknown", "unknown"
+			if !l.First.IsZero() {
+				from, to = fmtTime(l.First, tz), fmtTime(l.Last, tz)
+			}
+			t.rows = append(t.rows, []cell{{text: comp}, {text: l.Channel}, {text: from}, {text: to}, {text: strconv.Itoa(len(l.Files))}})
+		}
+		for _, m := range ce.Missing {
+			t.rows = append(t.rows, []cell{{text: comp}, {text: m.Channel + " (missing)"}, {text: "—"}, {text: "—"}, {text: "0"}})
+		}
+	}
+	d.add(t)
+	var items []analyze.Step
+	for _, ce := range r.Matrix {
+		comp := ce.Computer
+		if comp == "" {
+			comp = "the computer the unnamed logs come from"
+		}
+		for _, m := range ce.Missing {
+			items = append(items, analyze.Step{Text: fmt.Sprintf("Without the %s log of %s, %s. Export it there (elevated Command Prompt):", m.Channel, comp, m.Hides), Commands: []string{m.Command}})
+		}
+	}
+	if len(items) > 0 {
+		d.add(steps{items: items})
+	}
+	var warns [][]span
+	for _, ce := range r.Matrix {
+		for _, w := range ce.Warnings {
+			warns = append(warns, []span{txt("On " + orDash(ce.Computer) + ", " + w + ".")})
+		}
+	}
+	for _, w := range r.InputWarnings {
+		warns = append(warns, []span{txt(w)})
+	}
+	if len(warns) > 0 {
+		d.add(bullets{items: warns})
+	}
+}
+
+// routineKinds counts the routine service events by kind: idle stop/start
+// cycles and start-type flapping.
+func routineKinds(tl []analyze.ServiceEvent) string {
+	state, types := 0, 0
+	for _, e := range tl {
+		switch {
+		case !e.Routine:
+		case e.Kind == "state":
+			state++
+		default:
+			types++
+		}
+	}
+	var parts []string
+	if state > 0 {
+		parts = append(parts, fmt.Sprintf("%d idle stop/start state changes", state))
+	}
+	if types > 0 {
+		parts = append(parts, fmt.Sprintf("%d automatic/manual start-type changes", types))
+	}
+	return strings.Join(parts, " and ")
 }
 
 // orUnknown returns s, or "unknown" when it is empty.

@@ -92,14 +92,16 @@ func readFile(ctx context.Context, f *inputs.File, o readOptions, chunkWorkers i
 	defer counter.finish()
 
 	nameChannel := inputs.ChannelFromName(f.Path)
-	keep := o.Keep
-	if keep != nil && nameChannel != "" {
-		keep = func(ch string) bool {
-			if ch == "" {
-				ch = nameChannel
-			}
-			return o.Keep(ch)
+	// The reader asks keep about the channel of the file's first chunk; it is
+	// remembered so the file's channel is known even when none of its
+	// records is analysed (a System log without BITS events).
+	fileChannel := ""
+	keep := func(ch string) bool {
+		if ch == "" {
+			ch = nameChannel
 		}
+		fileChannel = ch
+		return o.Keep == nil || o.Keep(ch)
 	}
 	// The checksum is computed alongside the parse, on another core.
 	var sum string
@@ -158,6 +160,10 @@ func readFile(ctx context.Context, f *inputs.File, o readOptions, chunkWorkers i
 	}
 	if s.SkippedChannel != "" {
 		in.Channels = []string{s.SkippedChannel}
+	} else if fileChannel != "" {
+		in.Channels = []string{fileChannel}
+	} else if nameChannel != "" {
+		in.Channels = []string{nameChannel}
 	}
 	res.Input = in
 	return res
