@@ -176,6 +176,7 @@ func (a *Analyzer) Result() *Result {
 	for _, e := range evs {
 		st.handle(e)
 	}
+	st.dropInterruptions()
 	r.Jobs = st.jobList()
 	r.Service = st.service()
 	r.Findings = buildFindings(st, a.opts.EvidenceCap, a.logEnds())

@@ -149,8 +149,7 @@ func (s *state) finding(occs []*occurrence, evidenceCap int, logEnd map[string]t
 	sort.Strings(f.Codes)
 	f.Computers, f.Hosts, f.Proxies, f.Jobs = keys(comps), keys(hosts), keys(proxies), keys(jobs)
 	f.JobsAffected = len(f.Jobs)
-	f.Status = s.status(occs)
-	refineStatus(&f, logEnd)
+	f.Status, f.RetrySeconds = s.status(occs, logEnd)
 	s.applyVariants(&f, o0.entry, occs)
 	routineNote(&f)
 	f.Evidence, f.EvidenceTotal = s.evidence(occs, evidenceCap), len(occs)
@@ -175,8 +174,13 @@ func sigSeverity(occs []*occurrence) Severity {
 }
 
 // status is "recovered" when every affected job, URL or service was later
-// seen working, "unresolved" when one was not, "" when it does not apply.
-func (s *state) status(occs []*occurrence) string {
+// seen working; for transfer findings "unresolved" when a subject that did
+// not recover had at least the retry delay left before its computer's logs
+// end, "no retry seen" when every such subject failed too close to the end;
+// for service findings "unresolved" when one did not recover; "" when it
+// does not apply. The second value is, for unresolved and no retry seen,
+// how long BITS had to retry (see Finding.RetrySeconds).
+func (s *state) status(occs []*occurrence, logEnd map[string]time.Time) (string, int64) {
 	last := map[string]*occurrence{}
 	var order []string
 	for _, o := range occs {
@@ -190,15 +194,46 @@ func (s *state) status(occs []*occurrence) string {
 		last[k] = o
 	}
 	if len(order) == 0 {
-		return ""
+		return "", 0
 	}
+	unresolved, noRetry := false, false
+	var unresolvedFor, noRetryFor time.Duration = -1, 0
 	for _, k := range order {
 		o := last[k]
-		if !s.recoveredAfter(o.subjects, o.ev.TimeCreated) {
-			return "unresolved"
+		if s.recoveredAfter(o.subjects, o.ev.TimeCreated) {
+			continue
+		}
+		end, ok := logEnd[o.ev.Computer]
+		if o.scope != "job" || !ok {
+			unresolved = true
+			continue
+		}
+		d := end.Sub(o.ev.TimeCreated)
+		if d < 0 {
+			d = 0
+		}
+		if d >= defaultRetryDelay {
+			unresolved = true
+			if unresolvedFor < 0 || d < unresolvedFor {
+				unresolvedFor = d
+			}
+		} else {
+			noRetry = true
+			if d > noRetryFor {
+				noRetryFor = d
+			}
 		}
 	}
-	return "recovered"
+	switch {
+	case unresolved:
+		if unresolvedFor < 0 {
+			return StatusUnresolved, 0
+		}
+		return StatusUnresolved, int64(unresolvedFor / time.Second)
+	case noRetry:
+		return StatusNoRetrySeen, int64(noRetryFor / time.Second)
+	}
+	return StatusRecovered, 0
 }
 
 // evidence keeps up to n records, spread evenly from the first to the last.

@@ -171,3 +171,26 @@ func TestNoFailuresVerdict(t *testing.T) {
 		t.Errorf("empty verdict %q", r.Verdict)
 	}
 }
+
+// TestInfo60Interruption: an Information-level event 60 with a failure-class
+// code followed by success of the same transfer is an interruption, not a
+// finding; the job keeps the code and counts the interruption. Without the
+// success it stays a finding.
+func TestInfo60Interruption(t *testing.T) {
+	url := "http://wsus.example.com/content/a.cab"
+	info := func(e *parse.Event) *parse.Event { e.Level = 4; return e }
+	base := []*parse.Event{created(1, 0, jobA, "J"), started(2, 1, xfer1, jobA, "J", url),
+		info(stopped(3, 2, 60, xfer1, jobA, "J", url, "2147745801", "100", "0"))}
+	r := analyse(t, Options{}, append(base, stopped(4, 3, 60, xfer1, jobA, "J", url, "0", "100", "100"))...)
+	if len(r.Findings) != 0 {
+		t.Errorf("findings %v, want none", kbIDs(r))
+	}
+	if len(r.Jobs) != 1 || r.Jobs[0].Interruptions != 1 || len(r.Jobs[0].Errors) != 1 || r.Jobs[0].Errors[0].Code != "0x80040009" {
+		t.Errorf("jobs %+v", r.Jobs)
+	}
+	// Success 20 minutes later: a failure that recovered, not an interruption.
+	r = analyse(t, Options{}, append(base, stopped(4, 22, 60, xfer1, jobA, "J", url, "0", "100", "100"))...)
+	if f := findingByKB(r, "code-0x80040009"); f == nil || f.Status != StatusRecovered {
+		t.Errorf("findings %v, want code-0x80040009 recovered", kbIDs(r))
+	}
+}

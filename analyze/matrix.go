@@ -278,14 +278,12 @@ func hasLog(m []ComputerEvidence, k LogKind) bool {
 	return false
 }
 
-// logEnds is, per computer, the end of the time its Bits-Client records
-// cover (the last moment a retry could have been seen).
+// logEnds is, per computer, the end of the time its logs cover (the last
+// moment a retry could have been seen): the latest record of any of its
+// inputs, BITS-related or not.
 func (a *Analyzer) logEnds() map[string]time.Time {
 	out := map[string]time.Time{}
 	for k, st := range a.coverage {
-		if logKind(k.channel) != LogBITSClient {
-			continue
-		}
 		end := st.last
 		if in := a.inputByPath(k.file); in != nil && in.LogLast.After(end) {
 			end = in.LogLast

@@ -110,7 +110,7 @@ type Finding struct {
 	Corrections   []string     `json:"corrections,omitempty"` // what was corrected from the article's commands
 	Evidence      []Evidence   `json:"evidence"`
 	EvidenceTotal int          `json:"evidence_total"`
-	RetrySeconds  int64        `json:"retry_seconds,omitempty"` // unresolved / no retry seen: time from the last failure to the end of the computer's Bits-Client log
+	RetrySeconds  int64        `json:"retry_seconds,omitempty"` // unresolved / no retry seen: time from the last failure to the end of the computer's logs
 	Variant       string       `json:"kb_variant,omitempty"`    // the conditions of the knowledge-base variant whose cause and fix were used, e.g. "proxy absent"
 }
 

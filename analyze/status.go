@@ -45,33 +45,6 @@ func NeedsAction(f *Finding) bool {
 	return f.Severity != SeverityInfo && f.Status != StatusRecovered
 }
 
-// refineStatus turns "unresolved" into "no retry seen" when the log of the
-// finding's computers ends less than the retry delay after its last failure,
-// and records how long BITS had to retry. logEnd is the end of the time the
-// inputs cover per computer.
-func refineStatus(f *Finding, logEnd map[string]time.Time) {
-	if f.Status != StatusUnresolved || !isJobFinding(f) {
-		return
-	}
-	var end time.Time
-	for _, c := range f.Computers {
-		if t := logEnd[c]; t.After(end) {
-			end = t
-		}
-	}
-	if end.IsZero() {
-		return
-	}
-	d := end.Sub(f.LastSeen)
-	if d < 0 {
-		d = 0
-	}
-	f.RetrySeconds = int64(d / time.Second)
-	if d < defaultRetryDelay {
-		f.Status = StatusNoRetrySeen
-	}
-}
-
 // retryText says how long BITS had to retry after the last failure.
 func retryText(f *Finding) string {
 	d := time.Duration(f.RetrySeconds) * time.Second
@@ -82,7 +55,55 @@ func retryText(f *Finding) string {
 		}
 		return fmt.Sprintf("still failing at the end of the log, %s after the last failure (BITS retries a job in a transient error after its retry delay, 10 minutes by default)", roundDur(d))
 	case StatusNoRetrySeen:
+		if f.RetrySeconds == 0 {
+			return "no retry seen: the log ends with the last failure, before BITS's retry delay (10 minutes by default) had passed"
+		}
 		return fmt.Sprintf("no retry seen: the log ends %s after the last failure, before BITS's retry delay (10 minutes by default) had passed", roundDur(d))
 	}
 	return ""
+}
+
+// interruptionWindow is how soon after an Information-level event 60 with
+// a failure-class code the same transfer or job must succeed for that event
+// to count as an interruption (the transfer restarted and completed) rather
+// than a failure.
+const interruptionWindow = 5 * time.Minute
+
+// isInformational reports whether an event's level is Information (4) or
+// LogAlways (0).
+func isInformational(level uint8) bool { return level == 4 || level == 0 }
+
+// dropInterruptions removes from the findings the Information-level event
+// 60 records whose failure-class code was followed within
+// interruptionWindow by success of the same transfer URL or job: BITS logs
+// real transfer failures as Warning-level 61, and such a 60 is a transfer
+// that was interrupted and restarted. The job keeps the code in its errors
+// and counts the interruption.
+func (s *state) dropInterruptions() {
+	kept := s.occs[:0]
+	for _, o := range s.occs {
+		if o.ev.EventID == 60 && sameProvider(o.ev.Provider, ProviderBITS) && isInformational(o.ev.Level) &&
+			o.hasCode && isFailure(o.code) && s.succeededSoon(o) {
+			if j := s.jobs[o.jobKey]; j != nil {
+				j.interruptions++
+			}
+			continue
+		}
+		kept = append(kept, o)
+	}
+	s.occs = kept
+}
+
+// succeededSoon reports whether a subject of o was healthy within
+// interruptionWindow after it.
+func (s *state) succeededSoon(o *occurrence) bool {
+	t := o.ev.TimeCreated
+	for _, sub := range o.subjects {
+		for _, ts := range s.successes[sub] {
+			if ts.After(t) && ts.Sub(t) <= interruptionWindow {
+				return true
+			}
+		}
+	}
+	return false
 }

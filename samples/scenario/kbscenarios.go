@@ -42,9 +42,21 @@ func edgeJob(h *Host) Job {
 func kbJobScenario(id, title, summary, computer string, first uint64, build func(h *Host, c clock) []Event, f Finding) Scenario {
 	h := NewHost(computer)
 	c := newClock(id, 2026, 2, 9)
+	ev := build(h, c)
+	// The log goes on after the story: an unrelated job completes two hours
+	// after the last event, as in a real log, so BITS had time to retry and
+	// a failure that is the last word is "unresolved", not "no retry seen".
+	var last time.Time
+	for _, e := range ev {
+		if e.Time.After(last) {
+			last = e.Time
+		}
+	}
+	font := h.NewJob("Font Download", `NT AUTHORITY\LOCAL SERVICE`, svcHost, h.BitsPID+20, "http://fs.microsoft.com/fs/4.1/fonts/segoeui.ttf", 348_512)
+	ev = append(ev, h.CompletedJob(last.Add(2*time.Hour), font, "")...)
 	return Scenario{
 		ID: id, Title: title, Summary: summary,
-		Files:    []File{{Name: id + "/" + opFile, FirstRecordID: first, Events: build(h, c), Note: "Bits-Client Operational log of " + computer}},
+		Files:    []File{{Name: id + "/" + opFile, FirstRecordID: first, Events: ev, Note: "Bits-Client Operational log of " + computer}},
 		Findings: []Finding{f},
 	}
 }
