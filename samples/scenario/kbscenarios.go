@@ -166,12 +166,12 @@ func kbScenarios() []Scenario {
 
 	// Service start failures (System log).
 	out = append(out, systemScenario("start-service-does-not-exist", "BITS fails to start: ERROR_SERVICE_DOES_NOT_EXIST",
-		"At three boots BITS logs 16392 with 0x80070424 and the SCM reports it terminated with %%1060.",
+		"At three boots the SCM cannot start BITS: 7000 with %%1060 (the service's registration is gone). A service that does not exist cannot log 16392 or 'terminated' (7023) itself.",
 		"WS-0144.contoso.local", 90211, func(h *Host, c clock) []Event {
 			return h.boots(c, 0, 3, 7, 58, 40, false, func(t time.Time) []Event {
-				return []Event{h.BitsFailedToStart(t.Add(120*time.Second), hrServiceDoesNotExist), h.Terminated(t.Add(121*time.Second), BITS, 1060)}
+				return []Event{h.StartFailed(t.Add(120*time.Second), BITS, 1060)}
 			})
-		}, Finding{KBID: "start-service-does-not-exist", Events: map[uint16]int{16392: 3, 7023: 3}, Computers: 1, Status: "unresolved", Note: "16392 with 0x80070424, 7023 with %%1060"}))
+		}, Finding{KBID: "start-service-does-not-exist", Events: map[uint16]int{7000: 3}, Computers: 1, Status: "unresolved", Note: "7000 with %%1060"}))
 
 	out = append(out, systemScenario("start-service-not-in-exe", "BITS fails to start: not in the netsvcs svchost group",
 		"SCM 7000 with %%1083 at every boot: svchost's netsvcs group does not list BITS.",
