@@ -60,6 +60,12 @@ func TestDiagnosisSamples(t *testing.T) {
 			t.Errorf("verdict %s", absent.Verdict)
 		}
 	})
+	t.Run("owner user: ERROR_NOT_LOGGED_ON", func(t *testing.T) {
+		r := analyse(t, scenarioInputs(t, scenarioByID(t, "job-not-logged-on"))...)
+		if len(r.Findings) != 1 || r.Findings[0].Variant != "owner user" || !strings.Contains(r.Findings[0].Cause, "only while that user is logged on") {
+			t.Errorf("findings %+v", r.Findings)
+		}
+	})
 	t.Run("system-only", func(t *testing.T) {
 		r := analyse(t, scenarioInputs(t, scenarioByID(t, "system-only"))...)
 		if len(r.Matrix) != 1 || len(r.Matrix[0].Missing) != 1 || r.Matrix[0].Missing[0].Kind != analyze.LogBITSClient {
