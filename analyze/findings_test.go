@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"bitsdiag/parse"
 )
@@ -192,5 +193,17 @@ func TestInfo60Interruption(t *testing.T) {
 	r = analyse(t, Options{}, append(base, stopped(4, 22, 60, xfer1, jobA, "J", url, "0", "100", "100"))...)
 	if f := findingByKB(r, "code-0x80040009"); f == nil || f.Status != StatusRecovered {
 		t.Errorf("findings %v, want code-0x80040009 recovered", kbIDs(r))
+	}
+}
+
+// TestCoverageTimeGap: days without any record in a Bits-Client log are a
+// gap in coverage, said as such.
+func TestCoverageTimeGap(t *testing.T) {
+	r := analyse(t, Options{}, completed(1, 0, jobA, "J", "100"), completed(2, 3*24*60, jobB, "K", "100"))
+	if len(r.Coverage) != 1 || len(r.Coverage[0].TimeGaps) != 1 || !strings.Contains(r.Coverage[0].Warning, "a gap in the log") {
+		t.Fatalf("coverage %+v", r.Coverage)
+	}
+	if g := r.Coverage[0].TimeGaps[0]; g.To.Sub(g.From) != 72*time.Hour {
+		t.Errorf("gap %v", g)
 	}
 }

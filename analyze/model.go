@@ -204,6 +204,13 @@ type Coverage struct {
 	LastRecordID   uint64    `json:"last_record_id"`
 	MissingRecords uint64    `json:"missing_record_ids"`  // ids between first and last that no record carries (only when every record was decoded)
 	BITSOnly       bool      `json:"bits_only,omitempty"` // the log holds other records too: first/last and ids span only its BITS records
+	TimeGaps       []TimeGap `json:"time_gaps,omitempty"` // silences of 48 hours or more between records (logs whose every record was analysed)
+}
+
+// TimeGap is a time in which a log has no records at all.
+type TimeGap struct {
+	From time.Time `json:"from"` // the last record before the gap
+	To   time.Time `json:"to"`   // the first record after it
 }
 
 // Bucket counts failures in one time slot for the timeline chart.
