@@ -199,6 +199,9 @@ func computerName(c string) string {
 
 // inputWarnings flags inputs the engineer may think belong together: logs
 // of different computers, and computers whose logs do not overlap in time.
+// Computer names that share a log file are one machine under two names (a
+// renamed computer keeps writing to the same log): they are said so, not
+// warned about.
 func inputWarnings(m []ComputerEvidence, loc *time.Location) []string {
 	var named []*ComputerEvidence
 	for i := range m {
@@ -208,6 +211,43 @@ func inputWarnings(m []ComputerEvidence, loc *time.Location) []string {
 	}
 	out := []string{}
 	if len(named) < 2 {
+		return out
+	}
+	// Group names that share a file.
+	group := make([]int, len(named))
+	for i := range group {
+		group[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		if group[i] != i {
+			group[i] = find(group[i])
+		}
+		return group[i]
+	}
+	for i := range named {
+		for j := i + 1; j < len(named); j++ {
+			if shareFile(named[i], named[j]) {
+				group[find(j)] = find(i)
+			}
+		}
+	}
+	members := map[int][]string{}
+	var roots []int
+	for i, ce := range named {
+		r := find(i)
+		if _, ok := members[r]; !ok {
+			roots = append(roots, r)
+		}
+		members[r] = append(members[r], ce.Computer)
+	}
+	for _, r := range roots {
+		if len(members[r]) > 1 {
+			out = append(out, fmt.Sprintf("One log names %d computers (%s): probably one machine that was renamed; each name is shown on its own.",
+				len(members[r]), strings.Join(members[r], ", ")))
+		}
+	}
+	if len(roots) < 2 {
 		return out
 	}
 	var parts []string
@@ -224,9 +264,12 @@ func inputWarnings(m []ComputerEvidence, loc *time.Location) []string {
 		parts = append(parts, p+")")
 	}
 	out = append(out, fmt.Sprintf("The inputs come from %d different computers: %s. Each computer is diagnosed on its own logs; a log of one computer says nothing about another.",
-		len(named), strings.Join(parts, "; ")))
+		len(roots), strings.Join(parts, "; ")))
 	for i := 0; i < len(named); i++ {
 		for j := i + 1; j < len(named); j++ {
+			if find(i) == find(j) {
+				continue
+			}
 			a0, a1 := named[i].span()
 			b0, b1 := named[j].span()
 			if !overlap(a0, a1, b0, b1) {
@@ -235,6 +278,20 @@ func inputWarnings(m []ComputerEvidence, loc *time.Location) []string {
 		}
 	}
 	return out
+}
+
+// shareFile reports whether two matrix rows have a log file in common.
+func shareFile(a, b *ComputerEvidence) bool {
+	for _, la := range a.Logs {
+		for _, lb := range b.Logs {
+			for _, f := range la.Files {
+				if contains(lb.Files, f) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // logLabel names a log kind in a sentence.
