@@ -15,7 +15,21 @@ const maxNamed = 3
 // per computer what the logs cannot show and warnings about inputs that do
 // not belong together.
 func verdict(r *Result, analysed int, loc *time.Location) string {
-	return strings.TrimSpace(findingsVerdict(r, analysed, loc) + blindSpots(r.Matrix) + " " + strings.Join(r.InputWarnings, " "))
+	return strings.TrimSpace(findingsVerdict(r, analysed, loc) + notesText(r.Findings) + blindSpots(r.Matrix) + " " + strings.Join(r.InputWarnings, " "))
+}
+
+// notesText names the informational findings as notes that need no action.
+func notesText(fs []Finding) string {
+	var names []string
+	for i := range fs {
+		if fs[i].Severity == SeverityInfo {
+			names = append(names, fmt.Sprintf("%s %s (%s)", fs[i].ID, fs[i].Title, plural(fs[i].Count, "event")))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return " Notes that need no action: " + strings.Join(limit(names, maxNamed), "; ") + "."
 }
 
 func findingsVerdict(r *Result, analysed int, loc *time.Location) string {
