@@ -40,24 +40,26 @@ type stepFile struct {
 
 // entryFile is one entry as written in a file.
 type entryFile struct {
-	ID          string        `json:"id"`
-	Kind        string        `json:"kind"`
-	Title       string        `json:"title"`
-	Severity    Severity      `json:"severity"`
-	Transient   bool          `json:"transient,omitempty"`
-	Codes       []string      `json:"codes,omitempty"`
-	Events      []EventSig    `json:"events,omitempty"`
-	Cause       string        `json:"cause"`
-	Fix         []stepFile    `json:"fix"`
-	Verify      []stepFile    `json:"verify,omitempty"`
-	Section     string        `json:"section,omitempty"`
-	ArticleRow  string        `json:"article_row,omitempty"`
-	ArticleText string        `json:"article_text,omitempty"`
-	Corrections []string      `json:"corrections,omitempty"`
-	SeeAlso     []string      `json:"see_also,omitempty"`
-	Source      string        `json:"source,omitempty"`
-	Comment     string        `json:"comment,omitempty"`
-	Variants    []variantFile `json:"variants,omitempty"`
+	ID          string     `json:"id"`
+	Kind        string     `json:"kind"`
+	Title       string     `json:"title"`
+	Severity    Severity   `json:"severity"`
+	Transient   bool       `json:"transient,omitempty"`
+	Codes       []string   `json:"codes,omitempty"`
+	Events      []EventSig `json:"events,omitempty"`
+	Cause       string     `json:"cause"`
+	Fix         []stepFile `json:"fix"`
+	Verify      []stepFile `json:"verify,omitempty"`
+	Section     string     `json:"section,omitempty"`
+	ArticleRow  string     `json:"article_row,omitempty"`
+	ArticleText string     `json:"article_text,omitempty"`
+	Corrections []string   `json:"corrections,omitempty"`
+	SeeAlso     []string   `json:"see_also,omitempty"`
+	Source      string     `json:"source,omitempty"`
+	Comment     string     `json:"comment,omitempty"`
+
+	// Variants are alternative causes and fixes chosen by the evidence.
+	Variants []variantFile `json:"variants,omitempty"`
 }
 
 // variantFile is an alternative cause and fix of an entry (see Variant).
