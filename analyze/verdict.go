@@ -172,15 +172,6 @@ func logSpan(inputs []Input, loc *time.Location) string {
 	return fmt.Sprintf("; the logs cover %s to %s", fmtTime(first, loc), fmtTime(last, loc))
 }
 
-// weight is how much a finding says about the customer's problem: failures
-// for transfer findings, events otherwise.
-func weight(f *Finding) int {
-	if isJobFinding(f) {
-		return Failures(f)
-	}
-	return f.Count
-}
-
 // isJobFinding reports whether a finding is about transfers (has jobs or hosts).
 func isJobFinding(f *Finding) bool { return f.JobsAffected > 0 || len(f.Hosts) > 0 }
 

@@ -6,17 +6,16 @@ import (
 
 // Error codes used by the scenarios.
 const (
-	hrInvalidArg          = 0x80070057
-	hrNameNotResolved     = 0x80072EE7
-	hrTimeout             = 0x80072EE2
-	hrInvalidServerResp   = 0x80072F78
-	hrInsufficientRange   = 0x80200013
-	hrInsufficientHTTP    = 0x80200012
-	hrMissingFileSize     = 0x80200011
-	hrHTTP403             = 0x80190193
-	hrNotLoggedOn         = 0x800704DD
-	hrServiceDoesNotExist = 0x80070424
-	hrPathNotFound        = 0x80070003
+	hrInvalidArg        = 0x80070057
+	hrNameNotResolved   = 0x80072EE7
+	hrTimeout           = 0x80072EE2
+	hrInvalidServerResp = 0x80072F78
+	hrInsufficientRange = 0x80200013
+	hrInsufficientHTTP  = 0x80200012
+	hrMissingFileSize   = 0x80200011
+	hrHTTP403           = 0x80190193
+	hrNotLoggedOn       = 0x800704DD
+	hrPathNotFound      = 0x80070003
 )
 
 // Common names.
