@@ -59,3 +59,13 @@ func TestEvidenceMatrixAndWarnings(t *testing.T) {
 		})
 	}
 }
+
+func TestVerdictNoBITSLog(t *testing.T) {
+	r := &Result{Matrix: evidenceMatrix([]Input{{Path: "sec.evtx", Channels: []string{"Security"}}}, nil)}
+	got := verdict(r, 0, nil)
+	for _, w := range []string{"None of the inputs is a System or Bits-Client log (Security)", "no Bits-Client log, so BITS job failures", "no System log, so the BITS service's state"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("verdict %q lacks %q", got, w)
+		}
+	}
+}

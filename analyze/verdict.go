@@ -44,6 +44,9 @@ func findingsVerdict(r *Result, analysed int, loc *time.Location) string {
 			return "No BITS events in the chosen time window" + windowText(r.Window, loc) +
 				", so there is nothing to diagnose there" + logSpan(r.Inputs, loc) + "."
 		}
+		if analysed == 0 && len(r.Matrix) > 0 && !hasLog(r.Matrix, LogSystem) && !hasLog(r.Matrix, LogBITSClient) {
+			return "None of the inputs is a System or Bits-Client log (" + strings.Join(otherChannels(r.Matrix), ", ") + "), so there is nothing about BITS to diagnose."
+		}
 		if analysed == 0 {
 			return "No BITS events found in the input, so there is nothing to diagnose; check that the Bits-Client Operational and System logs were collected."
 		}
@@ -180,4 +183,17 @@ func lowerFirst(s string) string {
 		return string(s[0]+'a'-'A') + s[1:]
 	}
 	return s
+}
+
+// otherChannels lists the channels of the matrix's other logs.
+func otherChannels(m []ComputerEvidence) []string {
+	set := map[string]bool{}
+	for _, ce := range m {
+		for _, l := range ce.Logs {
+			if l.Kind == LogOther && l.Channel != "" {
+				set[l.Channel] = true
+			}
+		}
+	}
+	return limit(keys(set), 4)
 }
