@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"bitsdiag/parse"
 )
 
 // buildFindings groups occurrences by knowledge-base entry (or unknown code),
@@ -84,7 +82,7 @@ func (s *state) finding(occs []*occurrence, evidenceCap int, logEnd map[string]t
 		f.Corrections = append([]string(nil), en.Corrections...)
 	} else {
 		ci := s.kb.Decode(o0.code)
-		f.Title = "Error " + hexCode(o0.code)
+		f.Title = "Error " + FormatCode(o0.code)
 		if ci.Name != "" {
 			f.Title += " " + ci.Name
 		}
@@ -140,7 +138,7 @@ func (s *state) finding(occs []*occurrence, evidenceCap int, logEnd map[string]t
 		}
 	}
 	for c, n := range codes {
-		f.CodeDetails = append(f.CodeDetails, CodeCount{Code: hexCode(c), Name: s.kb.Decode(c).Name, Count: n})
+		f.CodeDetails = append(f.CodeDetails, CodeCount{Code: FormatCode(c), Name: s.kb.Decode(c).Name, Count: n})
 	}
 	sortCodeCounts(f.CodeDetails)
 	for _, cc := range f.CodeDetails {
@@ -180,9 +178,9 @@ func sigSeverity(occs []*occurrence) Severity {
 // for service findings "unresolved" when one did not recover; "" when it
 // does not apply. The second value is, for unresolved and no retry seen,
 // how long BITS had to retry (see Finding.RetrySeconds).
-func (s *state) status(occs []*occurrence, logEnd map[string]time.Time) (string, int64) {
-	last := map[string]*occurrence{}
-	var order []string
+func (s *state) status(occs []*occurrence, logEnd map[string]time.Time) (Status, int64) {
+	last := map[subject]*occurrence{}
+	var order []subject
 	for _, o := range occs {
 		if len(o.subjects) == 0 {
 			continue
@@ -194,7 +192,7 @@ func (s *state) status(occs []*occurrence, logEnd map[string]time.Time) (string,
 		last[k] = o
 	}
 	if len(order) == 0 {
-		return "", 0
+		return StatusNone, 0
 	}
 	unresolved, noRetry := false, false
 	var unresolvedFor, noRetryFor time.Duration = -1, 0
@@ -256,7 +254,7 @@ func (s *state) evidence(occs []*occurrence, n int) []Evidence {
 		ev := Evidence{File: o.ev.Source.File, RecordID: o.ev.RecordID, Time: o.ev.TimeCreated,
 			EventID: o.ev.EventID, Computer: o.ev.Computer, URL: o.url, Text: evidenceText(o)}
 		if o.hasCode {
-			ev.Code = hexCode(o.code)
+			ev.Code = FormatCode(o.code)
 		}
 		ev.Job = o.jobTitle
 		if ev.Job == "" {
@@ -272,7 +270,7 @@ func evidenceText(o *occurrence) string {
 	e := o.ev
 	code := ""
 	if o.hasCode {
-		code = hexCode(o.code)
+		code = FormatCode(o.code)
 	}
 	switch e.EventID {
 	case 60, 61: // the URL is the evidence's own field
@@ -330,14 +328,14 @@ func codeText(code, raw string) string {
 		return code
 	}
 	if c, ok := parseCodeValue(raw); ok {
-		return hexCode(c)
+		return FormatCode(c)
 	}
 	return quote(raw)
 }
 
 // credentialsText describes event 204 (v1: server, job, url, scheme, user;
 // v0: string = server).
-func credentialsText(e *parse.Event) string {
+func credentialsText(e *Fact) string {
 	t := "server " + quote(firstValue(e, "server", "string")) + " rejected the job's credentials"
 	var d []string
 	if v := e.Value("scheme"); v != "" {

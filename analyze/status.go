@@ -5,19 +5,6 @@ import (
 	"time"
 )
 
-// Finding statuses: what happened after a cause's last failure.
-const (
-	// StatusRecovered: later attempts for the same job, URL host or proxy
-	// (or the service, for service findings) succeeded.
-	StatusRecovered = "recovered"
-	// StatusUnresolved: the failures are the last word and BITS had time to
-	// retry (at least its default minimum retry delay) before the log ends.
-	StatusUnresolved = "unresolved"
-	// StatusNoRetrySeen: no success followed, but the log ends before BITS
-	// could be expected to retry, so it is unknown whether it recovered.
-	StatusNoRetrySeen = "no retry seen"
-)
-
 // defaultRetryDelay is BITS's default minimum retry delay for a job in a
 // transient error state (IBackgroundCopyJob::SetMinimumRetryDelay: 600
 // seconds; the MinimumRetryDelay policy has the same default). A failure
@@ -27,13 +14,13 @@ const defaultRetryDelay = 600 * time.Second
 // statusRank orders statuses for ranking: problems that need action first,
 // then those whose outcome is unknown, those without a status, and last the
 // ones that healed by themselves.
-func statusRank(s string) int {
+func statusRank(s Status) int {
 	switch s {
 	case StatusUnresolved:
 		return 0
 	case StatusNoRetrySeen:
 		return 1
-	case "":
+	case StatusNone:
 		return 2
 	}
 	return 3

@@ -18,23 +18,28 @@ const defaultTitle = "BITS diagnostic report"
 // depend on text from the analysis, so it is always a safe identifier.
 func findingAnchor(i int) string { return "finding-" + strconv.Itoa(i+1) }
 
-// buildDocument lays out the whole report.
-func buildDocument(r *analyze.Result, tz *time.Location) *document {
+// buildDocument lays out the whole report: the short report, or with
+// o.Full the appendices of every evidence record and every job too.
+func buildDocument(r *analyze.Result, o Options) *document {
+	tz := o.tz()
 	d := &document{title: r.Title}
 	if d.title == "" {
 		d.title = defaultTitle
 	}
 	buildTitle(d, r, tz)
 	buildSummary(d, r, tz)
-	buildFindings(d, r, tz)
-	buildEvidenceMatrix(d, r, tz)
+	buildComputers(d, r)
+	buildFindings(d, r, tz, o.Full)
+	buildEvidenceMatrix(d, r, tz, o.Full)
 	buildService(d, r, tz)
-	buildJobs(d, r)
+	buildJobs(d, r, o.Full)
 	buildTimeline(d, r, tz)
 	buildCoverage(d, r, tz)
-	buildEvidenceAppendix(d, r, tz)
-	buildJobsAppendix(d, r, tz)
-	buildInventory(d, r, tz)
+	if o.Full {
+		buildEvidenceAppendix(d, r, tz)
+		buildJobsAppendix(d, r, tz)
+	}
+	buildInventory(d, r, tz, o.Full)
 	return d
 }
 
@@ -120,14 +125,14 @@ func buildSummary(d *document, r *analyze.Result, tz *time.Location) {
 		verdict = fmt.Sprintf("%s; see the table below.", plural(len(r.Findings), "finding", "findings"))
 	}
 	d.add(para{spans: []span{txt(verdict)}})
-	t := table{cols: []column{
+	t := table{sortable: true, cols: []column{
 		{title: "#", max: 8},
 		{title: "Severity", max: 10},
 		{title: "Cause", max: 90},
 		{title: "Count", right: true},
 		{title: "Jobs", right: true},
-		{title: "First seen", keep: true},
-		{title: "Last seen", keep: true},
+		{title: "First seen"},
+		{title: "Last seen"},
 		{title: "Status", max: 24},
 	}}
 	for i, f := range r.Findings {
@@ -155,7 +160,7 @@ func findingStatus(f *analyze.Finding) string {
 	if f.Transient {
 		s += " (transient)"
 	}
-	return s
+	return string(s)
 }
 
 // codeList formats a finding's codes with names and counts.
@@ -181,7 +186,7 @@ func codeList(f *analyze.Finding) []string {
 	return out
 }
 
-func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
+func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool) {
 	d.add(heading{level: 2, text: "Findings", anchor: "findings"})
 	if len(r.Findings) == 0 {
 		d.add(para{spans: []span{txt("No findings.")}})
@@ -193,6 +198,8 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 			titles[j.ID] = j.Title
 		}
 	}
+	inAppendix := appendixJobs(r, full)
+	seen := stepsSeen{}
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		d.add(heading{level: 3, text: findingHeading(f), anchor: findingAnchor(i)})
@@ -208,8 +215,10 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 		if len(codeSpans) > 0 {
 			items = append(items, field{"Codes", codeSpans})
 		}
+		if full {
+			items = append(items, field{"Severity", []span{txt(string(f.Severity))}})
+		}
 		items = append(items,
-			field{"Severity", []span{txt(string(f.Severity))}},
 			field{"Count", []span{txt(findingCount(f))}},
 			field{"Seen", []span{txt(fmtSpan(f.FirstSeen, f.LastSeen, tz))}})
 		if f.Status != "" || f.Transient {
@@ -223,14 +232,9 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 			items = append(items, field{"Proxies", []span{txt(listMax(f.Proxies, maxListed))}})
 		}
 		if len(f.Jobs) > 0 {
-			items = append(items, field{"Jobs", []span{txt(findingJobs(f.Jobs, titles))}})
+			items = append(items, field{"Jobs", []span{txt(findingJobs(f.Jobs, titles, jobIDsWhere(f.Jobs, inAppendix)))}})
 		}
-		if f.DocSection != "" {
-			items = append(items, field{"Article section", []span{txt(f.DocSection)}})
-		}
-		if f.KBID != "" {
-			items = append(items, field{"Knowledge-base entry", []span{txt(f.KBID)}})
-		}
+		items = append(items, findingSource(f, full)...)
 		d.add(fields{items: items})
 		if f.Summary != "" {
 			d.add(para{spans: []span{txt(f.Summary)}})
@@ -246,24 +250,22 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 			d.add(heading{level: 4, text: "Cause"}, para{spans: []span{prose(f.Cause)}})
 		}
 		if len(f.Fix) > 0 {
-			d.add(heading{level: 4, text: "Fix"}, steps{items: f.Fix})
+			d.add(heading{level: 4, text: "Fix"}, steps{items: seen.steps(f.ID, f.Fix, full)})
 		}
-		if len(f.Verify) > 0 {
-			d.add(heading{level: 4, text: "Verify"}, steps{items: f.Verify})
-		}
-		if len(f.Corrections) > 0 {
+		if rest := unattachedCorrections(f); len(rest) > 0 {
 			b := bullets{}
-			for _, c := range f.Corrections {
+			for _, c := range rest {
 				b.items = append(b.items, []span{prose(c)})
 			}
 			d.add(heading{level: 4, text: "Corrections to the article"}, b)
 		}
+		if len(f.Verify) > 0 {
+			d.add(heading{level: 4, text: "Verify"}, steps{items: seen.steps(f.ID, f.Verify, full)})
+		}
 		d.add(heading{level: 4, text: "Evidence"})
-		total := max(f.EvidenceTotal, len(f.Evidence))
-		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
-			"%d of %d records shown; every field in full in Appendix A.", len(f.Evidence), total))}})
+		d.add(para{italic: true, spans: []span{txt(evidenceNote(f, full))}})
 		if len(f.Evidence) > 0 {
-			d.add(evidenceTable(f.Evidence, tz))
+			d.add(evidenceTable(shownEvidence(f, full), tz))
 		}
 	}
 }
@@ -296,7 +298,7 @@ func findingCount(f *analyze.Finding) string {
 // findingJobs names a finding's jobs: with their ids when there are a few,
 // else grouped by title ("WU Client Download ×30"); the ids are in the
 // jobs appendix.
-func findingJobs(ids []string, titles map[string]string) string {
+func findingJobs(ids []string, titles map[string]string, where string) string {
 	const fewJobs = 3
 	if len(ids) <= fewJobs {
 		parts := make([]string, 0, len(ids))
@@ -334,7 +336,7 @@ func findingJobs(ids []string, titles map[string]string) string {
 		}
 		parts = append(parts, t)
 	}
-	return plural(len(ids), "job", "jobs") + ": " + listMax(parts, maxListed) + " (ids in Appendix B)"
+	return plural(len(ids), "job", "jobs") + ": " + listMax(parts, maxJobTitles) + " (ids in " + where + ")"
 }
 
 // findingHeading is "F1 · error · Title".
@@ -353,9 +355,9 @@ func evidenceTable(ev []analyze.Evidence, tz *time.Location) table {
 		{title: "Details", max: 120},
 	}}
 	for _, e := range ev {
-		details := e.Text
-		if e.URL != "" {
-			details = strings.TrimPrefix(details+": "+e.URL, ": ")
+		details := cell{text: e.Text, code: e.URL}
+		if details.plain() == "" {
+			details.text = "—"
 		}
 		t.rows = append(t.rows, []cell{
 			{text: fmtTime(e.Time, tz)},
@@ -363,7 +365,7 @@ func evidenceTable(ev []analyze.Evidence, tz *time.Location) table {
 			{text: strconv.Itoa(int(e.EventID))},
 			{text: orDash(e.Code)},
 			{text: orDash(e.Job)},
-			{text: orDash(details)},
+			details,
 		})
 	}
 	return t
@@ -394,14 +396,21 @@ func buildService(d *document, r *analyze.Result, tz *time.Location) {
 			routine++
 		}
 	}
-	d.add(fields{items: []field{
-		{"State at end", []span{txt(orUnknown(s.StateNow))}},
-		{"Start type at end", []span{txt(orUnknown(s.StartType))}},
-		{"Start failures", []span{txt(strconv.Itoa(s.StartFails))}},
-		{"Crashes", []span{txt(strconv.Itoa(s.Crashes))}},
-		{"Service events", []span{txt(fmt.Sprintf("%d (%d routine)", len(s.Timeline), routine))}},
-	}})
-	if len(r.Services) > 0 {
+	switch len(r.Services) {
+	case 0, 1:
+		var items []field
+		if len(r.Services) == 1 && len(r.Computers) > 1 {
+			items = append(items, field{"Computer", []span{txt(orDash(r.Services[0].Computer))}})
+		}
+		d.add(fields{items: append(items, []field{
+			{"State at end", []span{txt(orUnknown(s.StateNow))}},
+			{"Start type at end", []span{txt(orUnknown(s.StartType))}},
+			{"Start failures", []span{txt(strconv.Itoa(s.StartFails))}},
+			{"Crashes", []span{txt(strconv.Itoa(s.Crashes))}},
+			{"Service events", []span{txt(fmt.Sprintf("%d (%d routine)", len(s.Timeline), routine))}},
+		}...)})
+	default:
+		// Several computers: one row each, never merged.
 		t := table{cols: []column{
 			{title: "Computer", max: 40},
 			{title: "State at end", max: 20},
@@ -410,22 +419,26 @@ func buildService(d *document, r *analyze.Result, tz *time.Location) {
 			{title: "Crashes", right: true},
 			{title: "Idle cycles", right: true},
 		}}
-		var notes [][]span
 		for _, cs := range r.Services {
 			t.rows = append(t.rows, []cell{{text: cs.Computer}, {text: orUnknown(cs.StateAtEnd)}, {text: orUnknown(cs.StartTypeEnd)},
 				{text: strconv.Itoa(cs.StartFailures)}, {text: strconv.Itoa(cs.Crashes)}, {text: strconv.Itoa(cs.IdleCycles)}})
-			if cs.Note != "" {
-				notes = append(notes, []span{txt(cs.Computer + ": " + cs.Note)})
-			}
 		}
 		d.add(t)
-		if len(notes) > 0 {
-			d.add(bullets{items: notes})
+	}
+	var notes [][]span
+	for _, cs := range r.Services {
+		if cs.Note != "" {
+			notes = append(notes, []span{txt(cs.Computer + ": " + cs.Note)})
 		}
+	}
+	if len(notes) > 0 {
+		d.add(bullets{items: notes})
 	}
 	if len(s.Timeline) == 0 {
 		if hasSystemLog(r.Inputs) {
 			d.add(para{spans: []span{txt("No Service Control Manager events about BITS in the inputs.")}})
+		} else if len(r.Matrix) > 0 {
+			d.add(para{spans: []span{txt("No System log among the inputs, so the BITS service's state, start type, crashes and start failures cannot be seen; the command that exports it is under Evidence per computer.")}})
 		} else {
 			d.add(para{spans: []span{txt("No System log among the inputs, so the BITS service's state, start type, crashes and start failures cannot be seen. Ask for it too:")}},
 				steps{items: []analyze.Step{{Text: "Export the System log on the affected computer.", Commands: []string{`wevtutil epl System C:\Temp\system.evtx`}}}})
@@ -490,7 +503,7 @@ func buildService(d *document, r *analyze.Result, tz *time.Location) {
 			{text: fmtTime(e.Time, tz)},
 			{text: e.Computer},
 			{text: strconv.Itoa(int(e.EventID))},
-			{text: e.Kind},
+			{text: string(e.Kind)},
 			{text: orDash(details)},
 		})
 	}
@@ -527,9 +540,11 @@ func hasChannelKind(r *analyze.Result, k analyze.LogKind) bool {
 }
 
 // buildEvidenceMatrix shows, per computer, which logs are present and the
-// time each covers, what is missing (with the export command) and the
-// warnings about inputs that do not belong together.
-func buildEvidenceMatrix(d *document, r *analyze.Result, tz *time.Location) {
+// time each covers, what is missing (one export command per missing log,
+// naming the computers it is missing on) and the warnings about inputs that
+// do not belong together. The short report leaves out the file counts, and
+// the computer column when there is one computer.
+func buildEvidenceMatrix(d *document, r *analyze.Result, tz *time.Location, full bool) {
 	if len(r.Matrix) == 0 {
 		return
 	}
@@ -539,8 +554,22 @@ func buildEvidenceMatrix(d *document, r *analyze.Result, tz *time.Location) {
 		{title: "Log", max: 50},
 		{title: "From", keep: true},
 		{title: "To", keep: true},
-		{title: "Files", right: true},
 	}}
+	if full {
+		t.cols = append(t.cols, column{title: "Files", right: true})
+	}
+	row := func(cells ...cell) {
+		if !full {
+			cells = cells[:4]
+		}
+		t.rows = append(t.rows, cells)
+	}
+	type missing struct {
+		m     analyze.MissingLog
+		comps []string
+	}
+	var gaps []*missing
+	byChannel := map[string]*missing{}
 	for _, ce := range r.Matrix {
 		comp := ce.Computer
 		if comp == "" {
@@ -551,22 +580,30 @@ func buildEvidenceMatrix(d *document, r *analyze.Result, tz *time.Location) {
 			if !l.First.IsZero() {
 				from, to = fmtTime(l.First, tz), fmtTime(l.Last, tz)
 			}
-			t.rows = append(t.rows, []cell{{text: comp}, {text: l.Channel}, {text: from}, {text: to}, {text: strconv.Itoa(len(l.Files))}})
+			row(cell{text: comp}, cell{text: l.Channel}, cell{text: from}, cell{text: to}, cell{text: strconv.Itoa(len(l.Files))})
 		}
 		for _, m := range ce.Missing {
-			t.rows = append(t.rows, []cell{{text: comp}, {text: m.Channel + " (missing)"}, {text: "—"}, {text: "—"}, {text: "0"}})
+			row(cell{text: comp}, cell{text: m.Channel + " (missing)"}, cell{text: "—"}, cell{text: "—"}, cell{text: "0"})
+			g := byChannel[m.Channel]
+			if g == nil {
+				g = &missing{m: m}
+				byChannel[m.Channel] = g
+				gaps = append(gaps, g)
+			}
+			name := ce.Computer
+			if name == "" {
+				name = "the computer the unnamed logs come from"
+			}
+			g.comps = append(g.comps, name)
 		}
 	}
-	d.add(t)
+	d.add(dropComputerColumn(t, len(r.Matrix) == 1))
 	var items []analyze.Step
-	for _, ce := range r.Matrix {
-		comp := ce.Computer
-		if comp == "" {
-			comp = "the computer the unnamed logs come from"
-		}
-		for _, m := range ce.Missing {
-			items = append(items, analyze.Step{Text: fmt.Sprintf("Without the %s log of %s, %s. Export it there (elevated Command Prompt):", m.Channel, comp, m.Hides), Commands: []string{m.Command}})
-		}
+	for _, g := range gaps {
+		on := "on " + listMax(g.comps, maxListed)
+		items = append(items, analyze.Step{
+			Text:     fmt.Sprintf("Without the %s log %s, %s. Export it there:", g.m.Channel, on, g.m.Hides),
+			Commands: []string{g.m.Command}, Shell: analyze.ShellEither})
 	}
 	if len(items) > 0 {
 		d.add(steps{items: items})
@@ -646,7 +683,7 @@ func sortedJobs(jobs []analyze.Job) []*analyze.Job {
 	}
 	sort.SliceStable(out, func(a, b int) bool {
 		ja, jb := out[a], out[b]
-		if ra, rb := outcomeRank(ja.Outcome), outcomeRank(jb.Outcome); ra != rb {
+		if ra, rb := outcomeRank(string(ja.Outcome)), outcomeRank(string(jb.Outcome)); ra != rb {
 			return ra < rb
 		}
 		if ea, eb := errCount(ja), errCount(jb); ea != eb {
@@ -690,7 +727,7 @@ func jobTitle(j *analyze.Job) string {
 	return "(untitled)"
 }
 
-func buildJobs(d *document, r *analyze.Result) {
+func buildJobs(d *document, r *analyze.Result, full bool) {
 	d.add(heading{level: 2, text: "Jobs", anchor: "jobs"})
 	if len(r.Jobs) == 0 {
 		d.add(para{spans: []span{txt("No BITS jobs were reconstructed from the inputs.")}})
@@ -698,7 +735,7 @@ func buildJobs(d *document, r *analyze.Result) {
 	}
 	counts := map[string]int{}
 	for _, j := range r.Jobs {
-		counts[j.Outcome]++
+		counts[string(j.Outcome)]++
 	}
 	var parts []string
 	for _, o := range []string{"failing", "open", "cancelled", "completed"} {
@@ -714,41 +751,45 @@ func buildJobs(d *document, r *analyze.Result) {
 	if other > 0 {
 		parts = append(parts, fmt.Sprintf("%d other", other))
 	}
-	d.add(para{spans: []span{txt(fmt.Sprintf("%s: %s. Failing jobs first; jobs with errors or not completed are in full in Appendix B (linked by number).",
-		plural(len(r.Jobs), "job", "jobs"), strings.Join(parts, ", ")))}})
 	jobs := sortedJobs(r.Jobs)
-	if len(jobs) > maxJobRows {
+	d.add(para{spans: []span{txt(jobsIntro(r, parts, full))}})
+	if !full {
+		jobs = unfinishedJobs(jobs)
+	}
+	if lim := jobRowLimit(full); len(jobs) > lim {
 		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
-			"First %d of %d jobs listed; the JSON output has all.", maxJobRows, len(jobs)))}})
-		jobs = jobs[:maxJobRows]
+			"First %d of %d jobs listed; the JSON output has all.", lim, len(jobs)))}})
+		jobs = jobs[:lim]
 	}
 	t := table{cols: []column{
 		{title: "#", max: 8},
+		{title: "Computer", max: 30},
 		{title: "Title", max: 40},
 		{title: "Owner", max: 28},
 		{title: "Process", max: 28},
 		{title: "Remote host", max: 48},
 		{title: "Outcome", max: 12, keep: true},
 		{title: "Errors", max: 60, mono: true},
-		{title: "Bytes", keep: true},
+		{title: "Bytes", max: 40},
 	}}
 	for i, j := range jobs {
 		num := cell{text: strconv.Itoa(i + 1)}
-		if jobInAppendix(j) {
+		if full && jobInAppendix(j) {
 			num.anchor = jobAnchor(i)
 		}
 		t.rows = append(t.rows, []cell{
 			num,
+			{text: orDash(j.Computer)},
 			{text: jobTitle(j)},
 			{text: orDash(j.Owner)},
 			{text: orDash(processName(j.Process))},
 			{text: listMax(j.Hosts, 3)},
-			{text: orDash(j.Outcome)},
+			{text: orDash(string(j.Outcome))},
 			{text: fmtErrors(j.Errors)},
 			{text: fmtJobBytes(j)},
 		})
 	}
-	d.add(t)
+	d.add(dropComputerColumn(t, len(r.Computers) <= 1))
 }
 
 func buildTimeline(d *document, r *analyze.Result, tz *time.Location) {
@@ -914,7 +955,7 @@ func buildJobsAppendix(d *document, r *analyze.Result, tz *time.Location) {
 			{"Owner", []span{txt(orDash(j.Owner))}},
 			{"Process", []span{txt(orDash(j.Process))}},
 			{"Computer", []span{txt(orDash(j.Computer))}},
-			{"Outcome", []span{txt(fmt.Sprintf("%s (%s, %s, %s)", orDash(j.Outcome),
+			{"Outcome", []span{txt(fmt.Sprintf("%s (%s, %s, %s)", orDash(string(j.Outcome)),
 				plural(j.Transfers, "transfer", "transfers"), plural(j.Retries, "retry", "retries"),
 				plural(j.Interruptions, "interruption", "interruptions")))}},
 			{"Seen", []span{txt(fmtSpan(j.First, j.Last, tz))}},
@@ -934,14 +975,18 @@ func listAll(items []string) string {
 	return strings.Join(items, " ; ")
 }
 
-func buildInventory(d *document, r *analyze.Result, tz *time.Location) {
-	d.add(heading{level: 2, text: "Appendix C: Input inventory", anchor: "appendix-inputs"})
+func buildInventory(d *document, r *analyze.Result, tz *time.Location, full bool) {
+	title := "Input inventory"
+	if full {
+		title = "Appendix C: Input inventory"
+	}
+	d.add(heading{level: 2, text: title, anchor: "appendix-inputs"})
 	if len(r.Inputs) == 0 {
 		d.add(para{spans: []span{txt("No input files.")}})
 		return
 	}
 	t := table{cols: []column{
-		{title: "File", max: 40},
+		{title: "File", max: 120}, // named in full: the short report has no per-file details
 		{title: "Size", right: true, keep: true},
 		{title: "SHA-256", max: 13, mono: true},
 		{title: "Records", right: true},
@@ -962,6 +1007,9 @@ func buildInventory(d *document, r *analyze.Result, tz *time.Location) {
 	}
 	d.add(t)
 	for i, in := range r.Inputs {
+		if !full && !inputNeedsDetail(&in) {
+			continue
+		}
 		d.add(heading{level: 4, text: fmt.Sprintf("File %d: %s", i+1, shorten(sanitizeLine(baseName(in.Path)), 100))})
 		items := []field{
 			{"Path", []span{txt(in.Path)}},
@@ -989,7 +1037,7 @@ func buildInventory(d *document, r *analyze.Result, tz *time.Location) {
 					"and %d more damage entries; the JSON output has all.", len(in.Damage)-maxDamageList))})
 				break
 			}
-			b.items = append(b.items, []span{bold(orDash(dm.Kind)), txt(damageWhere(dm) + ": " + dm.Reason)})
+			b.items = append(b.items, []span{bold(orDash(string(dm.Kind))), txt(damageWhere(dm) + ": " + dm.Reason)})
 		}
 		d.add(b)
 	}
@@ -1026,14 +1074,14 @@ func damageSummary(in *analyze.Input, skipped bool) string {
 	kinds := map[string]int{}
 	var damage, notes []string
 	for _, dm := range in.Damage {
-		if kinds[dm.Kind] == 0 {
+		if kinds[string(dm.Kind)] == 0 {
 			if analyze.BenignDamage(dm.Kind) {
-				notes = append(notes, dm.Kind)
+				notes = append(notes, string(dm.Kind))
 			} else {
-				damage = append(damage, dm.Kind)
+				damage = append(damage, string(dm.Kind))
 			}
 		}
-		kinds[dm.Kind]++
+		kinds[string(dm.Kind)]++
 	}
 	sort.Strings(damage)
 	sort.Strings(notes)

@@ -58,7 +58,7 @@ func TestEventsInputs(t *testing.T) {
 	}{
 		{"file", nil, []string{sys}, len(eventLines(t, one)), sys},
 		{"all", nil, []string{"--all", sys}, 140, sys},
-		{"folder", nil, []string{dir}, 361, filepath.Join(dir, "WS-0142-Bits-Client-Operational.evtx")},
+		{"folder", nil, []string{dir}, 237, filepath.Join(dir, "WS-0142-Bits-Client-Operational.evtx")},
 		{"zip", nil, []string{zpath}, len(eventLines(t, one)), zpath + "!logs/nested/WS-0142-System.evtx"},
 		{"stdin", sysBytes, []string{"-"}, len(eventLines(t, one)), "stdin"},
 	}
