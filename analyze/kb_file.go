@@ -88,6 +88,7 @@ type variantFile struct {
 	Owner   string     `json:"owner,omitempty"`
 	Cause   string     `json:"cause"`
 	Fix     []stepFile `json:"fix"`
+	Verify  []stepFile `json:"verify,omitempty"`
 	Comment string     `json:"comment,omitempty"`
 }
 

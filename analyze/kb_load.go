@@ -399,6 +399,9 @@ func (s *kbSet) variant(vf variantFile, corr *[]string) (Variant, error) {
 	if v.Fix, err = s.steps(vf.Fix, corr, 0); err != nil {
 		return v, fmt.Errorf("fix: %v", err)
 	}
+	if v.Verify, err = s.steps(vf.Verify, corr, 0); err != nil {
+		return v, fmt.Errorf("verify: %v", err)
+	}
 	return v, nil
 }
 

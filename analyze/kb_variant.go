@@ -4,7 +4,8 @@ import "strings"
 
 // Variant is an alternative cause text and fix of a knowledge-base entry,
 // chosen when the finding's evidence meets its conditions. The first variant
-// whose every condition holds replaces the entry's cause and fix.
+// whose every condition holds replaces the entry's cause and fix, and its
+// verify steps when it has any.
 type Variant struct {
 	// Proxy is "present" (the events name a proxy) or "absent" (none does);
 	// "" does not test it.
@@ -16,6 +17,7 @@ type Variant struct {
 	Owner   string `json:"owner,omitempty"`
 	Cause   string `json:"cause"`
 	Fix     []Step `json:"fix"`
+	Verify  []Step `json:"verify,omitempty"` // nil keeps the entry's
 	Comment string `json:"comment,omitempty"`
 }
 
@@ -60,7 +62,7 @@ func (s *state) ownerKind(occs []*occurrence) string {
 }
 
 // applyVariants picks the entry's first variant that the evidence meets and
-// uses its cause and fix; Finding.Variant says which conditions held.
+// uses its cause, fix and verify steps; Finding.Variant says which conditions held.
 func (s *state) applyVariants(f *Finding, en *Entry, occs []*occurrence) {
 	if en == nil || len(en.Variants) == 0 {
 		return
@@ -79,6 +81,9 @@ func (s *state) applyVariants(f *Finding, en *Entry, occs []*occurrence) {
 		}
 		f.Cause = v.Cause
 		f.Fix = append([]Step{}, v.Fix...)
+		if v.Verify != nil {
+			f.Verify = append([]Step{}, v.Verify...)
+		}
 		var conds []string
 		if v.Proxy != "" {
 			conds = append(conds, "proxy "+v.Proxy)

@@ -79,7 +79,7 @@ func TestCorpusTugixPair(t *testing.T) {
 		if f.Status != analyze.StatusRecovered || len(f.Proxies) != 0 || f.Variant != "proxy absent" {
 			t.Errorf("%s: status %q proxies %v variant %q", f.KBID, f.Status, f.Proxies, f.Variant)
 		}
-		for _, s := range f.Fix {
+		for _, s := range append(append([]analyze.Step(nil), f.Fix...), f.Verify...) {
 			for _, cmd := range s.Commands {
 				if strings.Contains(cmd, "proxy") {
 					t.Errorf("%s: proxy-blaming step %q", f.KBID, cmd)
