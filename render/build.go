@@ -28,7 +28,7 @@ func buildDocument(r *analyze.Result, o Options) *document {
 	}
 	buildTitle(d, r, tz)
 	buildSummary(d, r, tz)
-	buildComputers(d, r)
+	buildComputers(d, r, o.Full)
 	buildFindings(d, r, tz, o.Full)
 	buildEvidenceMatrix(d, r, tz, o.Full)
 	buildService(d, r, tz)
@@ -135,8 +135,13 @@ func buildSummary(d *document, r *analyze.Result, tz *time.Location) {
 		{title: "Last seen"},
 		{title: "Status", max: 24},
 	}}
+	var notes [][]span
 	for i, f := range r.Findings {
 		a := findingAnchor(i)
+		if f.Severity == analyze.SeverityInfo {
+			notes = append(notes, noteSpans(&f, tz))
+			continue
+		}
 		t.rows = append(t.rows, []cell{
 			{text: f.ID, anchor: a},
 			{text: string(f.Severity)},
@@ -148,7 +153,37 @@ func buildSummary(d *document, r *analyze.Result, tz *time.Location) {
 			{text: findingStatus(&f)},
 		})
 	}
-	d.add(t)
+	if len(t.rows) > 0 {
+		d.add(t)
+	}
+	if len(notes) > 0 {
+		d.add(heading{level: 3, text: "Notes (no action needed)", anchor: notesAnchor}, bullets{items: notes})
+	}
+}
+
+// notesAnchor is the link target of the notes list: informational findings
+// are notes in the summary, not rows of its table (their details only in
+// the full report).
+const notesAnchor = "notes"
+
+// findingLink is where a link to the i-th finding points: its section, or
+// the notes list for an informational finding of the short report.
+func findingLink(r *analyze.Result, i int, full bool) string {
+	if !full && r.Findings[i].Severity == analyze.SeverityInfo {
+		return notesAnchor
+	}
+	return findingAnchor(i)
+}
+
+// noteSpans is one note's line: what was seen, where and when, and the
+// first sentence of the explanation.
+func noteSpans(f *analyze.Finding, tz *time.Location) []span {
+	out := []span{bold(f.ID + " " + f.Title),
+		txt(fmt.Sprintf(": %s on %s, %s.", findingCount(f), listMax(f.Computers, maxListed), fmtSpan(f.FirstSeen, f.LastSeen, tz)))}
+	if c := firstSentence(f.Cause); c != "" {
+		out = append(out, txt(" "), prose(c))
+	}
+	return out
 }
 
 // findingStatus is the status column: status plus "transient".
@@ -200,8 +235,13 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 	}
 	inAppendix := appendixJobs(r, full)
 	seen := stepsSeen{}
+	shown := 0
 	for i := range r.Findings {
 		f := &r.Findings[i]
+		if !full && f.Severity == analyze.SeverityInfo {
+			continue // a note in the summary
+		}
+		shown++
 		d.add(heading{level: 3, text: findingHeading(f), anchor: findingAnchor(i)})
 		codes := codeList(f)
 		codeSpans := make([]span, 0, 2*len(codes))
@@ -267,6 +307,9 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 		if len(f.Evidence) > 0 {
 			d.add(evidenceTable(shownEvidence(f, full), tz))
 		}
+	}
+	if shown == 0 {
+		d.add(para{spans: []span{txt("No finding needs action; the notes are in the summary (details with --full).")}})
 	}
 }
 
