@@ -311,16 +311,46 @@ func logLabel(k LogKind) string {
 // missing log, for the verdict.
 func blindSpots(m []ComputerEvidence) string {
 	var b strings.Builder
+	// One sentence per missing kind of log, naming every computer it is
+	// missing on (in matrix order).
+	var kinds []MissingLog
+	comps := map[LogKind][]string{}
 	for _, ce := range m {
 		for _, ms := range ce.Missing {
-			fmt.Fprintf(&b, " For %s there is no %s, so %s; export it on that computer with: %s.",
-				computerName(ce.Computer), logLabel(ms.Kind), ms.Hides, ms.Command)
+			if comps[ms.Kind] == nil {
+				kinds = append(kinds, ms)
+			}
+			comps[ms.Kind] = append(comps[ms.Kind], computerName(ce.Computer))
 		}
+	}
+	for _, ms := range kinds {
+		cs := comps[ms.Kind]
+		where := "on that computer"
+		if len(cs) > 1 {
+			where = "on each of them"
+		}
+		fmt.Fprintf(&b, " For %s there is no %s, so %s; export it %s with: %s.",
+			joinAnd(cs), logLabel(ms.Kind), ms.Hides, where, ms.Command)
+	}
+	for _, ce := range m {
 		for _, w := range ce.Warnings {
 			fmt.Fprintf(&b, " On %s, %s.", computerName(ce.Computer), w)
 		}
 	}
 	return b.String()
+}
+
+// joinAnd joins names as "a", "a and b", "a, b and c"; past five names,
+// "a, b, c, d, e and 3 more computers".
+func joinAnd(names []string) string {
+	const most = 5
+	if len(names) > most {
+		return strings.Join(names[:most], ", ") + fmt.Sprintf(" and %d more computers", len(names)-most)
+	}
+	if len(names) <= 1 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // hasLog reports whether any computer has a log of kind k.
