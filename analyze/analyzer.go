@@ -291,16 +291,20 @@ func (a *Analyzer) ResultContext(ctx context.Context) (*Result, error) {
 		}
 		st.handle(e)
 	}
+	st.dropInterruptions()
 	r.Jobs = st.jobList()
 	r.Service = st.service()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	r.Findings = buildFindings(st, a.opts.EvidenceCap)
+	r.Findings = buildFindings(st, a.opts.EvidenceCap, a.logEnds())
 	r.Computers = st.computerList()
 	r.Inputs = a.inputList()
 	r.Coverage = a.coverageList()
 	r.Timeline = timeline(loggedOccs(st.occs), r.Findings)
+	r.Matrix = evidenceMatrix(r.Inputs, r.Coverage)
+	r.InputWarnings = inputWarnings(r.Matrix, a.opts.TZ)
+	r.Services = st.perComputerService(r.Service)
 	r.Failures = failureList(st, r.Findings)
 	r.Verdict = verdict(r, logged, a.opts.TZ)
 	return r, ctx.Err()

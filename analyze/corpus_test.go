@@ -215,12 +215,20 @@ func TestCorpusSystemLogs(t *testing.T) {
 		t.Run(filepath.Base(tc.file), func(t *testing.T) {
 			r, partial := analyseCorpusPartial(t, tc.file)
 			n := map[uint16]int{}
-			routine := 0
+			routine, idle := 0, 0
 			for _, se := range r.Service.Timeline {
 				n[se.EventID]++
-				if se.Routine {
+				if se.Routine && se.EventID == 7040 {
 					routine++
 				}
+				if se.Routine && se.EventID == 7036 {
+					idle++
+				}
+			}
+			// Without crashes or start failures every 7036 running/stopped
+			// change is an idle cycle of BITS (routine).
+			if r.Service.Crashes == 0 && r.Service.StartFails == 0 && idle != n[7036] {
+				t.Errorf("routine 7036 changes %d, want all %d", idle, n[7036])
 			}
 			if n[7036]-partial[7036] != tc.n7036 || n[7040]-partial[7040] != tc.n7040 {
 				t.Errorf("7036 x%d 7040 x%d (partial chunk: %v), want x%d x%d", n[7036], n[7040], partial, tc.n7036, tc.n7040)

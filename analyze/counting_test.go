@@ -104,8 +104,8 @@ func TestResolvePolicies(t *testing.T) {
 		// eventFirst: 7001 carries the dependency's error, not BITS'.
 		{"7001 dependency timed out", scm(1, 0, 7001, u16("BITS"), "param1", bitsDisplayName, "param2", "EventSystem", "param3", "%%1053"), "start-dependency", SeverityError},
 		{"7001 dependency failed", scm(1, 0, 7001, u16("BITS"), "param1", bitsDisplayName, "param2", "EventSystem", "param3", "%%1068"), "start-dependency", SeverityError},
-		// 302: BITS started, slowly; not a hang.
-		{"302", bitsEv(1, 0, 302, 0), "service-slow-start", SeverityWarning},
+		// 302: BITS started, slowly; not a hang. Once is a note (info), not a problem.
+		{"302", bitsEv(1, 0, 302, 0), "service-slow-start", SeverityInfo},
 		{"206 alone", bitsEv(1, 0, 206, 0, "jobName", "WU", "url", "http://x.example/a"), "proxy-range-requests", SeverityWarning},
 		// Service failures with a code no entry lists take the catch-all entry.
 		{"7000 other code", scm(1, 0, 7000, u16("BITS"), "param1", bitsDisplayName, "param2", "%%1455"), "service-start-failed", SeverityError},

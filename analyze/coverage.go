@@ -16,6 +16,7 @@ type covStats struct {
 	first, last time.Time
 	n           int
 	ids         []uint64
+	times       []time.Time
 }
 
 // shortWindow is the span below which a log is reported as a short window.
@@ -44,6 +45,7 @@ func (a *Analyzer) observe(e *Fact) {
 	}
 	st.n++
 	st.ids = append(st.ids, e.RecordID)
+	st.times = append(st.times, e.TimeCreated)
 }
 
 // inputByPath returns the inventory of the file, or nil.
@@ -121,6 +123,11 @@ func (a *Analyzer) coverageList() []Coverage {
 				warn = append(warn, fmt.Sprintf("%d record ids are missing in %s between #%d and #%d (records deleted, damaged or written under another computer name): events in those gaps cannot be seen.",
 					c.MissingRecords, plural(c.GapCount, "gap"), c.FirstRecordID, c.LastRecordID))
 			}
+			c.TimeGaps = timeGaps(st.times)
+			for _, g := range c.TimeGaps {
+				warn = append(warn, fmt.Sprintf("No records at all between %s and %s (%s): a gap in the log (the machine was off or the log was not written), not a time without failures.",
+					fmtTime(g.From, a.opts.TZ), fmtTime(g.To, a.opts.TZ), roundDur(g.To.Sub(g.From))))
+			}
 			if c.FirstRecordID > 1 && c.FirstRecordID == minID[lk] {
 				warn = append(warn, fmt.Sprintf("The log starts at record #%d: older records were overwritten (the log wrapped) or cleared, so nothing before %s can be seen.",
 					c.FirstRecordID, fmtTime(c.First, a.opts.TZ)))
@@ -150,6 +157,31 @@ func (a *Analyzer) bitsOnlyWarning(in *Input) string {
 		w += fmt.Sprintf(" That is only %s of events: failures before or after this window cannot be seen.", roundDur(d))
 	}
 	return w
+}
+
+// minGap is the shortest silence in a log reported as a gap in coverage.
+const minGap = 48 * time.Hour
+
+// maxGaps bounds the gaps reported per log.
+const maxGaps = 5
+
+// timeGaps returns the longest silences of at least minGap between
+// consecutive records, in time order.
+func timeGaps(ts []time.Time) []TimeGap {
+	t := append([]time.Time(nil), ts...)
+	sort.Slice(t, func(i, j int) bool { return t[i].Before(t[j]) })
+	var out []TimeGap
+	for i := 1; i < len(t); i++ {
+		if t[i].Sub(t[i-1]) >= minGap {
+			out = append(out, TimeGap{From: t[i-1], To: t[i]})
+		}
+	}
+	if len(out) > maxGaps {
+		sort.SliceStable(out, func(i, j int) bool { return out[i].To.Sub(out[i].From) > out[j].To.Sub(out[j].From) })
+		out = out[:maxGaps]
+		sort.Slice(out, func(i, j int) bool { return out[i].From.Before(out[j].From) })
+	}
+	return out
 }
 
 func uniq(ids []uint64) []uint64 {

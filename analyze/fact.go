@@ -33,6 +33,7 @@ type Fact struct {
 	Channel     string
 	Provider    string
 	EventID     uint16
+	Level       uint8         // the record's level (2 error, 3 warning, 4 information, 0 log always)
 	Data        []parse.Field // the kept fields, in record order
 	Binary      []byte        // EventData <Binary>, nil when absent or over maxFactBinary
 }
@@ -145,6 +146,7 @@ func (m *factMaker) fact(e *parse.Event) *Fact {
 		Source:    parse.Source{File: s(e.Source.File), Chunk: e.Source.Chunk, Offset: e.Source.Offset},
 		Recovered: e.Recovered, RecordID: e.RecordID, TimeCreated: e.TimeCreated,
 		Computer: s(e.Computer), Channel: s(e.Channel), Provider: s(e.Provider), EventID: e.EventID,
+		Level: e.Level,
 	}
 	keep := m.fields[strings.ToLower(e.Provider)]
 	n := 0

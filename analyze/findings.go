@@ -10,7 +10,7 @@ import (
 
 // buildFindings groups occurrences by knowledge-base entry (or unknown code),
 // ranks them and numbers them F1..Fn.
-func buildFindings(s *state, evidenceCap int) []Finding {
+func buildFindings(s *state, evidenceCap int, logEnd map[string]time.Time) []Finding {
 	groups := map[string][]*occurrence{}
 	var order []string
 	for _, o := range s.occs {
@@ -21,7 +21,8 @@ func buildFindings(s *state, evidenceCap int) []Finding {
 	}
 	out := make([]Finding, 0, len(order))
 	for _, id := range order {
-		out = append(out, s.finding(groups[id], evidenceCap))
+		f := s.finding(groups[id], evidenceCap, logEnd)
+		out = append(out, f)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return findingLess(&out[i], &out[j]) })
 	for i := range out {
@@ -40,11 +41,22 @@ func sevRank(s Severity) int {
 	return 2
 }
 
-// findingLess ranks errors before warnings before info, then the most recent,
-// then the most frequent.
+// findingLess ranks by impact: info notes last; then problems that need
+// action (unresolved, then no retry seen, then without status) before those
+// that recovered; then errors before warnings; then the most affected jobs
+// and computers; then the most recent; then the most frequent.
 func findingLess(a, b *Finding) bool {
+	if ia, ib := a.Severity == SeverityInfo, b.Severity == SeverityInfo; ia != ib {
+		return ib
+	}
+	if ra, rb := statusRank(a.Status), statusRank(b.Status); ra != rb {
+		return ra < rb
+	}
 	if ra, rb := sevRank(a.Severity), sevRank(b.Severity); ra != rb {
 		return ra < rb
+	}
+	if na, nb := a.JobsAffected+len(a.Computers), b.JobsAffected+len(b.Computers); na != nb {
+		return na > nb
 	}
 	if !a.LastSeen.Equal(b.LastSeen) {
 		return a.LastSeen.After(b.LastSeen)
@@ -56,7 +68,7 @@ func findingLess(a, b *Finding) bool {
 }
 
 // finding builds one finding from its occurrences (in time order).
-func (s *state) finding(occs []*occurrence, evidenceCap int) Finding {
+func (s *state) finding(occs []*occurrence, evidenceCap int, logEnd map[string]time.Time) Finding {
 	o0 := occs[0]
 	f := Finding{KBID: o0.kbID, Count: len(occs), FirstSeen: o0.ev.TimeCreated,
 		LastSeen: occs[len(occs)-1].ev.TimeCreated, Codes: []string{}, CodeDetails: []CodeCount{},
@@ -135,7 +147,9 @@ func (s *state) finding(occs []*occurrence, evidenceCap int) Finding {
 	sort.Strings(f.Codes)
 	f.Computers, f.Hosts, f.Proxies, f.Jobs = keys(comps), keys(hosts), keys(proxies), keys(jobs)
 	f.JobsAffected = len(f.Jobs)
-	f.Status = s.status(occs)
+	f.Status, f.RetrySeconds = s.status(occs, logEnd)
+	s.applyVariants(&f, o0.entry, occs)
+	routineNote(&f)
 	f.Evidence, f.EvidenceTotal = s.evidence(occs, evidenceCap), len(occs)
 	f.Notes = s.notes(occs, &f, hostCount, proxyCount)
 	f.Summary = summary(&f, occs[0].scope, s.loc)
@@ -161,8 +175,13 @@ func sigSeverity(occs []*occurrence) Severity {
 }
 
 // status is "recovered" when every affected job, URL or service was later
-// seen working, "unresolved" when one was not, "" when it does not apply.
-func (s *state) status(occs []*occurrence) Status {
+// seen working; for transfer findings "unresolved" when a subject that did
+// not recover had at least the retry delay left before its computer's logs
+// end, "no retry seen" when every such subject failed too close to the end;
+// for service findings "unresolved" when one did not recover; "" when it
+// does not apply. The second value is, for unresolved and no retry seen,
+// how long BITS had to retry (see Finding.RetrySeconds).
+func (s *state) status(occs []*occurrence, logEnd map[string]time.Time) (Status, int64) {
 	last := map[subject]*occurrence{}
 	var order []subject
 	for _, o := range occs {
@@ -176,15 +195,46 @@ func (s *state) status(occs []*occurrence) Status {
 		last[k] = o
 	}
 	if len(order) == 0 {
-		return StatusNone
+		return StatusNone, 0
 	}
+	unresolved, noRetry := false, false
+	var unresolvedFor, noRetryFor time.Duration = -1, 0
 	for _, k := range order {
 		o := last[k]
-		if !s.recoveredAfter(o.subjects, o.ev.TimeCreated) {
-			return StatusUnresolved
+		if s.recoveredAfter(o.subjects, o.ev.TimeCreated) {
+			continue
+		}
+		end, ok := logEnd[o.ev.Computer]
+		if o.scope != "job" || !ok {
+			unresolved = true
+			continue
+		}
+		d := end.Sub(o.ev.TimeCreated)
+		if d < 0 {
+			d = 0
+		}
+		if d >= defaultRetryDelay {
+			unresolved = true
+			if unresolvedFor < 0 || d < unresolvedFor {
+				unresolvedFor = d
+			}
+		} else {
+			noRetry = true
+			if d > noRetryFor {
+				noRetryFor = d
+			}
 		}
 	}
-	return StatusRecovered
+	switch {
+	case unresolved:
+		if unresolvedFor < 0 {
+			return StatusUnresolved, 0
+		}
+		return StatusUnresolved, int64(unresolvedFor / time.Second)
+	case noRetry:
+		return StatusNoRetrySeen, int64(noRetryFor / time.Second)
+	}
+	return StatusRecovered, 0
 }
 
 // evidence keeps up to n records, spread evenly from the first to the last.
@@ -428,8 +478,10 @@ func summary(f *Finding, scope string, loc *time.Location) string {
 		if scope == "service" {
 			b.WriteString("; no sign that BITS worked again afterwards")
 		} else {
-			b.WriteString("; still failing at the end of the log")
+			b.WriteString("; " + retryText(f))
 		}
+	case StatusNoRetrySeen:
+		b.WriteString("; " + retryText(f))
 	}
 	b.WriteString(".")
 	return b.String()

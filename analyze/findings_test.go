@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"bitsdiag/parse"
 )
@@ -46,7 +47,8 @@ func TestTransferCodes(t *testing.T) {
 			if tc.sever != "" && f.Severity != tc.sever {
 				t.Errorf("severity %q, want %q", f.Severity, tc.sever)
 			}
-			if len(f.Hosts) != 1 || f.Hosts[0] != "wsus.example.com" || f.Status != "unresolved" {
+			// The failure is the log's last record: BITS had no time to retry.
+			if len(f.Hosts) != 1 || f.Hosts[0] != "wsus.example.com" || f.Status != StatusNoRetrySeen {
 				t.Errorf("hosts %v status %q", f.Hosts, f.Status)
 			}
 			if f.EvidenceTotal != 1 || len(f.Evidence) != 1 || f.Evidence[0].RecordID != 3 || f.Evidence[0].Code != tc.code {
@@ -64,16 +66,22 @@ func TestFindingStatus(t *testing.T) {
 	ok := func(rec uint64, min int, url string) *parse.Event {
 		return stopped(rec, min, 60, xfer1, jobA, "J", url, "0", "100", "100")
 	}
+	later := func() *parse.Event { return completed(50, 40, jobB, "K", "100") }
 	tests := []struct {
 		name string
 		evs  []*parse.Event
 		want string
 	}{
-		{"still failing", []*parse.Event{fail(1, 0, u1), fail(2, 5, u1)}, "unresolved"},
+		// later is an unrelated job's completion 40 minutes in: the log goes
+		// on long enough for BITS to have retried (its default retry delay
+		// is 10 minutes).
+		{"still failing", []*parse.Event{fail(1, 0, u1), fail(2, 5, u1), later()}, "unresolved"},
+		{"still failing, log ends at once", []*parse.Event{fail(1, 0, u1), fail(2, 5, u1)}, "no retry seen"},
+		{"log ends 9 minutes after", []*parse.Event{fail(1, 0, u1), completed(2, 9, jobB, "K", "100")}, "no retry seen"},
 		{"url succeeded later", []*parse.Event{fail(1, 0, u1), ok(2, 5, u1)}, "recovered"},
 		{"job completed later", []*parse.Event{fail(1, 0, u1), completed(2, 5, jobA, "J", "100")}, "recovered"},
-		{"other url succeeded", []*parse.Event{fail(1, 0, u1), ok(2, 5, u2)}, "unresolved"},
-		{"failed again after success", []*parse.Event{fail(1, 0, u1), ok(2, 5, u1), fail(3, 9, u1)}, "unresolved"},
+		{"other url succeeded", []*parse.Event{fail(1, 0, u1), ok(2, 5, u2), later()}, "unresolved"},
+		{"failed again after success", []*parse.Event{fail(1, 0, u1), ok(2, 5, u1), fail(3, 9, u1), later()}, "unresolved"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -101,7 +109,9 @@ func TestRankingAndEvidenceCap(t *testing.T) {
 	evs = append(evs, stopped(41, 60, 61, xfer2, jobB, "K", "https://proxy-victim.example.org/f", "2162076930", "100", "0"))
 	r := analyse(t, Options{EvidenceCap: 10}, evs...)
 	got := strings.Join(kbIDs(r), ",")
-	if want := "job-invalid-arg,code-0x80DEAD02,code-0x80DEAD01"; got != want {
+	// Unresolved before no retry seen (0x80DEAD02 is the log's last record),
+	// then errors before warnings.
+	if want := "job-invalid-arg,code-0x80DEAD01,code-0x80DEAD02"; got != want {
 		t.Fatalf("ranking %s, want %s", got, want)
 	}
 	for i, f := range r.Findings {
@@ -109,7 +119,7 @@ func TestRankingAndEvidenceCap(t *testing.T) {
 			t.Errorf("finding %d id %q", i, f.ID)
 		}
 	}
-	f := r.Findings[2]
+	f := r.Findings[1]
 	if f.Count != 25 || f.EvidenceTotal != 25 || len(f.Evidence) != 10 {
 		t.Fatalf("count %d total %d evidence %d", f.Count, f.EvidenceTotal, len(f.Evidence))
 	}
@@ -122,7 +132,7 @@ func TestRankingAndEvidenceCap(t *testing.T) {
 	if !strings.Contains(f.Summary, "25 failures (0x80DEAD01) in 1 job on 1 computer") {
 		t.Errorf("summary %q", f.Summary)
 	}
-	if !strings.HasPrefix(r.Verdict, "BITS transfers to proxy-victim.example.org fail") {
+	if !strings.HasPrefix(r.Verdict, "3 problems need action. BITS transfers to proxy-victim.example.org fail") {
 		t.Errorf("verdict %q", r.Verdict)
 	}
 	var total int
@@ -160,5 +170,40 @@ func TestNoFailuresVerdict(t *testing.T) {
 	r = analyse(t, Options{})
 	if !strings.HasPrefix(r.Verdict, "No BITS events found") {
 		t.Errorf("empty verdict %q", r.Verdict)
+	}
+}
+
+// TestInfo60Interruption: an Information-level event 60 with a failure-class
+// code followed by success of the same transfer is an interruption, not a
+// finding; the job keeps the code and counts the interruption. Without the
+// success it stays a finding.
+func TestInfo60Interruption(t *testing.T) {
+	url := "http://wsus.example.com/content/a.cab"
+	info := func(e *parse.Event) *parse.Event { e.Level = 4; return e }
+	base := []*parse.Event{created(1, 0, jobA, "J"), started(2, 1, xfer1, jobA, "J", url),
+		info(stopped(3, 2, 60, xfer1, jobA, "J", url, "2147745801", "100", "0"))}
+	r := analyse(t, Options{}, append(base, stopped(4, 3, 60, xfer1, jobA, "J", url, "0", "100", "100"))...)
+	if len(r.Findings) != 0 {
+		t.Errorf("findings %v, want none", kbIDs(r))
+	}
+	if len(r.Jobs) != 1 || r.Jobs[0].Interruptions != 1 || len(r.Jobs[0].Errors) != 1 || r.Jobs[0].Errors[0].Code != "0x80040009" {
+		t.Errorf("jobs %+v", r.Jobs)
+	}
+	// Success 20 minutes later: a failure that recovered, not an interruption.
+	r = analyse(t, Options{}, append(base, stopped(4, 22, 60, xfer1, jobA, "J", url, "0", "100", "100"))...)
+	if f := findingByKB(r, "code-0x80040009"); f == nil || f.Status != StatusRecovered {
+		t.Errorf("findings %v, want code-0x80040009 recovered", kbIDs(r))
+	}
+}
+
+// TestCoverageTimeGap: days without any record in a Bits-Client log are a
+// gap in coverage, said as such.
+func TestCoverageTimeGap(t *testing.T) {
+	r := analyse(t, Options{}, completed(1, 0, jobA, "J", "100"), completed(2, 3*24*60, jobB, "K", "100"))
+	if len(r.Coverage) != 1 || len(r.Coverage[0].TimeGaps) != 1 || !strings.Contains(r.Coverage[0].Warning, "a gap in the log") {
+		t.Fatalf("coverage %+v", r.Coverage)
+	}
+	if g := r.Coverage[0].TimeGaps[0]; g.To.Sub(g.From) != 72*time.Hour {
+		t.Errorf("gap %v", g)
 	}
 }

@@ -59,6 +59,10 @@ type Entry struct {
 	// path of the --kb file that added or replaced it.
 	Source string `json:"source"`
 
+	// Variants are alternative causes and fixes chosen by the evidence
+	// (proxy present or not, owner a service account or a user).
+	Variants []Variant `json:"variants,omitempty"`
+
 	codes []uint32 // Codes, parsed
 }
 

@@ -77,6 +77,19 @@ type entryFile struct {
 	SeeAlso     []string   `json:"see_also,omitempty"`
 	Source      string     `json:"source,omitempty"`
 	Comment     string     `json:"comment,omitempty"`
+
+	// Variants are alternative causes and fixes chosen by the evidence.
+	Variants []variantFile `json:"variants,omitempty"`
+}
+
+// variantFile is an alternative cause and fix of an entry (see Variant).
+type variantFile struct {
+	Proxy   string     `json:"proxy,omitempty"`
+	Owner   string     `json:"owner,omitempty"`
+	Cause   string     `json:"cause"`
+	Fix     []stepFile `json:"fix"`
+	Verify  []stepFile `json:"verify,omitempty"`
+	Comment string     `json:"comment,omitempty"`
 }
 
 // codeFile is one row of a code table.

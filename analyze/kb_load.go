@@ -360,6 +360,13 @@ func (s *kbSet) entry(ef entryFile) (*Entry, error) {
 	if e.Verify, err = s.steps(ef.Verify, &corr, 0); err != nil {
 		return nil, fmt.Errorf("verify: %v", err)
 	}
+	for i, vf := range ef.Variants {
+		v, err := s.variant(vf, &corr)
+		if err != nil {
+			return nil, fmt.Errorf("variant %d: %v", i+1, err)
+		}
+		e.Variants = append(e.Variants, v)
+	}
 	e.Corrections = appendUnique(append([]string(nil), ef.Corrections...), corr...)
 	if e.Verify == nil {
 		e.Verify = []Step{}
@@ -371,6 +378,31 @@ func (s *kbSet) entry(ef entryFile) (*Entry, error) {
 		e.Events = []EventSig{}
 	}
 	return e, nil
+}
+
+// variant converts and checks one variant of an entry.
+func (s *kbSet) variant(vf variantFile, corr *[]string) (Variant, error) {
+	v := Variant{Proxy: vf.Proxy, Owner: vf.Owner, Cause: vf.Cause, Comment: vf.Comment}
+	if v.Proxy != "" && v.Proxy != CondPresent && v.Proxy != CondAbsent {
+		return v, fmt.Errorf("proxy %q: use present or absent", v.Proxy)
+	}
+	if v.Owner != "" && v.Owner != CondService && v.Owner != CondUser {
+		return v, fmt.Errorf("owner %q: use service or user", v.Owner)
+	}
+	if v.Proxy == "" && v.Owner == "" {
+		return v, fmt.Errorf("needs a condition (proxy or owner)")
+	}
+	if strings.TrimSpace(v.Cause) == "" || len(vf.Fix) == 0 {
+		return v, fmt.Errorf("needs a cause and at least one fix step")
+	}
+	var err error
+	if v.Fix, err = s.steps(vf.Fix, corr, 0); err != nil {
+		return v, fmt.Errorf("fix: %v", err)
+	}
+	if v.Verify, err = s.steps(vf.Verify, corr, 0); err != nil {
+		return v, fmt.Errorf("verify: %v", err)
+	}
+	return v, nil
 }
 
 // maxUseDepth bounds nested procedure references (and so catches cycles).

@@ -22,6 +22,14 @@ type Result struct {
 	Coverage  []Coverage `json:"coverage"`
 	Timeline  []Bucket   `json:"timeline"` // failures per hour or day, by finding
 	Failures  []Failure  `json:"failures"` // every failure the findings count, in time order (added for the CSV export)
+	// Matrix is the evidence matrix: per computer, the logs present, the
+	// time each covers and the logs missing (with the command to export them).
+	Matrix []ComputerEvidence `json:"evidence_matrix"`
+	// InputWarnings flag inputs that may look as if they belong together but
+	// do not: logs of different computers, windows that do not overlap.
+	InputWarnings []string `json:"input_warnings"`
+	// Services is the service health per computer (never merged).
+	Services []ComputerService `json:"services"`
 	// Configuration is the configuration check per machine whose snapshots
 	// were read (absent when none were).
 	Configuration []ConfigCheck `json:"configuration,omitempty"`
@@ -96,7 +104,7 @@ type Finding struct {
 	Hosts         []string     `json:"hosts"`
 	Proxies       []string     `json:"proxies"`
 	Jobs          []string     `json:"jobs"`   // affected job ids (normalised GUIDs)
-	Status        Status       `json:"status"` // "recovered", "unresolved", "" when it does not apply
+	Status        Status       `json:"status"` // "recovered", "unresolved", "no retry seen", "" when it does not apply
 	Transient     bool         `json:"transient,omitempty"`
 	Summary       string       `json:"summary"`         // what happened, in plain words, with counts
 	Notes         []string     `json:"notes,omitempty"` // bursts, concentration on one host/proxy, ...
@@ -107,6 +115,8 @@ type Finding struct {
 	Corrections   []string     `json:"corrections,omitempty"` // what was corrected from the article's commands
 	Evidence      []Evidence   `json:"evidence"`
 	EvidenceTotal int          `json:"evidence_total"`
+	RetrySeconds  int64        `json:"retry_seconds,omitempty"` // unresolved / no retry seen: time from the last failure to the end of the computer's logs
+	Variant       string       `json:"kb_variant,omitempty"`    // the conditions of the knowledge-base variant whose cause and fix were used, e.g. "proxy absent"
 }
 
 // CodeCount is one error code seen in a finding.
@@ -281,6 +291,13 @@ type Coverage struct {
 	LastRecordID   uint64    `json:"last_record_id"`
 	MissingRecords uint64    `json:"missing_record_ids"`  // ids between first and last that no record carries (only when every record was decoded)
 	BITSOnly       bool      `json:"bits_only,omitempty"` // the log holds other records too: first/last and ids span only its BITS records
+	TimeGaps       []TimeGap `json:"time_gaps,omitempty"` // silences of 48 hours or more between records (logs whose every record was analysed)
+}
+
+// TimeGap is a time in which a log has no records at all.
+type TimeGap struct {
+	From time.Time `json:"from"` // the last record before the gap
+	To   time.Time `json:"to"`   // the first record after it
 }
 
 // Bucket counts failures in one time slot for the timeline chart.
@@ -300,9 +317,16 @@ type Status string
 
 // Finding statuses.
 const (
-	StatusNone       Status = ""           // recovery does not apply
-	StatusRecovered  Status = "recovered"  // every affected job, URL or service later worked
-	StatusUnresolved Status = "unresolved" // one was still failing at the end of the log
+	StatusNone Status = "" // recovery does not apply
+	// StatusRecovered: later attempts for the same job, URL host or proxy
+	// (or the service, for service findings) succeeded.
+	StatusRecovered Status = "recovered"
+	// StatusUnresolved: the failures are the last word and BITS had time to
+	// retry (at least its retry delay) before the log ends.
+	StatusUnresolved Status = "unresolved"
+	// StatusNoRetrySeen: no success followed, but the log ends before BITS
+	// could be expected to retry, so it is unknown whether it recovered.
+	StatusNoRetrySeen Status = "no retry seen"
 )
 
 // Outcome is how a job ended, as far as the log shows.

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // serviceStates are the SERVICE_STATUS state numbers of a 7036 <Binary>.
@@ -256,6 +257,7 @@ func bitsSystemText(e *Fact) string {
 func (s *state) service() Service {
 	tl := append([]ServiceEvent{}, s.timeline...)
 	s.markFlapping(tl)
+	markIdleCycles(tl)
 	return Service{Timeline: tl, StartFails: s.startFails, Crashes: s.crashes,
 		StateNow: perComputer(s.lastState), StartType: perComputer(s.lastStartType)}
 }
@@ -300,4 +302,98 @@ func (s *state) markFlapping(tl []ServiceEvent) {
 			tl[i].Routine = true
 		}
 	}
+}
+
+// ComputerService is the BITS service's health on one computer.
+type ComputerService struct {
+	Computer      string `json:"computer"`
+	StateAtEnd    string `json:"state_at_end,omitempty"`      // last known state
+	StartTypeEnd  string `json:"start_type_at_end,omitempty"` // last known start type
+	StartFailures int    `json:"start_failures"`
+	Crashes       int    `json:"crashes"`
+	Events        int    `json:"events"`
+	Routine       int    `json:"routine_events"` // idle stop/start cycles and start-type flapping
+	IdleCycles    int    `json:"idle_cycles"`    // routine running -> stopped cycles (BITS stops when it has no work)
+	Note          string `json:"note,omitempty"` // e.g. that "stopped" is BITS's normal idle state
+}
+
+// idleQuiet is how long after a crash or start failure a state change is
+// part of that incident rather than an idle cycle.
+const idleQuiet = 5 * time.Minute
+
+// markIdleCycles marks 7036 running/stopped changes as routine: BITS starts
+// on demand and stops when it has had no work for a while, so these cycles
+// are normal; a change within idleQuiet after a crash, start failure or
+// timeout on the same computer is part of that incident and stays listed.
+func markIdleCycles(tl []ServiceEvent) {
+	last := map[string]time.Time{}
+	for i := range tl {
+		e := &tl[i]
+		switch e.Kind {
+		case "crash", "start-failure", "timeout", "logon-failure":
+			last[e.Computer] = e.Time
+		case "state":
+			if e.EventID != 7036 || !(strings.HasSuffix(e.Text, " running state") || strings.HasSuffix(e.Text, " stopped state")) {
+				continue
+			}
+			if t, ok := last[e.Computer]; ok && e.Time.Sub(t) <= idleQuiet {
+				continue
+			}
+			e.Routine = true
+		}
+	}
+}
+
+// perComputerService splits the service section per computer.
+func (s *state) perComputerService(sv Service) []ComputerService {
+	by := map[string]*ComputerService{}
+	get := func(c string) *ComputerService {
+		if by[c] == nil {
+			by[c] = &ComputerService{Computer: c, StateAtEnd: s.lastState[c], StartTypeEnd: s.lastStartType[c]}
+		}
+		return by[c]
+	}
+	for c := range s.lastState {
+		get(c)
+	}
+	for c := range s.lastStartType {
+		get(c)
+	}
+	prevRunning := map[string]bool{}
+	for _, e := range sv.Timeline {
+		cs := get(e.Computer)
+		cs.Events++
+		if e.Routine {
+			cs.Routine++
+		}
+		switch e.Kind {
+		case "crash":
+			cs.Crashes++
+		case "start-failure":
+			cs.StartFailures++
+		case "state":
+			running := strings.HasSuffix(e.Text, " running state")
+			if e.Routine && !running && prevRunning[e.Computer] {
+				cs.IdleCycles++
+			}
+			prevRunning[e.Computer] = running
+		}
+	}
+	out := make([]ComputerService, 0, len(by))
+	for _, c := range keys(boolSetCS(by)) {
+		cs := by[c]
+		if cs.StateAtEnd == "stopped" && cs.Crashes == 0 && cs.StartFailures == 0 {
+			cs.Note = "Stopped is normal for BITS: it stops when it has no jobs to run and the next job starts it again."
+		}
+		out = append(out, *cs)
+	}
+	return out
+}
+
+func boolSetCS(m map[string]*ComputerService) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
 }

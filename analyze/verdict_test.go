@@ -7,8 +7,8 @@ import (
 )
 
 func TestVerdictLead(t *testing.T) {
-	job := func(id, title, status string, n int) Finding {
-		return Finding{ID: id, Title: title, Severity: SeverityError, Status: Status(status), Count: n, JobsAffected: 1,
+	job := func(id, title string, status Status, n int) Finding {
+		return Finding{ID: id, Title: title, Severity: SeverityError, Status: status, Count: n, JobsAffected: 1,
 			Hosts: []string{"h.example"}, Computers: []string{"PC1"}, FirstSeen: t0,
 			EventCounts: []EventCount{{Provider: ProviderBITS, EventID: 61, Count: n}}}
 	}
@@ -18,16 +18,20 @@ func TestVerdictLead(t *testing.T) {
 		lead     string // text the verdict starts with (after any preamble)
 		want     []string
 	}{
-		{"unresolved leads over a higher-ranked recovered one",
-			[]Finding{job("F1", "Rare thing", "recovered", 1), job("F2", "Proxy breaks ranges", "unresolved", 7)},
-			"BITS transfers to h.example fail: proxy breaks ranges", []string{"still failing", "F1 Rare thing — 1 failure, recovered"}},
-		{"all recovered: the most frequent leads",
-			[]Finding{job("F1", "Rare thing", "recovered", 1), job("F2", "Connection reset", "recovered", 40)},
-			"No BITS problem is still failing at the end of the log (2 causes found). BITS transfers to h.example failed: connection reset; 40 failures",
-			[]string{"later recovered", "F1 Rare thing"}},
+		// Findings come ranked (findingLess): the verdict leads with F1, as the table does.
+		{"unresolved leads, recovered counted apart",
+			[]Finding{job("F1", "Proxy breaks ranges", "unresolved", 7), job("F2", "Rare thing", "recovered", 1)},
+			"1 problem needs action; 1 recovered by itself. BITS transfers to h.example fail: proxy breaks ranges", []string{"still failing", "F2 Rare thing — 1 failure, recovered"}},
+		{"all recovered",
+			[]Finding{job("F1", "Connection reset", "recovered", 40), job("F2", "Rare thing", "recovered", 1)},
+			"No BITS problem needs action: 2 problems recovered by themselves. BITS transfers to h.example failed: connection reset; 40 failures",
+			[]string{"later recovered", "F2 Rare thing"}},
 		{"a single unresolved finding",
 			[]Finding{job("F1", "Forbidden", "unresolved", 3)},
-			"BITS transfers to h.example fail: forbidden; 3 failures on 1 machine", nil},
+			"1 problem needs action. BITS transfers to h.example fail: forbidden; 3 failures on 1 machine", nil},
+		{"no retry seen says how long",
+			[]Finding{func() Finding { f := job("F1", "Forbidden", StatusNoRetrySeen, 3); f.RetrySeconds = 120; return f }()},
+			"1 problem needs action. BITS transfers to h.example fail: forbidden; 3 failures on 1 machine since 2024-11-14 16:00 UTC, no retry seen: the log ends 2 minutes after the last failure", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

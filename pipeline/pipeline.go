@@ -194,16 +194,19 @@ func readFile(ctx context.Context, i int, f *inputs.File, o Options, chunkWorker
 
 	nameChannel := inputs.ChannelFromName(f.Path)
 	po := parse.Options{Name: f.Path, Workers: chunkWorkers, RecoverSlack: o.RecoverSlack}
-	if !o.All {
-		if !o.NoPrefilter {
-			po.Filter = o.Selection.Filter()
+	if !o.All && !o.NoPrefilter {
+		po.Filter = o.Selection.Filter()
+	}
+	// The reader asks KeepChannel about the channel of the file's first
+	// chunk; it is remembered so the file's channel is known even when none
+	// of its records is used (a System log without BITS events).
+	fileChannel := ""
+	po.KeepChannel = func(ch string) bool {
+		if ch == "" {
+			ch = nameChannel
 		}
-		po.KeepChannel = func(ch string) bool {
-			if ch == "" {
-				ch = nameChannel
-			}
-			return o.Selection.KeepChannel(ch)
-		}
+		fileChannel = ch
+		return o.All || o.Selection.KeepChannel(ch)
 	}
 	// The checksum is computed alongside the parse, on another core.
 	var sum string
@@ -264,8 +267,13 @@ func readFile(ctx context.Context, i int, f *inputs.File, o Options, chunkWorker
 		in.Damage = append(in.Damage, analyze.Damage{Kind: DamageMore, Chunk: -1,
 			Reason: fmt.Sprintf("%d more problems not listed", s.ProblemsOmitted)})
 	}
-	if s.SkippedChannel != "" {
+	switch {
+	case s.SkippedChannel != "":
 		in.Channels = []string{s.SkippedChannel}
+	case fileChannel != "":
+		in.Channels = []string{fileChannel}
+	case nameChannel != "":
+		in.Channels = []string{nameChannel}
 	}
 	res.Input = in
 	return res

@@ -28,8 +28,9 @@ func buildDocument(r *analyze.Result, o Options) *document {
 	}
 	buildTitle(d, r, tz)
 	buildSummary(d, r, tz)
-	buildComputers(d, r)
+	buildComputers(d, r, o.Full)
 	buildFindings(d, r, tz, o.Full)
+	buildEvidenceMatrix(d, r, tz, o.Full)
 	buildConfiguration(d, r)
 	buildService(d, r, tz)
 	buildJobs(d, r, o.Full)
@@ -110,7 +111,11 @@ func buildSummary(d *document, r *analyze.Result, tz *time.Location) {
 		if !r.Window.Start.IsZero() {
 			where += " (" + fmtSpan(r.Window.Start, r.Window.End, tz) + ")"
 		}
-		d.add(para{spans: []span{bold("No BITS failures found in " + where + ".")}})
+		head := "No BITS failures found in " + where + "."
+		if len(r.Matrix) > 0 && !hasChannelKind(r, analyze.LogBITSClient) {
+			head = "No BITS service problems found in " + where + "; BITS job failures cannot be seen without the Bits-Client log."
+		}
+		d.add(para{spans: []span{bold(head)}})
 		if r.Verdict != "" {
 			d.add(para{spans: []span{txt(r.Verdict)}})
 		}
@@ -131,8 +136,13 @@ func buildSummary(d *document, r *analyze.Result, tz *time.Location) {
 		{title: "Last seen"},
 		{title: "Status", max: 24},
 	}}
+	var notes [][]span
 	for i, f := range r.Findings {
 		a := findingAnchor(i)
+		if f.Severity == analyze.SeverityInfo {
+			notes = append(notes, noteSpans(&f, tz))
+			continue
+		}
 		t.rows = append(t.rows, []cell{
 			{text: f.ID, anchor: a},
 			{text: string(f.Severity)},
@@ -144,7 +154,37 @@ func buildSummary(d *document, r *analyze.Result, tz *time.Location) {
 			{text: findingStatus(&f)},
 		})
 	}
-	d.add(t)
+	if len(t.rows) > 0 {
+		d.add(t)
+	}
+	if len(notes) > 0 {
+		d.add(heading{level: 3, text: "Notes (no action needed)", anchor: notesAnchor}, bullets{items: notes})
+	}
+}
+
+// notesAnchor is the link target of the notes list: informational findings
+// are notes in the summary, not rows of its table (their details only in
+// the full report).
+const notesAnchor = "notes"
+
+// findingLink is where a link to the i-th finding points: its section, or
+// the notes list for an informational finding of the short report.
+func findingLink(r *analyze.Result, i int, full bool) string {
+	if !full && r.Findings[i].Severity == analyze.SeverityInfo {
+		return notesAnchor
+	}
+	return findingAnchor(i)
+}
+
+// noteSpans is one note's line: what was seen, where and when, and the
+// first sentence of the explanation.
+func noteSpans(f *analyze.Finding, tz *time.Location) []span {
+	out := []span{bold(f.ID + " " + f.Title),
+		txt(fmt.Sprintf(": %s on %s, %s.", findingCount(f), listMax(f.Computers, maxListed), fmtSpan(f.FirstSeen, f.LastSeen, tz)))}
+	if c := firstSentence(f.Cause); c != "" {
+		out = append(out, txt(" "), prose(c))
+	}
+	return out
 }
 
 // findingStatus is the status column: status plus "transient".
@@ -196,8 +236,13 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 	}
 	inAppendix := appendixJobs(r, full)
 	seen := stepsSeen{}
+	shown := 0
 	for i := range r.Findings {
 		f := &r.Findings[i]
+		if !full && f.Severity == analyze.SeverityInfo {
+			continue // a note in the summary
+		}
+		shown++
 		d.add(heading{level: 3, text: findingHeading(f), anchor: findingAnchor(i)})
 		codes := codeList(f)
 		codeSpans := make([]span, 0, 2*len(codes))
@@ -263,6 +308,9 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 		if len(f.Evidence) > 0 {
 			d.add(evidenceTable(shownEvidence(f, full), tz))
 		}
+	}
+	if shown == 0 {
+		d.add(para{spans: []span{txt("No finding needs action; the notes are in the summary (details with --full).")}})
 	}
 }
 
@@ -392,16 +440,49 @@ func buildService(d *document, r *analyze.Result, tz *time.Location) {
 			routine++
 		}
 	}
-	d.add(fields{items: []field{
-		{"State at end", []span{txt(orUnknown(s.StateNow))}},
-		{"Start type at end", []span{txt(orUnknown(s.StartType))}},
-		{"Start failures", []span{txt(strconv.Itoa(s.StartFails))}},
-		{"Crashes", []span{txt(strconv.Itoa(s.Crashes))}},
-		{"Service events", []span{txt(fmt.Sprintf("%d (%d routine)", len(s.Timeline), routine))}},
-	}})
+	switch len(r.Services) {
+	case 0, 1:
+		var items []field
+		if len(r.Services) == 1 && len(r.Computers) > 1 {
+			items = append(items, field{"Computer", []span{txt(orDash(r.Services[0].Computer))}})
+		}
+		d.add(fields{items: append(items, []field{
+			{"State at end", []span{txt(orUnknown(s.StateNow))}},
+			{"Start type at end", []span{txt(orUnknown(s.StartType))}},
+			{"Start failures", []span{txt(strconv.Itoa(s.StartFails))}},
+			{"Crashes", []span{txt(strconv.Itoa(s.Crashes))}},
+			{"Service events", []span{txt(fmt.Sprintf("%d (%d routine)", len(s.Timeline), routine))}},
+		}...)})
+	default:
+		// Several computers: one row each, never merged.
+		t := table{cols: []column{
+			{title: "Computer", max: 40},
+			{title: "State at end", max: 20},
+			{title: "Start type at end", max: 30},
+			{title: "Start failures", right: true},
+			{title: "Crashes", right: true},
+			{title: "Idle cycles", right: true},
+		}}
+		for _, cs := range r.Services {
+			t.rows = append(t.rows, []cell{{text: cs.Computer}, {text: orUnknown(cs.StateAtEnd)}, {text: orUnknown(cs.StartTypeEnd)},
+				{text: strconv.Itoa(cs.StartFailures)}, {text: strconv.Itoa(cs.Crashes)}, {text: strconv.Itoa(cs.IdleCycles)}})
+		}
+		d.add(t)
+	}
+	var notes [][]span
+	for _, cs := range r.Services {
+		if cs.Note != "" {
+			notes = append(notes, []span{txt(cs.Computer + ": " + cs.Note)})
+		}
+	}
+	if len(notes) > 0 {
+		d.add(bullets{items: notes})
+	}
 	if len(s.Timeline) == 0 {
 		if hasSystemLog(r.Inputs) {
 			d.add(para{spans: []span{txt("No Service Control Manager events about BITS in the inputs.")}})
+		} else if len(r.Matrix) > 0 {
+			d.add(para{spans: []span{txt("No System log among the inputs, so the BITS service's state, start type, crashes and start failures cannot be seen; the command that exports it is under Evidence per computer.")}})
 		} else {
 			d.add(para{spans: []span{txt("No System log among the inputs, so the BITS service's state, start type, crashes and start failures cannot be seen. Ask for it too:")}},
 				steps{items: []analyze.Step{{Text: "Export the System log on the affected computer.", Commands: []string{`wevtutil epl System C:\Temp\system.evtx`}}}})
@@ -436,8 +517,8 @@ func buildService(d *document, r *analyze.Result, tz *time.Location) {
 		}
 		sort.Strings(comps)
 		d.add(para{spans: []span{txt(fmt.Sprintf(
-			"%d routine start-type changes (automatic/manual flapping, normal for BITS) between %s and %s on %s are summarised here, not listed.",
-			routine, fmtTime(first, tz), fmtTime(last, tz), listMax(comps, maxListed)))}})
+			"%d routine service events (%s, normal for BITS) between %s and %s on %s are summarised here, not listed.",
+			routine, routineKinds(s.Timeline), fmtTime(first, tz), fmtTime(last, tz), listMax(comps, maxListed)))}})
 	}
 	if len(rows) == 0 {
 		return
@@ -473,19 +554,139 @@ func buildService(d *document, r *analyze.Result, tz *time.Location) {
 	d.add(t)
 }
 
-// hasSystemLog reports whether an analysed input is a System log.
+// hasSystemLog reports whether an input is a System log, whether or not
+// any of its records was analysed (Input.Channels names the file's channel
+// from its first chunk, and the evidence matrix lists it).
 func hasSystemLog(inputs []analyze.Input) bool {
 	for _, in := range inputs {
 		if in.Skipped != "" {
 			continue
 		}
 		for _, ch := range in.Channels {
-			if strings.EqualFold(ch, "System") {
+			if strings.EqualFold(ch, analyze.ChannelSystem) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// hasChannelKind reports whether the evidence matrix has a log of kind k.
+func hasChannelKind(r *analyze.Result, k analyze.LogKind) bool {
+	for _, ce := range r.Matrix {
+		for _, l := range ce.Logs {
+			if l.Kind == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// buildEvidenceMatrix shows, per computer, which logs are present and the
+// time each covers, what is missing (one export command per missing log,
+// naming the computers it is missing on) and the warnings about inputs that
+// do not belong together. The short report leaves out the file counts, and
+// the computer column when there is one computer.
+func buildEvidenceMatrix(d *document, r *analyze.Result, tz *time.Location, full bool) {
+	if len(r.Matrix) == 0 {
+		return
+	}
+	d.add(heading{level: 2, text: "Evidence per computer", anchor: "evidence"})
+	t := table{cols: []column{
+		{title: "Computer", max: 40},
+		{title: "Log", max: 50},
+		{title: "From", keep: true},
+		{title: "To", keep: true},
+	}}
+	if full {
+		t.cols = append(t.cols, column{title: "Files", right: true})
+	}
+	row := func(cells ...cell) {
+		if !full {
+			cells = cells[:4]
+		}
+		t.rows = append(t.rows, cells)
+	}
+	type missing struct {
+		m     analyze.MissingLog
+		comps []string
+	}
+	var gaps []*missing
+	byChannel := map[string]*missing{}
+	for _, ce := range r.Matrix {
+		comp := ce.Computer
+		if comp == "" {
+			comp = "(not named)"
+		}
+		for _, l := range ce.Logs {
+			from, to := "unknown", "unknown"
+			if !l.First.IsZero() {
+				from, to = fmtTime(l.First, tz), fmtTime(l.Last, tz)
+			}
+			row(cell{text: comp}, cell{text: l.Channel}, cell{text: from}, cell{text: to}, cell{text: strconv.Itoa(len(l.Files))})
+		}
+		for _, m := range ce.Missing {
+			row(cell{text: comp}, cell{text: m.Channel + " (missing)"}, cell{text: "—"}, cell{text: "—"}, cell{text: "0"})
+			g := byChannel[m.Channel]
+			if g == nil {
+				g = &missing{m: m}
+				byChannel[m.Channel] = g
+				gaps = append(gaps, g)
+			}
+			name := ce.Computer
+			if name == "" {
+				name = "the computer the unnamed logs come from"
+			}
+			g.comps = append(g.comps, name)
+		}
+	}
+	d.add(dropComputerColumn(t, len(r.Matrix) == 1))
+	var items []analyze.Step
+	for _, g := range gaps {
+		on := "on " + listMax(g.comps, maxListed)
+		items = append(items, analyze.Step{
+			Text:     fmt.Sprintf("Without the %s log %s, %s. Export it there:", g.m.Channel, on, g.m.Hides),
+			Commands: []string{g.m.Command}, Shell: analyze.ShellEither})
+	}
+	if len(items) > 0 {
+		d.add(steps{items: items})
+	}
+	var warns [][]span
+	for _, ce := range r.Matrix {
+		for _, w := range ce.Warnings {
+			warns = append(warns, []span{txt("On " + orDash(ce.Computer) + ", " + w + ".")})
+		}
+	}
+	for _, w := range r.InputWarnings {
+		warns = append(warns, []span{txt(w)})
+	}
+	if len(warns) > 0 {
+		d.add(bullets{items: warns})
+	}
+}
+
+// routineKinds counts the routine service events by kind: idle stop/start
+// cycles and start-type flapping.
+func routineKinds(tl []analyze.ServiceEvent) string {
+	state, types := 0, 0
+	for _, e := range tl {
+		switch {
+		case !e.Routine:
+		case e.Kind == "state":
+			state++
+		default:
+			types++
+		}
+	}
+	var parts []string
+	if state > 0 {
+		parts = append(parts, fmt.Sprintf("%d idle stop/start state changes", state))
+	}
+	if types > 0 {
+		parts = append(parts, fmt.Sprintf("%d automatic/manual start-type changes", types))
+	}
+	return strings.Join(parts, " and ")
 }
 
 // orUnknown returns s, or "unknown" when it is empty.

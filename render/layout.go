@@ -178,7 +178,7 @@ func dropComputerColumn(t table, drop bool) table {
 // buildComputers adds the computers × findings table when more than one
 // computer was analysed: failures per computer and finding, from the
 // result's failure list.
-func buildComputers(d *document, r *analyze.Result) {
+func buildComputers(d *document, r *analyze.Result, full bool) {
 	if len(r.Computers) <= 1 {
 		return
 	}
@@ -231,7 +231,7 @@ func buildComputers(d *document, r *analyze.Result) {
 		for i, f := range shown {
 			n := counts[c][f.ID]
 			rest -= n
-			row = append(row, cell{text: countOrDash(n), anchor: anchorIf(n > 0, findingAnchor(i))})
+			row = append(row, cell{text: countOrDash(n), anchor: anchorIf(n > 0, findingLink(r, i, full))})
 		}
 		if other {
 			row = append(row, cell{text: countOrDash(rest)})

@@ -6,17 +6,16 @@ import (
 
 // Error codes used by the scenarios.
 const (
-	hrInvalidArg          = 0x80070057
-	hrNameNotResolved     = 0x80072EE7
-	hrTimeout             = 0x80072EE2
-	hrInvalidServerResp   = 0x80072F78
-	hrInsufficientRange   = 0x80200013
-	hrInsufficientHTTP    = 0x80200012
-	hrMissingFileSize     = 0x80200011
-	hrHTTP403             = 0x80190193
-	hrNotLoggedOn         = 0x800704DD
-	hrServiceDoesNotExist = 0x80070424
-	hrPathNotFound        = 0x80070003
+	hrInvalidArg        = 0x80070057
+	hrNameNotResolved   = 0x80072EE7
+	hrTimeout           = 0x80072EE2
+	hrInvalidServerResp = 0x80072F78
+	hrInsufficientRange = 0x80200013
+	hrInsufficientHTTP  = 0x80200012
+	hrMissingFileSize   = 0x80200011
+	hrHTTP403           = 0x80190193
+	hrNotLoggedOn       = 0x800704DD
+	hrPathNotFound      = 0x80070003
 )
 
 // Common names.
@@ -42,9 +41,21 @@ func edgeJob(h *Host) Job {
 func kbJobScenario(id, title, summary, computer string, first uint64, build func(h *Host, c clock) []Event, f Finding) Scenario {
 	h := NewHost(computer)
 	c := newClock(id, 2026, 2, 9)
+	ev := build(h, c)
+	// The log goes on after the story: an unrelated job completes two hours
+	// after the last event, as in a real log, so BITS had time to retry and
+	// a failure that is the last word is "unresolved", not "no retry seen".
+	var last time.Time
+	for _, e := range ev {
+		if e.Time.After(last) {
+			last = e.Time
+		}
+	}
+	font := h.NewJob("Font Download", `NT AUTHORITY\LOCAL SERVICE`, svcHost, h.BitsPID+20, "http://fs.microsoft.com/fs/4.1/fonts/segoeui.ttf", 348_512)
+	ev = append(ev, h.CompletedJob(last.Add(2*time.Hour), font, "")...)
 	return Scenario{
 		ID: id, Title: title, Summary: summary,
-		Files:    []File{{Name: id + "/" + opFile, FirstRecordID: first, Events: build(h, c), Note: "Bits-Client Operational log of " + computer}},
+		Files:    []File{{Name: id + "/" + opFile, FirstRecordID: first, Events: ev, Note: "Bits-Client Operational log of " + computer}},
 		Findings: []Finding{f},
 	}
 }
@@ -154,12 +165,12 @@ func kbScenarios() []Scenario {
 
 	// Service start failures (System log).
 	out = append(out, systemScenario("start-service-does-not-exist", "BITS fails to start: ERROR_SERVICE_DOES_NOT_EXIST",
-		"At three boots BITS logs 16392 with 0x80070424 and the SCM reports it terminated with %%1060.",
+		"At three boots the SCM cannot start BITS: 7000 with %%1060 (the service's registration is gone). A service that does not exist cannot log 16392 or 'terminated' (7023) itself.",
 		"WS-0144.contoso.local", 90211, func(h *Host, c clock) []Event {
 			return h.boots(c, 0, 3, 7, 58, 40, false, func(t time.Time) []Event {
-				return []Event{h.BitsFailedToStart(t.Add(120*time.Second), hrServiceDoesNotExist), h.Terminated(t.Add(121*time.Second), BITS, 1060)}
+				return []Event{h.StartFailed(t.Add(120*time.Second), BITS, 1060)}
 			})
-		}, Finding{KBID: "start-service-does-not-exist", Events: map[uint16]int{16392: 3, 7023: 3}, Computers: 1, Status: "unresolved", Note: "16392 with 0x80070424, 7023 with %%1060"}))
+		}, Finding{KBID: "start-service-does-not-exist", Events: map[uint16]int{7000: 3}, Computers: 1, Status: "unresolved", Note: "7000 with %%1060"}))
 
 	out = append(out, systemScenario("start-service-not-in-exe", "BITS fails to start: not in the netsvcs svchost group",
 		"SCM 7000 with %%1083 at every boot: svchost's netsvcs group does not list BITS.",
