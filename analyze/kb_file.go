@@ -67,6 +67,10 @@ type codeFile struct {
 	Category string   `json:"category"`
 	Meaning  string   `json:"meaning"`
 	Comment  string   `json:"comment,omitempty"`
+	// Component is the part of the reporting software the code belongs to
+	// ("download manager", "protocol talker", ...); required for Windows
+	// Update and Delivery Optimization rows.
+	Component string `json:"component,omitempty"`
 }
 
 // kbSchemaVersion is the only schema version this build reads.
