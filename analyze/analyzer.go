@@ -179,10 +179,11 @@ func (a *Analyzer) Result() *Result {
 	r.Jobs = st.jobList()
 	r.Service = st.service()
 	r.Findings = buildFindings(st, a.opts.EvidenceCap)
+	st.wuCorrelate(r.Findings)
 	r.Computers = st.computerList()
 	r.Inputs = a.inputList()
 	r.Coverage = a.coverageList()
 	r.Timeline = timeline(st.occs, r.Findings)
-	r.Verdict = verdict(r, len(evs), a.opts.TZ)
+	r.Verdict = wuVerdict(r, st, len(evs), a.opts.TZ)
 	return r
 }

@@ -30,6 +30,8 @@ func Filter() parse.Filter {
 			return true
 		case strings.EqualFold(p.Provider, ProviderBITS):
 			return true
+		case isWUProvider(p.Provider):
+			return wuRelevantID(p.Provider, p.EventID)
 		case !strings.EqualFold(p.Provider, ProviderSCM):
 			return false
 		}
@@ -60,6 +62,8 @@ func Relevant(e *parse.Event) bool {
 		return true
 	case strings.EqualFold(e.Provider, ProviderSCM):
 		return scmEvents[int(e.EventID)] && aboutBITS(e)
+	case isWUProvider(e.Provider):
+		return wuRelevantID(e.Provider, int(e.EventID))
 	}
 	return false
 }

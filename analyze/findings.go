@@ -219,6 +219,9 @@ func (s *state) evidence(occs []*occurrence, n int) []Evidence {
 
 // evidenceText describes the record behind an occurrence.
 func evidenceText(o *occurrence) string {
+	if t := wuEvidenceText(o); t != "" {
+		return t
+	}
 	e := o.ev
 	code := ""
 	if o.hasCode {

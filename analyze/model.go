@@ -102,6 +102,14 @@ type Finding struct {
 	Corrections   []string     `json:"corrections,omitempty"` // what was corrected from the article's commands
 	Evidence      []Evidence   `json:"evidence"`
 	EvidenceTotal int          `json:"evidence_total"`
+	// Source is the evidence source of a Windows Update finding
+	// ("windows-update", "delivery-optimization"); "" for BITS findings.
+	Source string `json:"source,omitempty"`
+	// Updates are the titles of the updates a Windows Update finding is about.
+	Updates []string `json:"updates,omitempty"`
+	// WSUSServers are the WSUS servers ("host:port") of the finding's
+	// downloads, from WSUS content URLs (:8530|8531/Content/...).
+	WSUSServers []string `json:"wsus_servers,omitempty"`
 }
 
 // CodeCount is one error code seen in a finding.

@@ -41,6 +41,7 @@ type state struct {
 	startFails, crashes      int
 	lastState, lastStartType map[string]string // per computer
 	loc                      *time.Location    // zone of times in prose (summaries, notes)
+	wu                       wuState           // Windows Update client and Delivery Optimization evidence (wu.go)
 }
 
 func newState(kb *KB) *state {
@@ -77,6 +78,8 @@ func (s *state) handle(e *parse.Event) {
 		}
 	case strings.EqualFold(e.Provider, ProviderSCM):
 		s.handleSCM(e)
+	case isWUProvider(e.Provider):
+		s.handleWU(e)
 	}
 }
 

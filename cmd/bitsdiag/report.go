@@ -312,7 +312,8 @@ func keepChannel(ch string) bool {
 	case ch == "", strings.EqualFold(ch, "System"), strings.EqualFold(ch, "ForwardedEvents"):
 		return true
 	}
-	return strings.Contains(strings.ToLower(ch), "bits")
+	return strings.Contains(strings.ToLower(ch), "bits") ||
+		strings.EqualFold(ch, analyze.ChannelWUOperational) || strings.EqualFold(ch, analyze.ChannelDOOperational)
 }
 
 // writeReport renders the result to the output file (atomically) or stdout.
