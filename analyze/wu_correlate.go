@@ -25,6 +25,8 @@ type wuLink struct {
 	o       *occurrence
 	wuJob   bool   // the job is one Windows Update created
 	finding string // the BITS finding's id
+	url     string // the transfer's URL, else the job's first
+	name    string // the BITS code's symbolic name
 }
 
 // isWUJob reports whether a BITS job was created by the Windows Update
@@ -96,7 +98,11 @@ func (s *state) bitsLinks(o *occurrence, ids map[string]string) []wuLink {
 		if bt.Before(t.Add(-wuLinkBefore)) || bt.After(t.Add(wuLinkAfter)) {
 			continue
 		}
-		out = append(out, wuLink{o: b, wuJob: isWUJob(s.jobs[b.jobKey]), finding: ids[b.kbID]})
+		l := wuLink{o: b, wuJob: isWUJob(s.jobs[b.jobKey]), finding: ids[b.kbID], url: b.url, name: s.kb.Decode(b.code).Name}
+		if j := s.jobs[b.jobKey]; l.url == "" && j != nil && len(j.urls) > 0 {
+			l.url = j.urls[0]
+		}
+		out = append(out, l)
 	}
 	// Jobs Windows Update created first, then the latest.
 	sort.SliceStable(out, func(i, j int) bool {
@@ -275,9 +281,12 @@ func linkNotes(links []wuLink, linked, unlinked, uncovered int, loc *time.Locati
 				d += " (" + o.jobID + ")"
 			}
 			d += " failed with " + hexCode(o.code)
-			if o.host != "" {
-				d += " from " + o.host
-				if w := wsusServer(o.url); w != "" {
+			if l.name != "" {
+				d += " " + l.name
+			}
+			if h := hostOf(l.url); h != "" {
+				d += " from " + h
+				if w := wsusServer(l.url); w != "" {
 					d += " (WSUS server " + w + ")"
 				}
 			}
@@ -301,8 +310,8 @@ func linkNotes(links []wuLink, linked, unlinked, uncovered int, loc *time.Locati
 			pluralWord(unlinked, "one download failure", fmt.Sprintf("%d download failures", unlinked)), roundDur(wuLinkBefore)))
 	}
 	if uncovered > 0 {
-		notes = append(notes, fmt.Sprintf("%s no BITS evidence of the same computer and time (the Bits-Client Operational log was not given or does not reach back): BITS can neither be blamed nor cleared.",
-			pluralWord(uncovered, "One download failure has", fmt.Sprintf("%d download failures have", uncovered))))
+		notes = append(notes, fmt.Sprintf("No BITS evidence: %s no Bits-Client record of the same computer and time (the Bits-Client Operational log was not given or does not reach back), so BITS can neither be blamed nor cleared.",
+			pluralWord(uncovered, "one download failure has", fmt.Sprintf("%d download failures have", uncovered))))
 	}
 	return notes
 }
@@ -366,6 +375,8 @@ func wuVerdict(r *Result, s *state, analysed int, loc *time.Location) string {
 					parts = append(parts, "download failures linked to failing BITS transfers ("+f.ID+")")
 				case strings.HasPrefix(n, "No BITS failure explains"):
 					parts = append(parts, "download failures that no BITS failure explains ("+f.ID+")")
+				case strings.HasPrefix(n, "No BITS evidence"):
+					parts = append(parts, "download failures without BITS evidence of that time ("+f.ID+")")
 				case strings.HasPrefix(n, "Not on the download path"), strings.HasPrefix(n, "Not a BITS failure"):
 					parts = append(parts, "failures BITS did not cause ("+f.ID+")")
 				}
@@ -404,7 +415,7 @@ func wuVerdict(r *Result, s *state, analysed int, loc *time.Location) string {
 			}
 		}
 		if len(era) > 0 {
-			fmt.Fprintf(&b, " On %s Windows Update downloads through Delivery Optimization, not BITS, and no Delivery Optimization log was given: collect it in a Command Prompt opened as an administrator with wevtutil epl Microsoft-Windows-DeliveryOptimization/Operational C:\\Temp\\DeliveryOptimization-Operational.evtx.",
+			fmt.Fprintf(&b, " On %s Windows Update downloads most content through Delivery Optimization rather than BITS, and no Delivery Optimization log was given: collect it in a Command Prompt opened as an administrator with wevtutil epl Microsoft-Windows-DeliveryOptimization/Operational C:\\Temp\\DeliveryOptimization-Operational.evtx.",
 				strings.Join(limit(era, 3), ", "))
 		}
 	}

@@ -11,6 +11,7 @@ func All() []Scenario {
 	out = append(out, kbScenarios()...)
 	out = append(out, extraScenarios()...)
 	out = append(out, eventScenarios()...)
+	out = append(out, wuScenarios()...)
 	out = append(out, customerCase(), nonEnglish(), damaged())
 	return out
 }
