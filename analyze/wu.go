@@ -41,6 +41,7 @@ const (
 	wuScanEntry     = "wu-scan-failure"
 	wuInstallEntry  = "wu-install-failure"
 	doEntry         = "do-download-failure"
+	wuConnectEntry  = "wu-name-or-proxy" // events 16, 29, 32, 33: no connection to the server or proxy
 )
 
 // wuOp is what a Windows Update client event reports.
@@ -59,23 +60,47 @@ type wuEventInfo struct {
 	op      wuOp
 	failure bool
 	what    string // for evidence text
+	entry   string // the entry of a failure event that carries no code ("" = by code and operation)
 }
 
 // wuEvents are the WU client event ids the analysis reads (wu-facts §1.2).
 var wuEvents = map[uint16]wuEventInfo{
-	19:  {wuOpInstall, false, "installed"},
-	20:  {wuOpInstall, true, "installation failed"},
-	24:  {wuOpInstall, true, "uninstallation failed"},
-	25:  {wuOpScan, true, "check for updates failed"},
-	26:  {wuOpScan, false, "check for updates succeeded"},
-	31:  {wuOpDownload, true, "download failed"},
-	34:  {wuOpInstall, true, "self-update of the client core failed"},
-	35:  {wuOpInstall, true, "self-update of the client auxiliary component failed"},
-	41:  {wuOpDownload, false, "downloaded"},
-	43:  {wuOpInstall, false, "installation started"},
-	44:  {wuOpDownload, false, "download started"},
-	213: {wuOpInstall, true, "revert failed"},
-	217: {wuOpInstall, true, "commit failed"},
+	16:  {wuOpScan, true, "unable to connect to the automatic updates service", wuConnectEntry},
+	17:  {wuOpDownload, false, "installation ready", ""},
+	18:  {wuOpDownload, false, "installation ready (scheduled)", ""},
+	19:  {wuOpInstall, false, "installed", ""},
+	20:  {wuOpInstall, true, "installation failed", ""},
+	21:  {wuOpInstall, false, "restart required", ""},
+	22:  {wuOpInstall, false, "restart scheduled", ""},
+	23:  {wuOpInstall, false, "uninstalled", ""},
+	24:  {wuOpInstall, true, "uninstallation failed", ""},
+	25:  {wuOpScan, true, "check for updates failed", ""},
+	26:  {wuOpScan, false, "check for updates succeeded", ""},
+	27:  {wuOpOther, false, "automatic updates paused", ""},
+	28:  {wuOpOther, false, "automatic updates resumed", ""},
+	29:  {wuOpScan, true, "lost connectivity", wuConnectEntry},
+	30:  {wuOpScan, false, "established connectivity", ""},
+	31:  {wuOpDownload, true, "download failed", ""},
+	32:  {wuOpScan, true, "cannot connect to the server", wuConnectEntry},
+	33:  {wuOpScan, true, "proxy credentials required", wuConnectEntry},
+	34:  {wuOpInstall, true, "self-update of the client core failed", ""},
+	35:  {wuOpInstall, true, "self-update of the client auxiliary component failed", ""},
+	36:  {wuOpInstall, false, "client core self-updated", ""},
+	37:  {wuOpInstall, false, "client auxiliary component self-updated", ""},
+	38:  {wuOpOther, false, "service stop request", ""},
+	39:  {wuOpOther, false, "service shutdown request", ""},
+	40:  {wuOpScan, false, "update detected", ""},
+	41:  {wuOpDownload, false, "downloaded", ""},
+	42:  {wuOpOther, false, "health changed", ""},
+	43:  {wuOpInstall, false, "installation started", ""},
+	44:  {wuOpDownload, false, "download started", ""},
+	212: {wuOpInstall, false, "reverted", ""},
+	213: {wuOpInstall, true, "revert failed", ""},
+	214: {wuOpInstall, false, "revert started", ""},
+	215: {wuOpInstall, false, "uninstallation started", ""},
+	216: {wuOpInstall, false, "committed", ""},
+	217: {wuOpInstall, true, "commit failed", ""},
+	218: {wuOpInstall, false, "commit started", ""},
 }
 
 // Update services by serviceGuid (wu-facts §1.3).
@@ -113,6 +138,7 @@ type wuEvent struct {
 	update   string // lower-case GUID without braces
 	revision string
 	service  string // lower-case serviceGuid without braces
+	server   string // serverName of 32/33: the update server or proxy
 }
 
 // wuState collects the Windows Update evidence while events are handled.
@@ -143,6 +169,7 @@ func wuFields(e *parse.Event) *wuEvent {
 	w.update = normGUIDText(e.Value("updateGuid"))
 	w.revision = strings.TrimSpace(e.Value("updateRevisionNumber"))
 	w.service = normGUIDText(e.Value("serviceGuid"))
+	w.server = strings.TrimSpace(e.Value("serverName"))
 	return w
 }
 
@@ -175,8 +202,12 @@ func (s *state) handleWU(e *parse.Event) {
 	if en == nil { // a --kb file cannot remove built-in entries; defensive
 		return
 	}
-	s.occs = append(s.occs, &occurrence{kbID: en.ID, entry: en, code: w.code, hasCode: w.hasCode, ev: e,
-		jobTitle: w.title, scope: scopeWU})
+	o := &occurrence{kbID: en.ID, entry: en, code: w.code, hasCode: w.hasCode, ev: e,
+		jobTitle: w.title, scope: scopeWU, host: strings.ToLower(w.server)}
+	if sig := wuSignature(en, e.EventID); sig != nil {
+		o.sigSev = sig.Severity
+	}
+	s.occs = append(s.occs, o)
 }
 
 // wuEntry picks the knowledge-base entry of a Windows Update failure: the
@@ -184,6 +215,9 @@ func (s *state) handleWU(e *parse.Event) {
 // operation (a code on the download path makes an install-event failure a
 // download failure).
 func (s *state) wuEntry(w *wuEvent) *Entry {
+	if !w.hasCode && w.info.entry != "" {
+		return s.kb.ByID(w.info.entry)
+	}
 	if w.hasCode {
 		if en := s.kb.ByCode(w.code); en != nil && en.Source == sourceWU {
 			return en
@@ -247,6 +281,9 @@ func wuEvidenceText(o *occurrence) string {
 	if w.title != "" {
 		t += ": " + quote(w.title)
 	}
+	if w.server != "" {
+		t += " " + quote(w.server)
+	}
 	if w.revision != "" {
 		t += " (revision " + w.revision + ")"
 	}
@@ -254,4 +291,15 @@ func wuEvidenceText(o *occurrence) string {
 		t += ", service " + name
 	}
 	return t
+}
+
+// wuSignature returns the entry's unconditional signature of a WU client
+// event (its severity applies), or nil.
+func wuSignature(en *Entry, id uint16) *EventSig {
+	for i := range en.Events {
+		if sig := &en.Events[i]; sig.EventID == id && sig.CodeField == "" && strings.EqualFold(sig.Provider, ProviderWU) {
+			return sig
+		}
+	}
+	return nil
 }
