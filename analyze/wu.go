@@ -147,6 +147,7 @@ type wuState struct {
 	success map[string]time.Time // computer|update -> last download or install success
 	doSeen  map[string]bool      // computers with a Delivery Optimization event
 	titles  map[string][]string  // computer -> update titles seen (for the Windows version)
+	servers map[string]bool      // update server host names Windows Update named (event 32)
 }
 
 // wuFields reads a WU client or DO record.
@@ -184,6 +185,14 @@ func (s *state) handleWU(e *parse.Event) {
 	ws := &s.wu
 	if ws.success == nil {
 		ws.success, ws.doSeen, ws.titles = map[string]time.Time{}, map[string]bool{}, map[string][]string{}
+		ws.servers = map[string]bool{}
+	}
+	if e.EventID == 32 && w.server != "" {
+		h := hostOf(w.server)
+		if h == "" {
+			h, _, _ = strings.Cut(strings.ToLower(w.server), ":")
+		}
+		ws.servers[h] = true
 	}
 	ws.events = append(ws.events, w)
 	if strings.EqualFold(e.Provider, ProviderDO) {

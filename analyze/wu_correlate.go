@@ -46,14 +46,24 @@ func isWUJob(j *jobState) bool {
 
 // wsusServer returns "host:port" when a URL looks like WSUS content
 // (http(s)://HOST:8530|8531/Content/...), else "".
-func wsusServer(raw string) string {
+func wsusServer(raw string) string { return wsusServerOf(raw, nil) }
+
+// wsusServerOf is wsusServer that also accepts /Content/ on any port of a
+// server Windows Update named (event 32's serverName; lower-case host names).
+func wsusServerOf(raw string, known map[string]bool) string {
 	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Host == "" {
+	if err != nil || u.Host == "" || !strings.HasPrefix(strings.ToLower(u.Path), "/content/") {
 		return ""
 	}
-	port := u.Port()
-	if (port == "8530" || port == "8531") && strings.HasPrefix(strings.ToLower(u.Path), "/content/") {
-		return strings.ToLower(u.Hostname()) + ":" + port
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	switch {
+	case port == "8530" || port == "8531":
+		return host + ":" + port
+	case known[host]:
+		if port == "" {
+			port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+		}
+		return host + ":" + port
 	}
 	return ""
 }
@@ -66,7 +76,7 @@ func (s *state) wsusServers(computer string) []string {
 			continue
 		}
 		for _, u := range j.urls {
-			if w := wsusServer(u); w != "" {
+			if w := wsusServerOf(u, s.wu.servers); w != "" {
 				set[w] = true
 			}
 		}
@@ -152,7 +162,7 @@ func (s *state) markWUJobs(f *Finding, occs []*occurrence) {
 		if isWUJob(s.jobs[o.jobKey]) {
 			n++
 		}
-		if w := wsusServer(o.url); w != "" {
+		if w := wsusServerOf(o.url, s.wu.servers); w != "" {
 			servers[w] = true
 		}
 	}
@@ -243,7 +253,7 @@ func (s *state) wuFinding(f *Finding, occs []*occurrence, ids map[string]string)
 	case download == 0:
 		f.Notes = append(f.Notes, "Not on the download path (BITS, Delivery Optimization, network): BITS is not the cause of these failures.")
 	default:
-		f.Notes = append(f.Notes, linkNotes(links, linked, unlinked, uncovered, s.loc)...)
+		f.Notes = append(f.Notes, linkNotes(links, linked, unlinked, uncovered, s.wu.servers, s.loc)...)
 	}
 	if len(servers) > 0 {
 		f.WSUSServers = keys(servers)
@@ -265,7 +275,7 @@ func wuOnDownloadPath(o *occurrence, w *wuEvent) bool {
 
 // linkNotes says which BITS failures explain download failures, and for how
 // many none does.
-func linkNotes(links []wuLink, linked, unlinked, uncovered int, loc *time.Location) []string {
+func linkNotes(links []wuLink, linked, unlinked, uncovered int, known map[string]bool, loc *time.Location) []string {
 	var notes []string
 	if linked > 0 {
 		seen := map[string]bool{}
@@ -286,7 +296,7 @@ func linkNotes(links []wuLink, linked, unlinked, uncovered int, loc *time.Locati
 			}
 			if h := hostOf(l.url); h != "" {
 				d += " from " + h
-				if w := wsusServer(l.url); w != "" {
+				if w := wsusServerOf(l.url, known); w != "" {
 					d += " (WSUS server " + w + ")"
 				}
 			}

@@ -128,3 +128,13 @@ func TestWUDeliveryOptimization(t *testing.T) {
 		t.Errorf("with a DO event: %v, verdict %q", f, r.Verdict)
 	}
 }
+
+func TestWSUSServerOfNamedServer(t *testing.T) {
+	known := map[string]bool{"wsus03.contoso.local": true}
+	if got := wsusServerOf("http://wsus03.contoso.local/Content/AB/CD.cab", known); got != "wsus03.contoso.local:80" {
+		t.Errorf("named server on 80: %q", got)
+	}
+	if got := wsusServerOf("http://other.contoso.local/Content/AB/CD.cab", known); got != "" {
+		t.Errorf("unnamed server on 80: %q", got)
+	}
+}
