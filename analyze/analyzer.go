@@ -1,6 +1,8 @@
 package analyze
 
 import (
+	"context"
+	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -14,13 +16,19 @@ const DefaultEvidenceCap = 10
 
 // Options configure an Analyzer.
 type Options struct {
-	KB          *KB       // knowledge base; nil loads the embedded one
-	Since       time.Time // analyse events at or after this time; zero = open
-	Until       time.Time // analyse events at or before this time; zero = open
-	Now         time.Time // Result.Generated
-	EvidenceCap int       // evidence records kept per finding; 0 = DefaultEvidenceCap
-	Title       string    // Result.Title
-	Version     string    // Result.Tool.Version
+	KB *KB // knowledge base; nil loads the embedded one (checked against Sources)
+	// Sources are the kinds of evidence analysed; nil means DefaultSources.
+	Sources []Source
+	Since   time.Time // analyse events at or after this time; zero = open
+	Until   time.Time // analyse events at or before this time; zero = open
+	// SinceAgo and UntilAgo, when positive, bound the window relative to the
+	// newest relevant event of the whole stream (--since 72h); they take
+	// precedence over Since and Until.
+	SinceAgo, UntilAgo time.Duration
+	Now                time.Time // Result.Generated
+	EvidenceCap        int       // evidence records kept per finding; 0 = DefaultEvidenceCap
+	Title              string    // Result.Title
+	Version            string    // Result.Tool.Version
 	// TZ is the zone of the times written into prose (the verdict, finding
 	// summaries and notes, coverage warnings); nil means UTC. Time fields
 	// are not affected.
@@ -30,14 +38,26 @@ type Options struct {
 // Analyzer collects events from any number of files and turns them into a
 // Result. It is safe for concurrent use.
 type Analyzer struct {
-	opts Options
-	kb   *KB
+	opts    Options
+	kb      *KB
+	kbErr   error // the embedded knowledge base did not load
+	sources *catalog
 
-	mu       sync.Mutex
-	inputs   []Input
-	events   map[dupKey]*parse.Event // relevant events, deduplicated
-	perFile  map[string]int          // relevant in-window events per file (before dedupe)
-	coverage map[covKey]*covStats    // every event seen, per file/computer/channel
+	mu        sync.Mutex
+	facts     *factMaker
+	inputs    []Input
+	events    map[dupKey]*Fact     // relevant facts, deduplicated
+	perFile   map[string]int       // relevant in-window events per file (before dedupe)
+	perFileWU map[string]int       // of those, Windows Update client and Delivery Optimization events
+	coverage  map[covKey]*covStats // relevant in-window events, per file/computer/channel
+	sighted   []sighting           // every relevant copy, while a relative window is unresolved
+	newest    time.Time            // newest relevant event seen
+}
+
+// sighting is one copy of a relevant record, kept only while a relative
+// window waits for the newest event: what coverage and per-file counts need.
+type sighting struct {
+	fact *Fact // the copy's fact (copies of one record share strings)
 }
 
 // dupKey identifies one record across overlapping copies of a log.
@@ -52,22 +72,27 @@ func New(o Options) *Analyzer {
 	if o.EvidenceCap <= 0 {
 		o.EvidenceCap = DefaultEvidenceCap
 	}
-	kb := o.KB
-	if kb == nil {
-		if k, err := LoadKB(); err == nil && k != nil {
-			kb = k
-		} else {
-			kb = &KB{}
-		}
+	if o.Sources == nil {
+		o.Sources = DefaultSources()
 	}
-	return &Analyzer{
-		opts:     o,
-		kb:       kb,
-		events:   map[dupKey]*parse.Event{},
-		perFile:  map[string]int{},
-		coverage: map[covKey]*covStats{},
+	a := &Analyzer{
+		opts:      o,
+		kb:        o.KB,
+		sources:   newCatalog(o.Sources),
+		events:    map[dupKey]*Fact{},
+		perFile:   map[string]int{},
+		perFileWU: map[string]int{},
+		coverage:  map[covKey]*covStats{},
 	}
+	if a.kb == nil {
+		a.kb, a.kbErr = LoadKBFor(o.Sources)
+	}
+	a.facts = newFactMaker(a.sources, a.kb)
+	return a
 }
+
+// relative reports whether the window waits for the newest event.
+func (a *Analyzer) relative() bool { return a.opts.SinceAgo > 0 || a.opts.UntilAgo > 0 }
 
 // AddInput records one input file's inventory (see InputFromSummary).
 func (a *Analyzer) AddInput(in Input) {
@@ -77,23 +102,90 @@ func (a *Analyzer) AddInput(in Input) {
 }
 
 // AddEvent takes one decoded event. Events may come in any order, from many
-// files, and more than once; irrelevant events only count towards coverage.
+// files, and more than once. Events no source finds relevant, and events
+// outside the time window, are ignored: they count neither towards coverage
+// nor towards the file's analysed records. Only a Fact of the event is kept.
 func (a *Analyzer) AddEvent(e *parse.Event) {
-	if e == nil {
+	if e == nil || !a.sources.relevant(e) {
 		return
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if !Relevant(e) || !a.inWindow(e.TimeCreated) {
+	a.addFact(a.facts.fact(e))
+}
+
+// AddFact takes one fact made by a source that does not read event records
+// (a configuration snapshot). Its Provider must be one of a source's.
+func (a *Analyzer) AddFact(f *Fact) {
+	if f == nil || a.sources.source(f.Provider) == nil {
 		return
 	}
-	a.observe(e)
-	a.perFile[e.Source.File]++
-	k := dupKey{e.Computer, e.Channel, e.RecordID, e.TimeCreated.UnixNano()}
-	if old, ok := a.events[k]; ok && !sourceLess(e.Source, old.Source) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.addFact(f)
+}
+
+func (a *Analyzer) addFact(f *Fact) {
+	if f.TimeCreated.After(a.newest) {
+		a.newest = f.TimeCreated
+	}
+	if a.relative() {
+		a.sighted = append(a.sighted, sighting{fact: f})
+		a.keep(f)
 		return
 	}
-	a.events[k] = e
+	if !a.inWindow(f.TimeCreated) {
+		return
+	}
+	a.count(f)
+	a.keep(f)
+}
+
+// count adds one in-window copy to coverage and the per-file counts.
+func (a *Analyzer) count(f *Fact) {
+	a.observe(f)
+	a.perFile[f.Source.File]++
+	if isWUFact(f) {
+		a.perFileWU[f.Source.File]++
+	}
+}
+
+// keep stores the fact unless a preferred copy of the record is stored.
+func (a *Analyzer) keep(f *Fact) {
+	k := dupKey{f.Computer, f.Channel, f.RecordID, f.TimeCreated.UnixNano()}
+	if old, ok := a.events[k]; ok && !sourceLess(f.Source, old.Source) {
+		return
+	}
+	a.events[k] = f
+}
+
+// resolveWindow fixes a relative window from the newest event and replays
+// the sightings it waited for.
+func (a *Analyzer) resolveWindow() {
+	if !a.relative() {
+		return
+	}
+	if a.newest.IsZero() {
+		a.opts.SinceAgo, a.opts.UntilAgo = 0, 0 // no event to count back from
+	}
+	if a.opts.SinceAgo > 0 {
+		a.opts.Since = a.newest.Add(-a.opts.SinceAgo)
+	}
+	if a.opts.UntilAgo > 0 {
+		a.opts.Until = a.newest.Add(-a.opts.UntilAgo)
+	}
+	a.opts.SinceAgo, a.opts.UntilAgo = 0, 0
+	for _, s := range a.sighted {
+		if a.inWindow(s.fact.TimeCreated) {
+			a.count(s.fact)
+		}
+	}
+	a.sighted = nil
+	for k, f := range a.events {
+		if !a.inWindow(f.TimeCreated) {
+			delete(a.events, k)
+		}
+	}
 }
 
 // sourceLess orders copies of one record so the kept copy is deterministic.
@@ -114,9 +206,9 @@ func (a *Analyzer) inWindow(t time.Time) bool {
 	return true
 }
 
-// sortedEvents returns the deduplicated relevant events in time order.
-func (a *Analyzer) sortedEvents() []*parse.Event {
-	evs := make([]*parse.Event, 0, len(a.events))
+// sortedEvents returns the deduplicated relevant facts in time order.
+func (a *Analyzer) sortedEvents() []*Fact {
+	evs := make([]*Fact, 0, len(a.events))
 	for _, e := range a.events {
 		evs = append(evs, e)
 	}
@@ -124,7 +216,7 @@ func (a *Analyzer) sortedEvents() []*parse.Event {
 	return evs
 }
 
-func eventLess(a, b *parse.Event) bool {
+func eventLess(a, b *Fact) bool {
 	if !a.TimeCreated.Equal(b.TimeCreated) {
 		return a.TimeCreated.Before(b.TimeCreated)
 	}
@@ -140,12 +232,21 @@ func eventLess(a, b *parse.Event) bool {
 	return sourceLess(a.Source, b.Source)
 }
 
-// Result analyses everything added so far. The same events give the same
-// Result whatever order they were added in.
-func (a *Analyzer) Result() *Result {
+// ResultContext analyses everything added so far. The same events give the
+// same Result whatever order they were added in. It stops with ctx's error
+// when ctx is cancelled, and fails when the embedded knowledge base did not
+// load (TestEmbeddedKB keeps such a build from shipping).
+func (a *Analyzer) ResultContext(ctx context.Context) (*Result, error) {
+	if a.kbErr != nil {
+		return nil, fmt.Errorf("embedded knowledge base: %w", a.kbErr)
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.resolveWindow()
 	evs := a.sortedEvents()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 
 	r := &Result{
 		Tool:      Tool{Name: "bitsdiag", Version: a.opts.Version},
@@ -157,6 +258,7 @@ func (a *Analyzer) Result() *Result {
 		Coverage:  []Coverage{},
 		Timeline:  []Bucket{},
 		Computers: []string{},
+		Failures:  []Failure{},
 	}
 	if !a.opts.Since.IsZero() {
 		t := a.opts.Since
@@ -171,19 +273,28 @@ func (a *Analyzer) Result() *Result {
 		r.Window.End = evs[len(evs)-1].TimeCreated
 	}
 
-	st := newState(a.kb)
+	st := newState(a.kb, a.sources)
 	st.loc = a.opts.TZ
-	for _, e := range evs {
+	for i, e := range evs {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		st.handle(e)
 	}
 	r.Jobs = st.jobList()
 	r.Service = st.service()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	r.Findings = buildFindings(st, a.opts.EvidenceCap)
 	st.wuCorrelate(r.Findings)
 	r.Computers = st.computerList()
 	r.Inputs = a.inputList()
 	r.Coverage = a.coverageList()
 	r.Timeline = timeline(st.occs, r.Findings)
+	r.Failures = failureList(st, r.Findings)
 	r.Verdict = wuVerdict(r, st, len(evs), a.opts.TZ)
-	return r
+	return r, ctx.Err()
 }

@@ -87,7 +87,7 @@ func TestCoverage(t *testing.T) {
 		a.AddEvent(bitsEv(rec, int(rec), 306, 0))
 	}
 	a.AddEvent(scm(7, 0, 7036, u16("BITS/4"), "param2", "running"))
-	r := a.Result()
+	r := mustResult(a)
 	if len(r.Coverage) != 2 {
 		t.Fatalf("coverage %s", mustJSON(t, r.Coverage))
 	}

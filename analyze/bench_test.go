@@ -31,7 +31,7 @@ func BenchmarkAnalyze(b *testing.B) {
 		for _, e := range evs {
 			a.AddEvent(e)
 		}
-		if r := a.Result(); len(r.Jobs) != 1000 {
+		if r := mustResult(a); len(r.Jobs) != 1000 {
 			b.Fatalf("jobs %d", len(r.Jobs))
 		}
 	}

@@ -36,7 +36,7 @@ func readInto(t *testing.T, a *Analyzer, path, name string) map[uint16]int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := parse.NewReader(f, st.Size(), parse.Options{Name: name, Filter: Filter()})
+	r, err := parse.NewReader(f, st.Size(), parse.Options{Name: name, Filter: defaultSel.Filter()})
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -55,7 +55,7 @@ func readInto(t *testing.T, a *Analyzer, path, name string) map[uint16]int {
 			t.Fatalf("%s: %v", path, err)
 		}
 		a.AddEvent(e)
-		if Relevant(e) {
+		if defaultSel.Relevant(e) {
 			if byChunk[e.Source.Chunk] == nil {
 				byChunk[e.Source.Chunk] = map[uint16]int{}
 			}
@@ -95,7 +95,7 @@ func analyseCorpusPartial(t *testing.T, rels ...string) (*Result, map[uint16]int
 			partial[id] += n
 		}
 	}
-	return a.Result(), partial
+	return mustResult(a), partial
 }
 
 func TestCorpusTugixOperational(t *testing.T) {
@@ -139,7 +139,7 @@ func TestCorpusTugixOperational(t *testing.T) {
 	outcomes := map[string]int{}
 	for _, j := range r.Jobs {
 		byID[j.ID] = j
-		outcomes[j.Outcome]++
+		outcomes[string(j.Outcome)]++
 	}
 	t.Logf("outcomes: %v", outcomes)
 	checks := []struct {
@@ -154,7 +154,7 @@ func TestCorpusTugixOperational(t *testing.T) {
 			t.Errorf("job %s not reconstructed", c.id)
 			continue
 		}
-		if j.Title != c.title || j.Owner != c.owner || j.Outcome != c.outcome || len(j.URLs) == 0 || j.URLs[0] != c.url {
+		if j.Title != c.title || j.Owner != c.owner || string(j.Outcome) != c.outcome || len(j.URLs) == 0 || j.URLs[0] != c.url {
 			t.Errorf("job %s = %s", c.id, mustJSON(t, j))
 		}
 	}
@@ -178,7 +178,7 @@ func TestCorpusOverlappingCopies(t *testing.T) {
 	two := New(Options{KB: kb})
 	readInto(t, two, p, "b.evtx") // read first, but sorts after a.evtx
 	readInto(t, two, p, "a.evtx")
-	r1, r2 := one.Result(), two.Result()
+	r1, r2 := mustResult(one), mustResult(two)
 	for _, part := range []struct {
 		name string
 		a, b any

@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"bitsdiag/parse"
 )
 
 // covKey groups records for coverage: one file, computer and channel.
@@ -28,7 +26,7 @@ const shortWindow = 3 * 24 * time.Hour
 // others or they were decoded and dropped here; what a log holds beyond its
 // BITS records comes from the reader's summary (Input.LogFirst/LogLast).
 // Records recovered from slack are stale and do not count.
-func (a *Analyzer) observe(e *parse.Event) {
+func (a *Analyzer) observe(e *Fact) {
 	if e.Recovered {
 		return
 	}
@@ -143,7 +141,11 @@ func (a *Analyzer) coverageList() []Coverage {
 // bitsOnlyWarning describes a log of which only the BITS records were
 // analysed; the record headers tell the span of the whole log.
 func (a *Analyzer) bitsOnlyWarning(in *Input) string {
-	w := fmt.Sprintf("This log holds other records too; the times above span its BITS records only (%d of %d records).", a.perFile[in.Path], in.Records)
+	n, wu := a.perFile[in.Path], a.perFileWU[in.Path]
+	w := fmt.Sprintf("This log holds other records too; the times above span its BITS records only (%d of %d records).", n, in.Records)
+	if wu > 0 {
+		w = fmt.Sprintf("This log holds other records too; the times above span its analysed records only (%d BITS and %d Windows Update of %d records).", n-wu, wu, in.Records)
+	}
 	if in.LogFirst.IsZero() {
 		return w
 	}
@@ -221,21 +223,15 @@ func timeline(all []*occurrence, findings []Finding) []Bucket {
 		return []Bucket{}
 	}
 	first, last := occs[0].ev.TimeCreated.UTC(), occs[len(occs)-1].ev.TimeCreated.UTC()
-	step, label := time.Hour, "1h"
-	if last.Sub(first) > shortWindow {
-		step, label = 24*time.Hour, "24h"
-		if last.Sub(first) > 200*24*time.Hour {
-			step, label = 7*24*time.Hour, "168h"
-		}
-	}
+	step := timelineStep(first, last)
 	start := first.Truncate(step)
 	n := int(last.Sub(start)/step) + 1
 	if n > maxBuckets || n < 1 {
-		return sparseTimeline(occs, idOf, step, label)
+		return sparseTimeline(occs, idOf, step)
 	}
 	out := make([]Bucket, n)
 	for i := range out {
-		out[i] = Bucket{Start: start.Add(time.Duration(i) * step), Length: label, Counts: map[string]int{}}
+		out[i] = Bucket{Start: start.Add(time.Duration(i) * step), Length: BucketLength(step), Counts: map[string]int{}}
 	}
 	for _, o := range occs {
 		i := int(o.ev.TimeCreated.UTC().Sub(start) / step)
@@ -250,12 +246,12 @@ func timeline(all []*occurrence, findings []Finding) []Bucket {
 // only the slots with events are listed.
 const maxBuckets = 1000
 
-func sparseTimeline(occs []*occurrence, idOf map[string]string, step time.Duration, label string) []Bucket {
+func sparseTimeline(occs []*occurrence, idOf map[string]string, step time.Duration) []Bucket {
 	var out []Bucket
 	for _, o := range occs {
 		t := o.ev.TimeCreated.UTC().Truncate(step)
 		if len(out) == 0 || !out[len(out)-1].Start.Equal(t) {
-			out = append(out, Bucket{Start: t, Length: label, Counts: map[string]int{}})
+			out = append(out, Bucket{Start: t, Length: BucketLength(step), Counts: map[string]int{}})
 		}
 		out[len(out)-1].Counts[idOf[o.kbID]]++
 	}

@@ -4,11 +4,18 @@
 //
 // Use: New(Options), then AddInput for every file (InputFromSummary) and
 // AddEvent for every decoded record, from any number of files in any order,
-// then Result. Filter is the reader pre-filter and Relevant the same
-// decision on a decoded record: every Microsoft-Windows-Bits-Client record,
-// and Service Control Manager records about BITS, recognised by the service
-// key in <Binary> ("BITS", or "BITS/<state>" in 7036) or 7040's param4, the
-// English display name only as a fallback.
+// then ResultContext. The package bitsdiag/pipeline does this
+// for a set of input files.
+//
+// What is evidence is decided by Sources (SOURCES.md): each names its
+// providers and channels, decides relevance once (Select gives the reader's
+// pre-filter, the same decision on a decoded record, and the channel
+// choice), and gives its event ids a Rule. The default sources read every
+// Microsoft-Windows-Bits-Client record, and Service Control Manager records
+// about BITS, recognised by the service key in <Binary> ("BITS", or
+// "BITS/<state>" in 7036) or 7040's param4, the English display name only as
+// a fallback. The analysis keeps a Fact of each relevant event: only the
+// fields the sources read, capped and shared.
 //
 // Duplicate records (same computer, channel, record id and time, as in
 // overlapping copies of a log) count once; the copy from the first file name
@@ -54,7 +61,8 @@
 //   - coverage[] per file, computer and channel: first, last, records,
 //     first_record_id, last_record_id, record_id_gaps, missing_record_ids,
 //     bits_only (the log holds other records too, so the times and ids
-//     span its BITS records only; the whole log's span is in the inputs'
+//     span its analysed records only: BITS, and Windows Update client and
+//     Delivery Optimization; the whole log's span is in the inputs'
 //     log_first/log_last) and warning (wrapped log, short window,
 //     gaps: what the evidence cannot show).
 //   - timeline[] {start, length ("1h" when the failures span up to 3 days,

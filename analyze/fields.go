@@ -5,21 +5,10 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
-
-	"bitsdiag/parse"
 )
 
 // unknownSize is the UINT64_MAX value BITS logs for "size not known".
 const unknownSize = ^uint64(0)
-
-// normGUID returns a GUID in the analysis' canonical form: upper case,
-// without braces and surrounding space. Other text is returned trimmed.
-func normGUID(s string) string {
-	s = strings.TrimSpace(s)
-	s = strings.TrimPrefix(s, "{")
-	s = strings.TrimSuffix(s, "}")
-	return strings.ToUpper(strings.TrimSpace(s))
-}
 
 // quote puts a logged value (a path, an account) in double quotes for the
 // evidence text, without escaping backslashes; control characters become
@@ -34,7 +23,7 @@ func quote(s string) string {
 }
 
 // firstValue returns the first non-empty value of the named fields.
-func firstValue(e *parse.Event, names ...string) string {
+func firstValue(e *Fact, names ...string) string {
 	for _, n := range names {
 		if v := strings.TrimSpace(e.Value(n)); v != "" {
 			return v
@@ -43,68 +32,32 @@ func firstValue(e *parse.Event, names ...string) string {
 	return ""
 }
 
-// parseCodeValue reads an error code stored as unsigned or signed decimal,
-// 0x-hex or bare 8-digit hex. ok is false for empty or unreadable text.
+// parseCodeValue reads an error code logged in a payload field (hr,
+// ErrorCode, ...): ParseCode's forms, except that a plain decimal up to 65535
+// is the code itself, not a Win32 number to wrap, because these fields hold
+// HRESULTs. ok is false for empty or unreadable text.
 func parseCodeValue(s string) (uint32, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
+	c, err := ParseCode(s)
+	if err != nil {
 		return 0, false
 	}
-	if strings.HasPrefix(s, "%%") {
-		if n, err := strconv.ParseUint(s[2:], 10, 32); err == nil {
-			return win32HR(uint32(n)), true
-		}
-		if n, err := strconv.ParseInt(s[2:], 10, 32); err == nil {
-			return uint32(int32(n)), true
-		}
-		return 0, false
-	}
-	if h, ok := strings.CutPrefix(strings.ToLower(s), "0x"); ok {
-		n, err := strconv.ParseUint(h, 16, 32)
-		return uint32(n), err == nil
-	}
-	if n, err := strconv.ParseUint(s, 10, 32); err == nil {
-		return uint32(n), true
-	}
-	if n, err := strconv.ParseInt(s, 10, 32); err == nil {
-		return uint32(int32(n)), true
-	}
-	if len(s) == 8 {
-		if n, err := strconv.ParseUint(s, 16, 32); err == nil {
+	if t := strings.TrimSpace(s); isDecimal(t) {
+		if n, err := strconv.ParseUint(t, 10, 32); err == nil && n <= 0xFFFF {
 			return uint32(n), true
 		}
 	}
-	return 0, false
+	return c, true
 }
 
-// win32HR is HRESULT_FROM_WIN32.
-func win32HR(n uint32) uint32 {
-	if int32(n) <= 0 {
-		return n
-	}
-	return n&0xFFFF | 7<<16 | 0x80000000
-}
-
-// scmCode reads a "%%N" (or plain numeric) error value, preferring the
-// knowledge base's ParseCode and falling back to the local reader.
+// scmCode reads an SCM parameter holding an error: "%%N" or a number, a
+// small one being a Win32 error (ParseCode's rules).
 func scmCode(s string) (uint32, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, false
-	}
-	if c, err := ParseCode(s); err == nil && c != 0 {
-		return c, true
-	}
-	return parseCodeValue(s)
+	c, err := ParseCode(s)
+	return c, err == nil
 }
 
 // isFailure reports whether an HRESULT has the severity bit set.
 func isFailure(hr uint32) bool { return hr&0x80000000 != 0 }
-
-// hexCode formats a code as the contract's 0x%08X.
-func hexCode(c uint32) string {
-	return "0x" + strings.ToUpper(strconv.FormatUint(uint64(c)|1<<32, 16)[1:])
-}
 
 // parseSize reads a byte count; UINT64_MAX and unreadable values are unknown.
 func parseSize(s string) (uint64, bool) {

@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"bitsdiag/parse"
 )
 
 // buildFindings groups occurrences by knowledge-base entry (or unknown code),
@@ -72,7 +70,7 @@ func (s *state) finding(occs []*occurrence, evidenceCap int) Finding {
 		f.Corrections = append([]string(nil), en.Corrections...)
 	} else {
 		ci := s.kb.Decode(o0.code)
-		f.Title = "Error " + hexCode(o0.code)
+		f.Title = "Error " + FormatCode(o0.code)
 		if ci.Name != "" {
 			f.Title += " " + ci.Name
 		}
@@ -128,7 +126,7 @@ func (s *state) finding(occs []*occurrence, evidenceCap int) Finding {
 		}
 	}
 	for c, n := range codes {
-		f.CodeDetails = append(f.CodeDetails, CodeCount{Code: hexCode(c), Name: s.kb.Decode(c).Name, Count: n})
+		f.CodeDetails = append(f.CodeDetails, CodeCount{Code: FormatCode(c), Name: s.kb.Decode(c).Name, Count: n})
 	}
 	sortCodeCounts(f.CodeDetails)
 	for _, cc := range f.CodeDetails {
@@ -161,9 +159,9 @@ func sigSeverity(occs []*occurrence) Severity {
 
 // status is "recovered" when every affected job, URL or service was later
 // seen working, "unresolved" when one was not, "" when it does not apply.
-func (s *state) status(occs []*occurrence) string {
-	last := map[string]*occurrence{}
-	var order []string
+func (s *state) status(occs []*occurrence) Status {
+	last := map[subject]*occurrence{}
+	var order []subject
 	for _, o := range occs {
 		if len(o.subjects) == 0 {
 			continue
@@ -175,15 +173,15 @@ func (s *state) status(occs []*occurrence) string {
 		last[k] = o
 	}
 	if len(order) == 0 {
-		return ""
+		return StatusNone
 	}
 	for _, k := range order {
 		o := last[k]
 		if !s.recoveredAfter(o.subjects, o.ev.TimeCreated) {
-			return "unresolved"
+			return StatusUnresolved
 		}
 	}
-	return "recovered"
+	return StatusRecovered
 }
 
 // evidence keeps up to n records, spread evenly from the first to the last.
@@ -206,7 +204,7 @@ func (s *state) evidence(occs []*occurrence, n int) []Evidence {
 		ev := Evidence{File: o.ev.Source.File, RecordID: o.ev.RecordID, Time: o.ev.TimeCreated,
 			EventID: o.ev.EventID, Computer: o.ev.Computer, URL: o.url, Text: evidenceText(o)}
 		if o.hasCode {
-			ev.Code = hexCode(o.code)
+			ev.Code = FormatCode(o.code)
 		}
 		ev.Job = o.jobTitle
 		if ev.Job == "" {
@@ -225,7 +223,7 @@ func evidenceText(o *occurrence) string {
 	e := o.ev
 	code := ""
 	if o.hasCode {
-		code = hexCode(o.code)
+		code = FormatCode(o.code)
 	}
 	switch e.EventID {
 	case 60, 61: // the URL is the evidence's own field
@@ -283,14 +281,14 @@ func codeText(code, raw string) string {
 		return code
 	}
 	if c, ok := parseCodeValue(raw); ok {
-		return hexCode(c)
+		return FormatCode(c)
 	}
 	return quote(raw)
 }
 
 // credentialsText describes event 204 (v1: server, job, url, scheme, user;
 // v0: string = server).
-func credentialsText(e *parse.Event) string {
+func credentialsText(e *Fact) string {
 	t := "server " + quote(firstValue(e, "server", "string")) + " rejected the job's credentials"
 	var d []string
 	if v := e.Value("scheme"); v != "" {

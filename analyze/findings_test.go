@@ -82,7 +82,7 @@ func TestFindingStatus(t *testing.T) {
 			if f == nil {
 				t.Fatalf("no finding: %v", kbIDs(r))
 			}
-			if f.Status != tc.want {
+			if string(f.Status) != tc.want {
 				t.Errorf("status %q, want %q", f.Status, tc.want)
 			}
 		})
@@ -127,8 +127,8 @@ func TestRankingAndEvidenceCap(t *testing.T) {
 	}
 	var total int
 	for _, b := range r.Timeline {
-		if b.Length != "1h" {
-			t.Errorf("bucket length %q", b.Length)
+		if b.Length != BucketLength(60*60*1e9) {
+			t.Errorf("bucket length %v", b.Length)
 		}
 		for _, n := range b.Counts {
 			total += n

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 	"time"
@@ -15,6 +16,19 @@ var t0 = time.Date(2024, 11, 14, 16, 0, 0, 0, time.UTC)
 const opChannel = "Microsoft-Windows-Bits-Client/Operational"
 
 // bitsEv builds a Bits-Client Operational event min minutes after t0.
+// mustResult is the analyzer's result; it panics on an error (tests only:
+// a cancelled context or a broken embedded knowledge base).
+func mustResult(a *Analyzer) *Result {
+	r, err := a.ResultContext(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// defaultSel is the default sources' reader selection.
+var defaultSel = Select(nil)
+
 func bitsEv(rec uint64, min int, id uint16, ver uint8, kv ...string) *parse.Event {
 	e := &parse.Event{Source: parse.Source{File: "op.evtx", Offset: int64(rec) * 100}, RecordID: rec,
 		TimeCreated: t0.Add(time.Duration(min) * time.Minute), Computer: "PC1", Channel: opChannel,
@@ -92,7 +106,7 @@ func analyse(t *testing.T, o Options, evs ...*parse.Event) *Result {
 	for _, e := range evs {
 		a.AddEvent(e)
 	}
-	return a.Result()
+	return mustResult(a)
 }
 
 // findingByKB returns the finding with this kb id, or nil.

@@ -17,7 +17,7 @@ func InputFromSummary(path string, size int64, sha256 string, s *parse.Summary) 
 		in.Skipped = "channel " + s.SkippedChannel + " holds no BITS events; only its first chunk was read, so its records and damage are counted up to there"
 	}
 	for _, p := range s.Problems {
-		in.Damage = append(in.Damage, Damage{Kind: p.Kind, Chunk: p.Chunk, Offset: p.Offset, RecordID: p.RecordID, Reason: p.Reason})
+		in.Damage = append(in.Damage, Damage{Kind: DamageKind(p.Kind), Chunk: p.Chunk, Offset: p.Offset, RecordID: p.RecordID, Reason: p.Reason})
 	}
 	return in
 }
@@ -25,13 +25,13 @@ func InputFromSummary(path string, size int64, sha256 string, s *parse.Summary) 
 // benignDamage are reader notes that real, healthy logs carry: a log copied
 // while Windows had it open is dirty (or full), counts its chunks wrong and
 // keeps stale records in chunk slack. They are listed but are not damage.
-var benignDamage = map[string]bool{
+var benignDamage = map[DamageKind]bool{
 	"dirty": true, "full": true, "header-chunk-count": true, "slack": true, "slack-record": true,
 }
 
 // BenignDamage reports whether a damage kind is a note that healthy logs
 // copied from a running system carry, rather than damage.
-func BenignDamage(kind string) bool { return benignDamage[kind] }
+func BenignDamage(kind DamageKind) bool { return benignDamage[kind] }
 
 // Damaged reports whether the file has real damage: records that could not
 // be decoded, or a problem other than the benign notes (BenignDamage).

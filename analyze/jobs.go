@@ -1,12 +1,11 @@
 package analyze
 
 import (
+	"bitsdiag/parse"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"bitsdiag/parse"
 )
 
 // jobState accumulates one job's events.
@@ -15,8 +14,8 @@ type jobState struct {
 	title, owner, process string
 	first, last           time.Time
 	urls, files           []string
-	outcome               string // "completed", "cancelled" or "" while open
-	failing               bool   // the last transfer result was a failure
+	outcome               Outcome // OutcomeCompleted, OutcomeCancelled or "" while open
+	failing               bool    // the last transfer result was a failure
 	errors                map[uint32]int
 	retries, transfers    int
 	interruptions         int
@@ -39,21 +38,21 @@ var jobEvents = map[uint16]bool{
 
 // handleJob updates the job an event belongs to and returns the context an
 // occurrence needs.
-func (s *state) handleJob(e *parse.Event) jobCtx {
+func (s *state) handleJob(e *Fact) jobCtx {
 	if !jobEvents[e.EventID] {
 		return jobCtx{}
 	}
 	c := e.Computer
-	id := normGUID(firstValue(e, "jobId", "Id", "JobGuid", "JobId"))
+	id := parse.NormGUID(firstValue(e, "jobId", "Id", "JobGuid", "JobId"))
 	title := jobTitle(e)
 	urlv := firstValue(e, "url", "Url", "RemoteName")
 	if (e.EventID == 203 || e.EventID == 204) && urlv == "" {
 		urlv = e.Value("string3")
 	}
-	xfer := normGUID(firstValue(e, "transferId", "xferId"))
+	xfer := parse.NormGUID(firstValue(e, "transferId", "xferId"))
 
 	if e.EventID == 3 && id == "" {
-		if g := normGUID(e.Value("string3")); looksGUID(g) {
+		if g := parse.NormGUID(e.Value("string3")); looksGUID(g) {
 			id = g
 		} else {
 			// Event 3 v0 carries no job id: keep it until an event with
@@ -104,7 +103,7 @@ func (s *state) handleJob(e *parse.Event) jobCtx {
 		if n, ok := parseSize(e.Value("bytesTransferred")); ok {
 			j.jobTransferred = &n
 		}
-		s.healthy("job:"+j.key, e.TimeCreated)
+		s.healthy(subject{kind: subjJob, key: j.key}, e.TimeCreated)
 	case 5, 16384, 16389:
 		j.setOwner(firstValue(e, "jobOwner", "Owner"))
 		if j.outcome != "completed" {
@@ -136,8 +135,8 @@ func (s *state) handleJob(e *parse.Event) jobCtx {
 		case !ok:
 		case hr == 0:
 			j.failing, j.unreported = false, 0
-			s.healthy("url:"+c+"|"+urlv, e.TimeCreated)
-			s.healthy("jobxfer:"+j.key, e.TimeCreated)
+			s.healthy(subject{kind: subjURL, computer: c, key: urlv}, e.TimeCreated)
+			s.healthy(subject{kind: subjJobTransfer, key: j.key}, e.TimeCreated)
 		case !isFailure(hr):
 			j.interruptions++
 		case xfer != "" && j.announced[xfer] == hr:
@@ -174,7 +173,7 @@ func (s *state) handleJob(e *parse.Event) jobCtx {
 }
 
 // jobTitle reads the job title under the names the event versions use.
-func jobTitle(e *parse.Event) string {
+func jobTitle(e *Fact) string {
 	switch e.EventID {
 	case 3:
 		return firstValue(e, "jobTitle", "string")
@@ -215,7 +214,7 @@ func (s *state) adoptPending(j *jobState, title string) {
 	}
 }
 
-func (j *jobState) setCreator(e *parse.Event) {
+func (j *jobState) setCreator(e *Fact) {
 	if t := firstValue(e, "jobTitle", "string"); t != "" {
 		j.title = t
 	}
@@ -264,7 +263,7 @@ func (j *jobState) fail(url string, hr uint32) {
 }
 
 // sizes records bytesTotal/bytesTransferred of one file.
-func (j *jobState) sizes(url string, e *parse.Event) {
+func (j *jobState) sizes(url string, e *Fact) {
 	if v := e.Value("bytesTotal"); v != "" {
 		if n, ok := parseSize(v); ok {
 			j.total[url] = n
@@ -278,8 +277,8 @@ func (j *jobState) sizes(url string, e *parse.Event) {
 	}
 }
 
-// job converts the state into the result model.
-func (j *jobState) job() Job {
+// job converts the state into the result model; kb names the codes.
+func (j *jobState) job(kb *KB) Job {
 	out := Job{ID: j.id, Title: j.title, Owner: j.owner, Process: j.process, Computer: j.computer,
 		URLs: nonNil(j.urls), Files: nonNil(j.files), First: j.first, Last: j.last,
 		Retries: j.retries, Transfers: j.transfers, Interruptions: j.interruptions, Errors: []CodeCount{}}
@@ -317,7 +316,7 @@ func (j *jobState) job() Job {
 		out.BytesTransferred = &sum
 	}
 	for c, n := range j.errors {
-		out.Errors = append(out.Errors, CodeCount{Code: hexCode(c), Count: n})
+		out.Errors = append(out.Errors, CodeCount{Code: FormatCode(c), Name: kb.Decode(c).Name, Count: n})
 	}
 	sortCodeCounts(out.Errors)
 	return out
@@ -327,12 +326,7 @@ func (j *jobState) job() Job {
 func (s *state) jobList() []Job {
 	out := make([]Job, 0, len(s.jobs))
 	for _, j := range s.jobs {
-		jb := j.job()
-		for i := range jb.Errors {
-			c, _ := parseCodeValue(jb.Errors[i].Code)
-			jb.Errors[i].Name = s.kb.Decode(c).Name
-		}
-		out = append(out, jb)
+		out = append(out, j.job(s.kb))
 	}
 	// Jobs created by an event 3 v0 (no job id) that no later event named.
 	for _, p := range s.pending {

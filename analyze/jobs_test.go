@@ -29,7 +29,7 @@ func TestJobReconstruction(t *testing.T) {
 		{"title", j.Title, "Font Download"},
 		{"owner", j.Owner, `NT AUTHORITY\Local Service`},
 		{"process", j.Process, `C:\Windows\System32\svchost.exe (PID 2300)`},
-		{"outcome", j.Outcome, "completed"},
+		{"outcome", string(j.Outcome), "completed"},
 		{"computer", j.Computer, "PC1"},
 	}
 	for _, c := range checks {
@@ -83,7 +83,7 @@ func TestJobOutcomes(t *testing.T) {
 				t.Fatalf("jobs = %d", len(r.Jobs))
 			}
 			j := r.Jobs[0]
-			if j.Outcome != tc.outcome || j.Retries != tc.retries || (j.BytesTotal != nil) != tc.total {
+			if string(j.Outcome) != tc.outcome || j.Retries != tc.retries || (j.BytesTotal != nil) != tc.total {
 				t.Errorf("outcome %q retries %d total %v; want %q %d known=%v", j.Outcome, j.Retries, j.BytesTotal, tc.outcome, tc.retries, tc.total)
 			}
 		})

@@ -98,6 +98,17 @@ type KB struct {
 	byCode map[uint32]*Entry
 	codes  map[uint32]codeRow
 	procs  map[string]*Procedure
+	rules  map[ruleKey]EventRule // event_rules: how each event becomes an occurrence
+}
+
+// Rule returns how an event of provider becomes an occurrence (the
+// knowledge base's event_rules); ok is false when the event has no rule.
+func (kb *KB) Rule(provider string, id uint16) (EventRule, bool) {
+	if kb == nil {
+		return EventRule{}, false
+	}
+	r, ok := kb.rules[keyOf(provider, id)]
+	return r, ok
 }
 
 // Procedure is a fix procedure several entries share (e.g. "Stopping and
@@ -111,8 +122,16 @@ type Procedure struct {
 }
 
 // LoadKB returns the embedded knowledge base, with the entries of the optional
-// override files (--kb) added or replacing same-id entries.
-func LoadKB(overrides ...string) (*KB, error) { return loadKB(overrides) }
+// override files (--kb) added or replacing same-id entries, checked against
+// DefaultSources.
+func LoadKB(overrides ...string) (*KB, error) { return loadKB(DefaultSources(), overrides) }
+
+// LoadKBFor is LoadKB checked against the given sources: every signature
+// must name a provider and event id one of them handles (a key of its
+// Rules), and a code_field the event carries (one of the source's Fields or
+// the rule's code fields). A signature that breaks this is a *KBError naming
+// the file and the entry.
+func LoadKBFor(sources []Source, overrides ...string) (*KB, error) { return loadKB(sources, overrides) }
 
 // ByCode returns the entry that explains code, or nil.
 func (kb *KB) ByCode(code uint32) *Entry {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"strings"
 )
 
 // The on-disk schema of a knowledge-base file (kbdata/*.json and --kb files).
@@ -18,6 +20,23 @@ type kbFile struct {
 	Procedures []procFile  `json:"procedures,omitempty"`
 	Entries    []entryFile `json:"entries,omitempty"`
 	Codes      []codeFile  `json:"codes,omitempty"`
+	EventRules []ruleFile  `json:"event_rules,omitempty"`
+}
+
+// ruleFile says how one event id of a source becomes an occurrence (EventRule).
+type ruleFile struct {
+	Provider     string   `json:"provider"`
+	EventID      uint16   `json:"event_id"`
+	Policy       string   `json:"policy"`                  // "code-only", "code-first" or "event-first"
+	CodeFields   []string `json:"code_fields,omitempty"`   // payload fields holding the code, first present wins
+	PercentCodes bool     `json:"percent_codes,omitempty"` // code fields count only in "%%N" form
+	ImpliedCode  string   `json:"implied_code,omitempty"`  // the code the event stands for when it carries none
+	Fallback     string   `json:"fallback,omitempty"`      // entry used when no signature names the event
+	UnknownCode  bool     `json:"unknown_code,omitempty"`  // a failure code without entry gets a finding of its own
+	Scope        string   `json:"scope"`                   // "job", "service" or "wu"
+	NoStatus     bool     `json:"no_status,omitempty"`     // recovered/unresolved does not apply
+	Timeline     string   `json:"timeline,omitempty"`      // service timeline kind, "" = not on it
+	Comment      string   `json:"comment,omitempty"`
 }
 
 // procFile is a reusable fix procedure, referenced from steps by "use".
@@ -35,6 +54,7 @@ type procFile struct {
 type stepFile struct {
 	Text     string   `json:"text,omitempty"`
 	Commands []string `json:"commands,omitempty"`
+	Shell    Shell    `json:"shell,omitempty"`
 	Use      string   `json:"use,omitempty"`
 }
 
@@ -104,6 +124,7 @@ func decodeKBFile(name string, r io.Reader) (*kbFile, error) {
 	if len(data) > maxKBFile {
 		return nil, &KBError{File: name, Problem: fmt.Sprintf("larger than %d bytes", maxKBFile)}
 	}
+	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")) // a UTF-8 byte order mark (Windows editors write one)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var f kbFile
@@ -127,7 +148,7 @@ func jsonError(name string, data []byte, dec *json.Decoder, err error) error {
 	case errors.As(err, &syn):
 		return &KBError{File: name, Item: lineCol(data, syn.Offset), Problem: "JSON syntax: " + syn.Error()}
 	case errors.As(err, &typ):
-		return &KBError{File: name, Item: lineCol(data, typ.Offset), Problem: fmt.Sprintf("field %q must be %s, not JSON %s", typ.Field, typ.Type, typ.Value)}
+		return &KBError{File: name, Item: lineCol(data, typ.Offset), Problem: fmt.Sprintf("%s must be %s, not JSON %s", jsonPath(typ.Field), jsonKind(typ.Type), typ.Value)}
 	case errors.Is(err, io.EOF):
 		return &KBError{File: name, Problem: "empty file"}
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -135,6 +156,41 @@ func jsonError(name string, data []byte, dec *json.Decoder, err error) error {
 	default:
 		return &KBError{File: name, Item: lineCol(data, dec.InputOffset()), Problem: err.Error()}
 	}
+}
+
+// jsonPath shows a decoder field path ("entries.codes") as a JSON path
+// ("$.entries.codes").
+func jsonPath(field string) string {
+	if field == "" {
+		return "the top level"
+	}
+	parts := strings.Split(field, ".")
+	return "$." + strings.Join(parts, ".")
+}
+
+// jsonKind names what JSON a Go type takes, without Go type names.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "another JSON type"
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "another JSON type"
 }
 
 // lineCol renders a byte offset as "line L, column C" (1-based).

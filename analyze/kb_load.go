@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -20,12 +21,26 @@ type kbSet struct {
 	entryFrom []string // file of each entry
 	codes     map[uint32]codeFile
 	codeFrom  map[uint32]string
+	sources   *catalog // what signatures and rules may name
+	rules     map[ruleKey]ruleFile
+	ruleFrom  map[ruleKey]string
 }
+
+// ruleKey identifies an event of a provider (lower case).
+type ruleKey struct {
+	provider string
+	id       uint16
+}
+
+func keyOf(provider string, id uint16) ruleKey { return ruleKey{strings.ToLower(provider), id} }
 
 // loadKB reads the embedded files, then each override file in order, and
 // builds and validates the result.
-func loadKB(overrides []string) (*KB, error) {
+func loadKB(sources []Source, overrides []string) (*KB, error) {
 	set := &kbSet{
+		sources:  newCatalog(sources),
+		rules:    map[ruleKey]ruleFile{},
+		ruleFrom: map[ruleKey]string{},
 		procs:    map[string]procFile{},
 		procFrom: map[string]string{},
 		codes:    map[uint32]codeFile{},
@@ -52,6 +67,10 @@ func loadKB(overrides []string) (*KB, error) {
 		}
 	}
 	for _, p := range overrides {
+		if fi, err := os.Stat(p); err == nil && !fi.Mode().IsRegular() {
+			// A FIFO would block the open until a writer comes.
+			return nil, &KBError{File: p, Problem: "not a regular file (a FIFO, device or folder): give a JSON file"}
+		}
 		fh, err := os.Open(p)
 		if err != nil {
 			return nil, &KBError{File: p, Problem: "cannot open: " + err.Error()}
@@ -104,6 +123,11 @@ func (s *kbSet) add(file string, f *kbFile, override bool) error {
 		if override {
 			e.Source = "kb file " + file
 		}
+		for j, sig := range e.Events {
+			if err := s.sources.checkEvent(sig.Provider, sig.EventID); err != nil {
+				return &KBError{File: file, Item: item, Problem: fmt.Sprintf("event %d: %v", j+1, err)}
+			}
+		}
 		replaced := false
 		for j := range s.entries {
 			if s.entries[j].ID != e.ID {
@@ -119,6 +143,22 @@ func (s *kbSet) add(file string, f *kbFile, override bool) error {
 			s.entries = append(s.entries, e)
 			s.entryFrom = append(s.entryFrom, file)
 		}
+	}
+	seenRule := map[ruleKey]bool{}
+	for i, r := range f.EventRules {
+		item := fmt.Sprintf("event rule %d (%s %d)", i+1, r.Provider, r.EventID)
+		k := keyOf(r.Provider, r.EventID)
+		if err := s.sources.checkEvent(r.Provider, r.EventID); err != nil {
+			return &KBError{File: file, Item: item, Problem: err.Error()}
+		}
+		if seenRule[k] {
+			return &KBError{File: file, Item: item, Problem: "repeated in this file"}
+		}
+		seenRule[k] = true
+		if from, dup := s.ruleFrom[k]; dup && !override {
+			return &KBError{File: file, Item: item, Problem: "already defined in " + from}
+		}
+		s.rules[k], s.ruleFrom[k] = r, file
 	}
 	seenCode := map[uint32]bool{}
 	for i, c := range f.Codes {
@@ -190,10 +230,63 @@ func (s *kbSet) build() (*KB, error) {
 			}
 		}
 	}
+	kb.rules = make(map[ruleKey]EventRule, len(s.rules))
+	for k, rf := range s.rules {
+		r, err := rf.rule(kb)
+		if err != nil {
+			return nil, &KBError{File: s.ruleFrom[k], Item: fmt.Sprintf("event rule (%s %d)", rf.Provider, rf.EventID), Problem: err.Error()}
+		}
+		kb.rules[k] = r
+	}
+	for i, e := range kb.Entries {
+		for j, sig := range e.Events {
+			if err := s.sources.checkCodeField(kb, sig); err != nil {
+				return nil, &KBError{File: s.entryFrom[i], Item: fmt.Sprintf("entry %q", e.ID), Problem: fmt.Sprintf("event %d: %v", j+1, err)}
+			}
+		}
+	}
 	if err := checkArticle(kb, s); err != nil {
 		return nil, err
 	}
 	return kb, nil
+}
+
+// rule checks a rule file row against the built KB and makes the EventRule.
+func (rf ruleFile) rule(kb *KB) (EventRule, error) {
+	r := EventRule{codeFields: rf.CodeFields, pct: rf.PercentCodes, fallbackID: rf.Fallback,
+		unknownCode: rf.UnknownCode, scope: rf.Scope, noStatus: rf.NoStatus, kind: ServiceEventKind(rf.Timeline)}
+	switch rf.Policy {
+	case "code-only":
+		r.policy = codeOnly
+	case "code-first":
+		r.policy = codeFirst
+	case "event-first":
+		r.policy = eventFirst
+	default:
+		return r, fmt.Errorf("policy %q: use code-only, code-first or event-first", rf.Policy)
+	}
+	if rf.Scope != "job" && rf.Scope != "service" && rf.Scope != scopeWU {
+		return r, fmt.Errorf("scope %q: use job, service or wu", rf.Scope)
+	}
+	switch r.kind {
+	case "", ServiceState, ServiceStartType, ServiceStartFailure, ServiceCrash, ServiceTimeout, ServiceLogonFailure, ServiceBITSSystem:
+	default:
+		return r, fmt.Errorf("timeline %q: use state, start-type, start-failure, crash, timeout, logon-failure or bits-system", rf.Timeline)
+	}
+	if rf.ImpliedCode != "" {
+		c, err := ParseCode(rf.ImpliedCode)
+		if err != nil {
+			return r, fmt.Errorf("implied_code: %v", err)
+		}
+		r.impliedCode = c
+	}
+	if rf.Fallback != "" && kb.byID[rf.Fallback] == nil {
+		return r, fmt.Errorf("fallback names unknown entry %q", rf.Fallback)
+	}
+	if r.policy == codeOnly && len(r.codeFields) == 0 && r.impliedCode == 0 {
+		return r, fmt.Errorf("a code-only rule needs code_fields or an implied_code")
+	}
+	return r, nil
 }
 
 // entry converts and checks one entry.
@@ -291,7 +384,7 @@ func (s *kbSet) steps(in []stepFile, corr *[]string, depth int) ([]Step, error) 
 	var out []Step
 	for i, st := range in {
 		if st.Use != "" {
-			if st.Text != "" || len(st.Commands) != 0 {
+			if st.Text != "" || len(st.Commands) != 0 || st.Shell != "" {
 				return nil, fmt.Errorf("step %d: \"use\" stands alone (no text or commands)", i+1)
 			}
 			p, ok := s.procs[st.Use]
@@ -305,6 +398,7 @@ func (s *kbSet) steps(in []stepFile, corr *[]string, depth int) ([]Step, error) 
 			if err != nil {
 				return nil, fmt.Errorf("procedure %q: %v", st.Use, err)
 			}
+			attachCorrections(sub, p.Corrections)
 			out = append(out, sub...)
 			*corr = appendUnique(*corr, p.Corrections...)
 			continue
@@ -312,7 +406,10 @@ func (s *kbSet) steps(in []stepFile, corr *[]string, depth int) ([]Step, error) 
 		if strings.TrimSpace(st.Text) == "" {
 			return nil, fmt.Errorf("step %d has no text", i+1)
 		}
-		out = append(out, Step{Text: st.Text, Commands: st.Commands})
+		if err := checkStepShell(st); err != nil {
+			return nil, fmt.Errorf("step %d: %v", i+1, err)
+		}
+		out = append(out, Step{Text: st.Text, Commands: st.Commands, Shell: st.Shell})
 	}
 	return out, nil
 }
@@ -386,4 +483,50 @@ func checkComponent(c codeFile, override bool) error {
 		return fmt.Errorf("a %s code row needs a component", c.Category)
 	}
 	return nil
+}
+
+// envVar matches a Command Prompt variable such as %SystemRoot%; PowerShell
+// does not expand it. (curl's -w "%{http_code}" does not match.)
+var envVar = regexp.MustCompile(`%[A-Za-z_][A-Za-z0-9_()]*%`)
+
+// checkStepShell checks a step's shell against its commands: a step with
+// commands names a known shell, one without names none, %VAR% variables are
+// for Command Prompt steps only, and sc is written sc.exe (in PowerShell, sc
+// is the Set-Content alias).
+func checkStepShell(st stepFile) error {
+	if len(st.Commands) == 0 {
+		if st.Shell != "" {
+			return fmt.Errorf("\"shell\" %q given but the step has no commands", st.Shell)
+		}
+		return nil
+	}
+	if !st.Shell.Valid() {
+		if st.Shell == "" {
+			return fmt.Errorf("a step with commands needs \"shell\": cmd, powershell or either")
+		}
+		return fmt.Errorf("\"shell\" %q: use cmd, powershell or either", st.Shell)
+	}
+	for _, c := range st.Commands {
+		if v := envVar.FindString(c); v != "" && st.Shell != ShellCmd {
+			return fmt.Errorf("command %q uses %s, which only Command Prompt expands: make the step \"shell\": \"cmd\"", c, v)
+		}
+		if strings.HasPrefix(strings.TrimSpace(c), "sc ") {
+			return fmt.Errorf("command %q: write sc.exe (in PowerShell, sc is the Set-Content alias)", c)
+		}
+	}
+	return nil
+}
+
+// attachCorrections puts a procedure's corrections on the first of its steps
+// with commands (the commands they correct), so a report shows them there.
+func attachCorrections(steps []Step, corr []string) {
+	if len(corr) == 0 {
+		return
+	}
+	for i := range steps {
+		if len(steps[i].Commands) > 0 {
+			steps[i].Corrections = appendUnique(append([]string(nil), steps[i].Corrections...), corr...)
+			return
+		}
+	}
 }

@@ -362,9 +362,9 @@ func allCommands(e *Entry) []string {
 func TestProceduresAndCorrections(t *testing.T) {
 	kb := mustKB(t)
 	for id, want := range map[string][]string{
-		"find-bits":     {"sc query bits"},
-		"restart-bits":  {"sc stop bits", "sc start bits"},
-		"repair-config": {"sc config bits obj= LocalSystem", "sc sidtype bits unrestricted"},
+		"find-bits":     {"sc.exe query bits"},
+		"restart-bits":  {"sc.exe stop bits", "sc.exe start bits"},
+		"repair-config": {"sc.exe config bits obj= LocalSystem", "sc.exe sidtype bits unrestricted"},
 	} {
 		p := kb.Procedure(id)
 		if p == nil {
@@ -385,7 +385,7 @@ func TestProceduresAndCorrections(t *testing.T) {
 	for _, id := range []string{"service-repair", "start-service-does-not-exist", "start-service-not-in-exe"} {
 		e := kb.ByID(id)
 		cmds := allCommands(e)
-		if !containsString(cmds, "sc failure bits reset= 86400 actions= restart/60000/restart/120000") || !containsString(cmds, "sc start bits") {
+		if !containsString(cmds, "sc.exe failure bits reset= 86400 actions= restart/60000/restart/120000") || !containsString(cmds, "sc.exe start bits") {
 			t.Errorf("%s: repair commands missing: %v", id, cmds)
 		}
 		joined := strings.Join(e.Corrections, "\n")
@@ -395,7 +395,7 @@ func TestProceduresAndCorrections(t *testing.T) {
 			}
 		}
 	}
-	if !containsString(allCommands(kb.ByID("job-not-logged-on")), "sc stop bits") {
+	if !containsString(allCommands(kb.ByID("job-not-logged-on")), "sc.exe stop bits") {
 		t.Error("job-not-logged-on should include the restart procedure")
 	}
 	// No command anywhere repeats the article's mistakes.
@@ -430,7 +430,7 @@ func writeKBFile(t *testing.T, body string) string {
 func TestOverride(t *testing.T) {
 	p := writeKBFile(t, `{
   "schema": 1,
-  "procedures": [{"id": "site-proxy", "title": "Our proxy", "steps": [{"text": "Call the proxy team.", "commands": ["ping proxy.example"]}]}],
+  "procedures": [{"id": "site-proxy", "title": "Our proxy", "steps": [{"text": "Call the proxy team.", "commands": ["ping proxy.example"], "shell": "either"}]}],
   "entries": [
     {"id": "job-http-403", "kind": "row", "title": "Our 403", "severity": "error", "codes": ["0x80190193"],
      "cause": "Our proxy blocks it.", "fix": [{"use": "site-proxy"}, {"use": "restart-bits"}], "verify": [{"text": "Works."}],
@@ -443,7 +443,7 @@ func TestOverride(t *testing.T) {
 }`)
 	kb := mustKB(t, p)
 	e := kb.ByCode(0x80190193)
-	if e == nil || e.Title != "Our 403" || e.Source != "kb file "+p || len(e.Fix) != 2 || e.Fix[0].Commands[0] != "ping proxy.example" || e.Fix[1].Commands[0] != "sc stop bits" {
+	if e == nil || e.Title != "Our 403" || e.Source != "kb file "+p || len(e.Fix) != 2 || e.Fix[0].Commands[0] != "ping proxy.example" || e.Fix[1].Commands[0] != "sc.exe stop bits" {
 		t.Errorf("override of job-http-403 not applied: %+v", e)
 	}
 	if e := kb.ByCode(0x801901F7); e == nil || e.ID != "job-http-503" {
@@ -460,7 +460,7 @@ func TestOverride(t *testing.T) {
 func TestOverrideErrors(t *testing.T) {
 	entry := func(id, kind, codes, extra string) string {
 		return `{"id": "` + id + `", "kind": "` + kind + `", "title": "T", "severity": "error", "codes": [` + codes + `],
-			"events": [{"provider": "P", "event_id": 1}], "cause": "C", "fix": [{"text": "F"}]` + extra + `}`
+			"events": [{"provider": "Microsoft-Windows-Bits-Client", "event_id": 62}], "cause": "C", "fix": [{"text": "F"}]` + extra + `}`
 	}
 	file := func(entries ...string) string {
 		return `{"schema": 1, "entries": [` + strings.Join(entries, ",") + `]}`
@@ -470,7 +470,7 @@ func TestOverrideErrors(t *testing.T) {
 		{"empty", "", "empty file"},
 		{"truncated", `{"schema": 1, "entries": [`, "ends in the middle"},
 		{"unknown field", `{"schema": 1, "entrys": []}`, `unknown field "entrys"`},
-		{"wrong type", `{"schema": 1, "entries": [{"id": 5}]}`, `field "entries.id" must be string`},
+		{"wrong type", `{"schema": 1, "entries": [{"id": 5}]}`, `$.entries.id must be a string, not JSON number`},
 		{"schema", `{"schema": 2}`, "reads schema 1"},
 		{"trailing", `{"schema": 1} {}`, "extra data"},
 		{"duplicate id", file(entry("a-b", "extra", `"0x80240001"`, ""), entry("a-b", "extra", `"0x80240002"`, "")), "repeated in this file"},
@@ -483,7 +483,7 @@ func TestOverrideErrors(t *testing.T) {
 		{"unknown use", file(entry("x", "extra", `"0x80240001"`, `, "verify": [{"use": "nope"}]`)), `unknown procedure "nope"`},
 		{"see also", file(entry("x", "extra", `"0x80240001"`, `, "see_also": ["nope"]`)), `unknown entry "nope"`},
 		{"row dropped code", file(`{"id": "start-dependency", "kind": "row", "title": "T", "severity": "error", "codes": ["0x80070433"], "cause": "C", "fix": [{"text": "F"}], "section": "BITS fails to start", "article_row": "ERROR_SERVICE_DEPENDENCY_DELETED ERROR_SERVICE_DEPENDENCY_FAIL"}`), "must list the article's code 0x8007042C"},
-		{"row turned section", file(`{"id": "job-http-403", "kind": "section", "title": "T", "severity": "error", "codes": ["0x80190193"], "events": [{"provider": "P", "event_id": 1}], "cause": "C", "fix": [{"text": "F"}], "section": "X"}`), `must be kind "row"`},
+		{"row turned section", file(`{"id": "job-http-403", "kind": "section", "title": "T", "severity": "error", "codes": ["0x80190193"], "events": [{"provider": "Microsoft-Windows-Bits-Client", "event_id": 62}], "cause": "C", "fix": [{"text": "F"}], "section": "X"}`), `must be kind "row"`},
 		{"code row", `{"schema": 1, "codes": [{"code": "0x1"}]}`, "needs a category"},
 	}
 	for _, tt := range tests {
@@ -499,5 +499,66 @@ func TestOverrideErrors(t *testing.T) {
 	}
 	if _, err := LoadKB(filepath.Join(t.TempDir(), "missing.json")); err == nil || !strings.Contains(err.Error(), "cannot open") {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestStepShells walks every step of the built-in knowledge base: every step
+// with commands names its shell, no command begins with "sc " (in PowerShell
+// sc is Set-Content; only "sc.exe " is printed), and %VAR% variables appear
+// only in Command Prompt steps.
+func TestStepShells(t *testing.T) {
+	kb := mustKB(t)
+	envVar := regexp.MustCompile(`%[A-Za-z_][A-Za-z0-9_()]*%`)
+	n := 0
+	walk := func(owner string, steps []Step) {
+		for i, st := range steps {
+			if len(st.Commands) > 0 && !st.Shell.Valid() {
+				t.Errorf("%s step %d: shell %q", owner, i+1, st.Shell)
+			}
+			for _, c := range st.Commands {
+				n++
+				if strings.HasPrefix(c, "sc ") || !strings.HasPrefix(c, "sc.exe ") && strings.HasPrefix(strings.ToLower(c), "sc ") {
+					t.Errorf("%s step %d: command %q begins with sc, not sc.exe", owner, i+1, c)
+				}
+				if envVar.MatchString(c) && st.Shell != ShellCmd {
+					t.Errorf("%s step %d: %q uses a %%VAR%% in a %s step", owner, i+1, c, st.Shell)
+				}
+			}
+		}
+	}
+	for _, e := range kb.Entries {
+		walk(e.ID+" fix", e.Fix)
+		walk(e.ID+" verify", e.Verify)
+	}
+	for _, id := range []string{"find-bits", "restart-bits", "repair-config"} {
+		if p := kb.Procedure(id); p != nil {
+			walk(id, p.Steps)
+		}
+	}
+	if n < 100 {
+		t.Errorf("only %d commands walked", n)
+	}
+}
+
+func TestStepShellRules(t *testing.T) {
+	for _, tc := range []struct {
+		step string
+		want string // "" for accepted
+	}{
+		{`{"text": "x", "commands": ["sc.exe query bits"], "shell": "either"}`, ""},
+		{`{"text": "x", "commands": ["sc query bits"], "shell": "cmd"}`, "write sc.exe"},
+		{`{"text": "x", "commands": ["sc.exe query bits"]}`, `needs "shell"`},
+		{`{"text": "x", "commands": ["dir %SystemRoot%"], "shell": "powershell"}`, "only Command Prompt"},
+		{`{"text": "x", "commands": ["dir"], "shell": "bash"}`, `"bash": use cmd`},
+		{`{"text": "x", "shell": "cmd"}`, "no commands"},
+	} {
+		p := writeKBFile(t, `{"schema": 1, "procedures": [{"id": "p", "title": "P", "steps": [`+tc.step+`]}]}`)
+		_, err := LoadKB(p)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.step, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: error %v, want %q", tc.step, err, tc.want)
+		}
 	}
 }

@@ -58,7 +58,7 @@ func TestEveryKBSignature(t *testing.T) {
 			n++
 			t.Run(fmt.Sprintf("%s/%d-%s-%d", en.ID, i, strings.Fields(sig.Provider)[0], sig.EventID), func(t *testing.T) {
 				e := sigEvent(en, sig)
-				if !Relevant(e) {
+				if !defaultSel.Relevant(e) {
 					t.Fatalf("record not relevant: %+v", e)
 				}
 				r := analyse(t, Options{KB: kb}, e)

@@ -1,12 +1,13 @@
 package analyze
 
-import "time"
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+)
 
-// CONTRACT (set by the lead): the result model every renderer consumes. JSON
-// keys are a public contract documented in the README. Helpers may ADD fields;
-// renaming or removing needs the lead.
-
-// Result is the whole analysis of one case.
+// Result is the whole analysis of one case: the model every renderer
+// consumes. Its JSON keys are the contract documented in the README.
 type Result struct {
 	Tool      Tool       `json:"tool"`
 	Title     string     `json:"title,omitempty"`
@@ -20,6 +21,7 @@ type Result struct {
 	Service   Service    `json:"service"`
 	Coverage  []Coverage `json:"coverage"`
 	Timeline  []Bucket   `json:"timeline"` // failures per hour or day, by finding
+	Failures  []Failure  `json:"failures"` // every failure the findings count, in time order (added for the CSV export)
 }
 
 // Tool names the program that produced the result.
@@ -57,11 +59,11 @@ type Input struct {
 
 // Damage is one problem found in an input file.
 type Damage struct {
-	Kind     string `json:"kind"`
-	Chunk    int    `json:"chunk"`
-	Offset   int64  `json:"offset"`
-	RecordID uint64 `json:"record_id,omitempty"`
-	Reason   string `json:"reason"`
+	Kind     DamageKind `json:"kind"`
+	Chunk    int        `json:"chunk"`
+	Offset   int64      `json:"offset"`
+	RecordID uint64     `json:"record_id,omitempty"`
+	Reason   string     `json:"reason"`
 }
 
 // Severity orders findings: errors before warnings before info.
@@ -91,7 +93,7 @@ type Finding struct {
 	Hosts         []string     `json:"hosts"`
 	Proxies       []string     `json:"proxies"`
 	Jobs          []string     `json:"jobs"`   // affected job ids (normalised GUIDs)
-	Status        string       `json:"status"` // "recovered", "unresolved", "" when it does not apply
+	Status        Status       `json:"status"` // "recovered", "unresolved", "" when it does not apply
 	Transient     bool         `json:"transient,omitempty"`
 	Summary       string       `json:"summary"`         // what happened, in plain words, with counts
 	Notes         []string     `json:"notes,omitempty"` // bursts, concentration on one host/proxy, ...
@@ -126,10 +128,41 @@ type EventCount struct {
 	Count    int    `json:"count"`
 }
 
-// Step is one numbered instruction; Commands are shown in code blocks.
+// Step is one numbered instruction; its Commands are shown together in one
+// code block, for the shell Shell names. Corrections says what was corrected
+// from the article's commands of this step.
 type Step struct {
-	Text     string   `json:"text"`
-	Commands []string `json:"commands,omitempty"`
+	Text        string   `json:"text"`
+	Commands    []string `json:"commands,omitempty"`
+	Shell       Shell    `json:"shell,omitempty"`       // set when Commands is not empty
+	Corrections []string `json:"corrections,omitempty"` // also in Finding.Corrections
+}
+
+// Shell is the Windows shell a step's commands are typed into.
+type Shell string
+
+const (
+	ShellCmd        Shell = "cmd"        // Command Prompt opened as administrator (%VAR% expands)
+	ShellPowerShell Shell = "powershell" // Windows PowerShell opened as administrator
+	ShellEither     Shell = "either"     // Command Prompt or PowerShell, as administrator
+)
+
+// Valid reports whether s is one of the known shells.
+func (s Shell) Valid() bool {
+	return s == ShellCmd || s == ShellPowerShell || s == ShellEither
+}
+
+// Label names the shell for a reader ("Command Prompt (as administrator)").
+func (s Shell) Label() string {
+	switch s {
+	case ShellCmd:
+		return "Command Prompt (as administrator)"
+	case ShellPowerShell:
+		return "PowerShell (as administrator)"
+	case ShellEither:
+		return "Command Prompt or PowerShell (as administrator)"
+	}
+	return "shell not given"
 }
 
 // Evidence points at one record behind a finding.
@@ -159,7 +192,7 @@ type Job struct {
 	BytesTransferred *uint64     `json:"bytes_transferred"`
 	First            time.Time   `json:"first"`
 	Last             time.Time   `json:"last"`
-	Outcome          string      `json:"outcome"` // "completed", "cancelled", "failing", "open"
+	Outcome          Outcome     `json:"outcome"` // "completed", "cancelled", "failing", "open"
 	Errors           []CodeCount `json:"errors"`
 	Retries          int         `json:"retries"`
 	Transfers        int         `json:"transfers"`
@@ -177,15 +210,15 @@ type Service struct {
 
 // ServiceEvent is one entry of the service timeline.
 type ServiceEvent struct {
-	Time     time.Time `json:"time"`
-	Computer string    `json:"computer"`
-	EventID  uint16    `json:"event_id"`
-	Kind     string    `json:"kind"` // "state", "start-type", "crash", "start-failure", "timeout", "logon-failure", "bits-system"
-	Text     string    `json:"text"`
-	Code     string    `json:"code,omitempty"`
-	Routine  bool      `json:"routine,omitempty"` // routine noise (auto<->demand flapping)
-	File     string    `json:"file"`
-	RecordID uint64    `json:"record_id"`
+	Time     time.Time        `json:"time"`
+	Computer string           `json:"computer"`
+	EventID  uint16           `json:"event_id"`
+	Kind     ServiceEventKind `json:"kind"` // "state", "start-type", "crash", "start-failure", "timeout", "logon-failure", "bits-system"
+	Text     string           `json:"text"`
+	Code     string           `json:"code,omitempty"`
+	Routine  bool             `json:"routine,omitempty"` // routine noise (auto<->demand flapping)
+	File     string           `json:"file"`
+	RecordID uint64           `json:"record_id"`
 }
 
 // Coverage says what time the evidence covers, per file and computer.
@@ -201,12 +234,75 @@ type Coverage struct {
 	FirstRecordID  uint64    `json:"first_record_id"`
 	LastRecordID   uint64    `json:"last_record_id"`
 	MissingRecords uint64    `json:"missing_record_ids"`  // ids between first and last that no record carries (only when every record was decoded)
-	BITSOnly       bool      `json:"bits_only,omitempty"` // the log holds other records too: first/last and ids span only its BITS records
+	BITSOnly       bool      `json:"bits_only,omitempty"` // the log holds other records too: first/last and ids span only its analysed (BITS, Windows Update) records
 }
 
 // Bucket counts failures in one time slot for the timeline chart.
 type Bucket struct {
 	Start  time.Time      `json:"start"`
-	Length string         `json:"length"` // "1h", "24h" or "168h"
+	Length BucketLength   `json:"length"` // JSON "1h", "24h" or "168h"
 	Counts map[string]int `json:"counts"` // finding id -> failures
+}
+
+// DamageKind names a kind of damage or reader note: the parse.Problem kinds
+// ("chunk-header-crc", "dirty", "slack", ...) and those the pipeline adds
+// ("archive-entry", "read", "more").
+type DamageKind string
+
+// Status says whether a finding's problem was seen fixed.
+type Status string
+
+// Finding statuses.
+const (
+	StatusNone       Status = ""           // recovery does not apply
+	StatusRecovered  Status = "recovered"  // every affected job, URL or service later worked
+	StatusUnresolved Status = "unresolved" // one was still failing at the end of the log
+)
+
+// Outcome is how a job ended, as far as the log shows.
+type Outcome string
+
+// Job outcomes.
+const (
+	OutcomeCompleted Outcome = "completed"
+	OutcomeCancelled Outcome = "cancelled"
+	OutcomeFailing   Outcome = "failing" // its last transfer failed
+	OutcomeOpen      Outcome = "open"
+)
+
+// ServiceEventKind classifies a service timeline entry.
+type ServiceEventKind string
+
+// Service timeline kinds.
+const (
+	ServiceState        ServiceEventKind = "state"
+	ServiceStartType    ServiceEventKind = "start-type"
+	ServiceStartFailure ServiceEventKind = "start-failure"
+	ServiceCrash        ServiceEventKind = "crash"
+	ServiceTimeout      ServiceEventKind = "timeout"
+	ServiceLogonFailure ServiceEventKind = "logon-failure"
+	ServiceBITSSystem   ServiceEventKind = "bits-system"
+)
+
+// BucketLength is a timeline bucket's length; JSON writes it in hours ("1h",
+// "24h", "168h").
+type BucketLength time.Duration
+
+// MarshalJSON writes the length as whole hours, "24h".
+func (l BucketLength) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + strconv.FormatInt(int64(time.Duration(l)/time.Hour), 10) + `h"`), nil
+}
+
+// UnmarshalJSON reads a length written by MarshalJSON (or any Go duration).
+func (l *BucketLength) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*l = BucketLength(d)
+	return nil
 }

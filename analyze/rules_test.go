@@ -13,6 +13,7 @@ import (
 // entry, and why: they are not failures a support engineer has to fix, so
 // they yield no finding (bits-facts §2.3-2.5).
 var noEntry = map[uint16]string{
+	7036:  "service state changes feed the service timeline and recovery; they are not failures",
 	213:   "Analytic channel only; a transfer policy (cost, battery) pauses the job by design",
 	307:   "performance warning (writing the job list is slow); the hang and slow-start entries cover its effects",
 	308:   "performance warning (shutdown delayed by some seconds); 7043 covers a shutdown that fails",
@@ -25,7 +26,43 @@ var noEntry = map[uint16]string{
 }
 
 // ruleIDs returns the event ids of a rule table, sorted.
-func ruleIDs(m map[uint16]evRule) []uint16 {
+// bitsRules and scmRules are the embedded knowledge base's event rules of
+// the two default sources.
+var bitsRules, scmRules = rulesOf(ProviderBITS), rulesOf(ProviderSCM)
+
+func rulesOf(provider string) map[uint16]EventRule {
+	kb, err := LoadKB()
+	if err != nil {
+		panic(err) // TestEmbeddedKB reports it
+	}
+	out := map[uint16]EventRule{}
+	for k, r := range kb.rules {
+		if k.provider == strings.ToLower(provider) {
+			out[k.id] = r
+		}
+	}
+	return out
+}
+
+// TestRulesCoverSourceEvents: every event id a default source handles has
+// a rule in the embedded knowledge base, and no rule is for another id.
+func TestRulesCoverSourceEvents(t *testing.T) {
+	for _, tab := range []struct {
+		src   Source
+		rules map[uint16]EventRule
+	}{{bitsSource{}, bitsRules}, {scmSource{}, scmRules}, {wuSource{}, rulesOf(ProviderWU)}, {doSource{}, rulesOf(ProviderDO)}} {
+		for _, id := range tab.src.Events() {
+			if _, ok := tab.rules[id]; !ok {
+				t.Errorf("%s event %d has no event rule", tab.src.Name(), id)
+			}
+		}
+		if len(tab.rules) != len(tab.src.Events()) {
+			t.Errorf("%s: %d rules for %d events", tab.src.Name(), len(tab.rules), len(tab.src.Events()))
+		}
+	}
+}
+
+func ruleIDs(m map[uint16]EventRule) []uint16 {
 	ids := make([]uint16, 0, len(m))
 	for id := range m {
 		ids = append(ids, id)
@@ -41,7 +78,7 @@ func TestRuleFallbacks(t *testing.T) {
 	kb := mustKB(t)
 	for _, tab := range []struct {
 		provider string
-		rules    map[uint16]evRule
+		rules    map[uint16]EventRule
 	}{{ProviderBITS, bitsRules}, {ProviderSCM, scmRules}} {
 		for _, id := range ruleIDs(tab.rules) {
 			r := tab.rules[id]
@@ -71,7 +108,7 @@ func TestRuleEventsHaveEntries(t *testing.T) {
 	kb := mustKB(t)
 	for _, tab := range []struct {
 		provider string
-		rules    map[uint16]evRule
+		rules    map[uint16]EventRule
 	}{{ProviderBITS, bitsRules}, {ProviderSCM, scmRules}} {
 		for _, id := range ruleIDs(tab.rules) {
 			if tab.rules[id].policy == codeOnly {
@@ -97,10 +134,13 @@ func TestEveryFindingHasFix(t *testing.T) {
 	var unknown uint32 = 0x80DEAD01
 	for _, tab := range []struct {
 		provider string
-		rules    map[uint16]evRule
+		rules    map[uint16]EventRule
 	}{{ProviderBITS, bitsRules}, {ProviderSCM, scmRules}} {
 		for _, id := range ruleIDs(tab.rules) {
 			r := tab.rules[id]
+			if id == 7036 || id == 7040 {
+				continue // state and start-type changes; 7040 to disabled is tested in service_test.go
+			}
 			t.Run(fmt.Sprintf("%s-%d", strings.Fields(tab.provider)[0], id), func(t *testing.T) {
 				var e *parse.Event
 				if tab.provider == ProviderSCM {
@@ -133,7 +173,7 @@ func TestEveryFindingHasFix(t *testing.T) {
 					t.Fatalf("findings %v, want one", kbIDs(res))
 				}
 				f := res.Findings[0]
-				if f.KBID == "code-"+hexCode(unknown) && len(r.codeFields) == 0 {
+				if f.KBID == "code-"+FormatCode(unknown) && len(r.codeFields) == 0 {
 					t.Errorf("unknown-code finding for a %s event that carries no code", r.scope)
 				}
 				// Unknown codes get the knowledge base's triage procedures.

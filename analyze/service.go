@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"bitsdiag/parse"
 )
 
 // serviceStates are the SERVICE_STATUS state numbers of a 7036 <Binary>.
@@ -49,7 +47,7 @@ func startType(w string) string {
 var stateWords = map[string]string{"running": "running", "stopped": "stopped", "paused": "paused"}
 
 // handleSCM processes a Service Control Manager event about BITS.
-func (s *state) handleSCM(e *parse.Event) {
+func (s *state) handleSCM(e *Fact) {
 	se := ServiceEvent{Time: e.TimeCreated, Computer: e.Computer, EventID: e.EventID,
 		File: e.Source.File, RecordID: e.RecordID}
 	switch e.EventID {
@@ -70,8 +68,8 @@ func (s *state) handleSCM(e *parse.Event) {
 			s.lastState[e.Computer] = e.Value("param2")
 		}
 		if st == "running" {
-			s.healthy("svc:"+e.Computer, e.TimeCreated)
-			s.healthy("starttype:"+e.Computer, e.TimeCreated)
+			s.healthy(serviceSubject(e.Computer), e.TimeCreated)
+			s.healthy(subject{kind: subjStartType, computer: e.Computer}, e.TimeCreated)
 		}
 		s.timeline = append(s.timeline, se)
 		return
@@ -79,7 +77,7 @@ func (s *state) handleSCM(e *parse.Event) {
 		s.handleStartType(e, se)
 		return
 	}
-	r, ok := scmRules[e.EventID]
+	r, ok := s.kb.Rule(e.Provider, e.EventID)
 	if !ok {
 		return
 	}
@@ -88,7 +86,7 @@ func (s *state) handleSCM(e *parse.Event) {
 	for _, f := range r.codeFields {
 		if v := strings.TrimSpace(e.Value(f)); v != "" && (!r.pct || strings.HasPrefix(v, "%%")) {
 			if c, ok := scmCode(v); ok {
-				se.Code = hexCode(c)
+				se.Code = FormatCode(c)
 				break
 			}
 		}
@@ -107,7 +105,7 @@ func (s *state) handleSCM(e *parse.Event) {
 
 // handleStartType processes 7040: auto<->demand flapping is routine; a change
 // to disabled is a finding.
-func (s *state) handleStartType(e *parse.Event, se ServiceEvent) {
+func (s *state) handleStartType(e *Fact, se ServiceEvent) {
 	from, to := e.Value("param2"), e.Value("param3")
 	ft, tt := startType(from), startType(to)
 	se.Kind = "start-type"
@@ -121,10 +119,10 @@ func (s *state) handleStartType(e *parse.Event, se ServiceEvent) {
 		s.lastStartType[e.Computer] = to
 	}
 	if tt != "disabled" {
-		s.healthy("starttype:"+e.Computer, e.TimeCreated)
+		s.healthy(subject{kind: subjStartType, computer: e.Computer}, e.TimeCreated)
 		return
 	}
-	en, sev := s.resolve(e, evRule{policy: eventFirst}, 0, false)
+	en, sev := s.resolve(e, EventRule{policy: eventFirst}, 0, false)
 	if en == nil {
 		if c := s.kb.ByCode(0x80070422); c != nil && compatible(c, e) {
 			en = c
@@ -133,7 +131,7 @@ func (s *state) handleStartType(e *parse.Event, se ServiceEvent) {
 		}
 	}
 	s.occs = append(s.occs, &occurrence{kbID: en.ID, entry: en, sigSev: sev, ev: e, scope: "service",
-		subjects: []string{"starttype:" + e.Computer}})
+		subjects: []subject{{kind: subjStartType, computer: e.Computer}}})
 }
 
 func startTypeLabel(t string) string {
@@ -145,8 +143,8 @@ func startTypeLabel(t string) string {
 }
 
 // handleBITSSystem puts BITS' own System-log events on the service timeline.
-func (s *state) handleBITSSystem(e *parse.Event) {
-	r, ok := bitsRules[e.EventID]
+func (s *state) handleBITSSystem(e *Fact) {
+	r, ok := s.kb.Rule(e.Provider, e.EventID)
 	if !ok || r.kind == "" {
 		return
 	}
@@ -154,7 +152,7 @@ func (s *state) handleBITSSystem(e *parse.Event) {
 		File: e.Source.File, RecordID: e.RecordID, Text: bitsSystemText(e)}
 	for _, f := range r.codeFields {
 		if c, ok := parseCodeValue(e.Value(f)); ok {
-			se.Code = hexCode(c)
+			se.Code = FormatCode(c)
 			break
 		}
 	}
@@ -166,7 +164,7 @@ func (s *state) handleBITSSystem(e *parse.Event) {
 
 // scmText describes an SCM failure event in a few words (payload values are
 // shown as logged; they may be localised).
-func scmText(e *parse.Event) string {
+func scmText(e *Fact) string {
 	p := func(n string) string { return strings.TrimSpace(e.Value(n)) }
 	switch e.EventID {
 	case 7000:
@@ -225,7 +223,7 @@ func crashCount(v string) string {
 }
 
 // bitsSystemText describes a Bits-Client System-log event.
-func bitsSystemText(e *parse.Event) string {
+func bitsSystemText(e *Fact) string {
 	switch e.EventID {
 	case 16392:
 		return "the BITS service failed to start (error " + codeText("", e.Value("ErrorCode")) + ")"

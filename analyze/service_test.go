@@ -88,7 +88,7 @@ func TestServiceFindings(t *testing.T) {
 					t.Fatalf("findings %v, want %v", got, tc.kbIDs)
 				}
 			}
-			if len(got) > 0 && r.Findings[0].Status != tc.status {
+			if len(got) > 0 && string(r.Findings[0].Status) != tc.status {
 				t.Errorf("status %q, want %q", r.Findings[0].Status, tc.status)
 			}
 			routine := 0
@@ -117,7 +117,7 @@ func TestServiceTimeline(t *testing.T) {
 	}
 	kinds := []string{"state", "start-type", "state", "start-failure"}
 	for i, k := range kinds {
-		if s.Timeline[i].Kind != k {
+		if string(s.Timeline[i].Kind) != k {
 			t.Errorf("timeline[%d].kind = %q, want %q", i, s.Timeline[i].Kind, k)
 		}
 	}

@@ -4,8 +4,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"bitsdiag/parse"
 )
 
 // occurrence is one event that supports a finding.
@@ -15,26 +13,50 @@ type occurrence struct {
 	sigSev   Severity // severity of the matching signature, "" = the entry's
 	code     uint32
 	hasCode  bool
-	ev       *parse.Event
+	ev       *Fact
 	jobKey   string // "" when not about a job
 	jobID    string
 	jobTitle string
 	url      string
 	host     string
 	proxies  []string
-	scope    string   // "job" or "service"
-	subjects []string // recovery subjects; empty when status does not apply
+	scope    string    // "job" or "service"
+	subjects []subject // recovery subjects; empty when status does not apply
 }
+
+// subjectKind says what a recovery subject is.
+type subjectKind uint8
+
+// Recovery subjects: what must be seen working after a failure for it to
+// count as recovered.
+const (
+	subjService     subjectKind = iota // the BITS service on a computer ran
+	subjStartType                      // the start type on a computer is not disabled
+	subjJob                            // a job completed
+	subjJobTransfer                    // a transfer of a job succeeded
+	subjURL                            // a transfer from a URL on a computer succeeded
+)
+
+// subject is one recovery subject.
+type subject struct {
+	kind     subjectKind
+	computer string // for subjService, subjStartType, subjURL
+	key      string // job key or URL
+}
+
+// serviceSubject is the BITS service on computer c.
+func serviceSubject(c string) subject { return subject{kind: subjService, computer: c} }
 
 // state is the correlation state built from the time-ordered events.
 type state struct {
 	kb                       *KB
+	sources                  *catalog
 	jobs                     map[string]*jobState
-	transfers                map[string]string         // computer|transfer GUID -> job key
-	byTitle                  map[string]string         // computer|title -> most recent job key
-	pending                  map[string][]*parse.Event // computer|title -> event 3 v0 without job id
-	successes                map[string][]time.Time    // recovery subject -> times it was seen healthy
-	occs                     []*occurrence             // in event order
+	transfers                map[string]string       // computer|transfer GUID -> job key
+	byTitle                  map[string]string       // computer|title -> most recent job key
+	pending                  map[string][]*Fact      // computer|title -> event 3 v0 without job id
+	successes                map[subject][]time.Time // recovery subject -> times it was seen healthy
+	occs                     []*occurrence           // in event order
 	computers                map[string]bool
 	timeline                 []ServiceEvent
 	typeWords                map[int][2]string // timeline index -> 7040 from/to words
@@ -44,52 +66,47 @@ type state struct {
 	wu                       wuState           // Windows Update client and Delivery Optimization evidence (wu.go)
 }
 
-func newState(kb *KB) *state {
+func newState(kb *KB, sources *catalog) *state {
 	return &state{
 		kb:        kb,
+		sources:   sources,
 		jobs:      map[string]*jobState{},
 		transfers: map[string]string{},
 		byTitle:   map[string]string{},
-		pending:   map[string][]*parse.Event{},
-		successes: map[string][]time.Time{},
+		pending:   map[string][]*Fact{},
+		successes: map[subject][]time.Time{},
 		computers: map[string]bool{},
 		typeWords: map[int][2]string{},
 		lastState: map[string]string{}, lastStartType: map[string]string{},
 	}
 }
 
-// handle routes one relevant event.
-func (s *state) handle(e *parse.Event) {
-	if e.Computer != "" {
-		s.computers[e.Computer] = true
+// handle routes one fact to its source: the source's correlator updates the
+// shared state and applies the event's rule (the knowledge base's
+// event_rules); a source without one has the rule applied here.
+func (s *state) handle(f *Fact) {
+	if f.Computer != "" {
+		s.computers[f.Computer] = true
 	}
-	switch {
-	case strings.EqualFold(e.Provider, ProviderBITS):
-		ctx := s.handleJob(e)
-		if isBITSSystemEvent(e.EventID) || strings.EqualFold(e.Channel, "System") {
-			s.handleBITSSystem(e)
-		}
-		if r, ok := bitsRules[e.EventID]; ok {
-			s.apply(e, r, ctx)
-		}
-		if !strings.EqualFold(e.Channel, "System") && !isBITSSystemEvent(e.EventID) {
-			// BITS only writes its Operational log while the service runs.
-			s.healthy("svc:"+e.Computer, e.TimeCreated)
-		}
-	case strings.EqualFold(e.Provider, ProviderSCM):
-		s.handleSCM(e)
-	case isWUProvider(e.Provider):
-		s.handleWU(e)
+	src := s.sources.source(f.Provider)
+	if src == nil {
+		return
+	}
+	r, ok := s.kb.Rule(f.Provider, f.EventID)
+	if c, isCorr := src.(correlator); isCorr {
+		c.correlate(s, f, r, ok)
+	} else if ok {
+		s.apply(f, r, jobCtx{})
 	}
 }
 
 // healthy records that a recovery subject was seen working at t.
-func (s *state) healthy(subject string, t time.Time) {
-	s.successes[subject] = append(s.successes[subject], t)
+func (s *state) healthy(sub subject, t time.Time) {
+	s.successes[sub] = append(s.successes[sub], t)
 }
 
 // recoveredAfter reports whether any subject was healthy after t.
-func (s *state) recoveredAfter(subjects []string, t time.Time) bool {
+func (s *state) recoveredAfter(subjects []subject, t time.Time) bool {
 	for _, sub := range subjects {
 		for _, ts := range s.successes[sub] {
 			if ts.After(t) {
@@ -122,7 +139,7 @@ type jobCtx struct {
 // unconditional signature of the event; eventFirst an unconditional
 // signature, else the code's entry (the code only selects among the event's
 // entries). Last comes the rule's fallback entry (nil when the KB lacks it).
-func (s *state) resolve(e *parse.Event, r evRule, code uint32, hasCode bool) (*Entry, Severity) {
+func (s *state) resolve(e *Fact, r EventRule, code uint32, hasCode bool) (*Entry, Severity) {
 	ms := s.kb.MatchRecord(kbRecord(e))
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Entry.ID < ms[j].Entry.ID })
 	byCode := func() *Entry {
@@ -165,7 +182,7 @@ func (s *state) resolve(e *parse.Event, r evRule, code uint32, hasCode bool) (*E
 // kbRecord presents an event to the knowledge base. SCM events reaching the
 // analysis are about BITS; 7040 start-type words are given in English so
 // signature conditions also match localised logs.
-func kbRecord(e *parse.Event) Record {
+func kbRecord(e *Fact) Record {
 	rec := Record{Provider: e.Provider, EventID: e.EventID, Field: e.Lookup}
 	if strings.EqualFold(e.Provider, ProviderSCM) {
 		rec.Service = bitsServiceKey
@@ -187,7 +204,7 @@ func kbRecord(e *parse.Event) Record {
 // compatible reports whether a code's entry fits the event's context: a
 // transfer failure must not be explained by a service start-failure entry
 // that merely shares the code, and the other way round.
-func compatible(en *Entry, e *parse.Event) bool {
+func compatible(en *Entry, e *Fact) bool {
 	if len(en.Events) == 0 {
 		return true
 	}
@@ -221,7 +238,7 @@ func isBITSSystemEvent(id uint16) bool {
 }
 
 // apply turns an event into an occurrence when its rule says so.
-func (s *state) apply(e *parse.Event, r evRule, ctx jobCtx) {
+func (s *state) apply(e *Fact, r EventRule, ctx jobCtx) {
 	var code uint32
 	hasCode := false
 	for _, f := range r.codeFields {
@@ -255,7 +272,7 @@ func (s *state) apply(e *parse.Event, r evRule, ctx jobCtx) {
 	if en != nil {
 		o.kbID = en.ID
 	} else {
-		o.kbID = "code-" + hexCode(code)
+		o.kbID = "code-" + FormatCode(code)
 	}
 	o.subjects = s.subjectsFor(o, r)
 	s.occs = append(s.occs, o)
@@ -263,23 +280,23 @@ func (s *state) apply(e *parse.Event, r evRule, ctx jobCtx) {
 
 // subjectsFor names what must be seen working later for the occurrence to
 // count as recovered.
-func (s *state) subjectsFor(o *occurrence, r evRule) []string {
+func (s *state) subjectsFor(o *occurrence, r EventRule) []subject {
 	c := o.ev.Computer
 	if r.noStatus {
 		return nil
 	}
 	if o.scope == "service" {
-		return []string{"svc:" + c}
+		return []subject{serviceSubject(c)}
 	}
-	var subs []string
+	var subs []subject
 	if o.jobKey != "" {
-		subs = append(subs, "job:"+o.jobKey)
+		subs = append(subs, subject{kind: subjJob, key: o.jobKey})
 		if o.url == "" {
-			subs = append(subs, "jobxfer:"+o.jobKey)
+			subs = append(subs, subject{kind: subjJobTransfer, key: o.jobKey})
 		}
 	}
 	if o.url != "" {
-		subs = append(subs, "url:"+c+"|"+o.url)
+		subs = append(subs, subject{kind: subjURL, computer: c, key: o.url})
 	}
 	return subs
 }

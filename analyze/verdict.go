@@ -104,7 +104,7 @@ func verdict(r *Result, analysed int, loc *time.Location) string {
 			}
 			n := plural(Failures(p), CountNoun(p))
 			if p.Status != "" {
-				n += ", " + p.Status
+				n += ", " + string(p.Status)
 			}
 			names = append(names, fmt.Sprintf("%s %s — %s", p.ID, p.Title, n))
 		}

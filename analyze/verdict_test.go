@@ -8,7 +8,7 @@ import (
 
 func TestVerdictLead(t *testing.T) {
 	job := func(id, title, status string, n int) Finding {
-		return Finding{ID: id, Title: title, Severity: SeverityError, Status: status, Count: n, JobsAffected: 1,
+		return Finding{ID: id, Title: title, Severity: SeverityError, Status: Status(status), Count: n, JobsAffected: 1,
 			Hosts: []string{"h.example"}, Computers: []string{"PC1"}, FirstSeen: t0,
 			EventCounts: []EventCount{{Provider: ProviderBITS, EventID: 61, Count: n}}}
 	}

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"bitsdiag/parse"
 )
 
 // Windows Update client and Delivery Optimization evidence (wu-facts.md §1,
@@ -112,25 +110,9 @@ var wuServices = map[string]string{
 	"3da21691-e39d-4da6-8a4b-b43877bcb1b7": "WSUS or Configuration Manager",
 }
 
-// isWUProvider reports whether a provider is one of the Windows Update sources.
-func isWUProvider(p string) bool {
-	return strings.EqualFold(p, ProviderWU) || strings.EqualFold(p, ProviderDO)
-}
-
-// wuRelevantID reports whether the analysis uses a record of a Windows Update
-// provider with this event id (-1 = not known yet): every DO event, and the
-// WU client events of wuEvents.
-func wuRelevantID(provider string, id int) bool {
-	if strings.EqualFold(provider, ProviderDO) || id < 0 {
-		return true
-	}
-	_, ok := wuEvents[uint16(id)]
-	return ok && id <= 0xFFFF
-}
-
 // wuEvent is what one WU client or DO record says.
 type wuEvent struct {
-	ev       *parse.Event
+	ev       *Fact
 	info     wuEventInfo
 	code     uint32
 	hasCode  bool
@@ -151,7 +133,7 @@ type wuState struct {
 }
 
 // wuFields reads a WU client or DO record.
-func wuFields(e *parse.Event) *wuEvent {
+func wuFields(e *Fact) *wuEvent {
 	w := &wuEvent{ev: e, info: wuEvents[e.EventID]}
 	if strings.EqualFold(e.Provider, ProviderDO) {
 		w.info = wuEventInfo{op: wuOpDownload, what: "Delivery Optimization event"}
@@ -180,7 +162,7 @@ func normGUIDText(s string) string {
 }
 
 // handleWU takes one Windows Update client or Delivery Optimization event.
-func (s *state) handleWU(e *parse.Event) {
+func (s *state) handleWU(e *Fact) {
 	w := wuFields(e)
 	ws := &s.wu
 	if ws.success == nil {
@@ -285,7 +267,7 @@ func wuEvidenceText(o *occurrence) string {
 		t = "Windows Update: " + t
 	}
 	if o.hasCode {
-		t += " with " + hexCode(o.code)
+		t += " with " + FormatCode(o.code)
 	}
 	if w.title != "" {
 		t += ": " + quote(w.title)

@@ -290,7 +290,7 @@ func linkNotes(links []wuLink, linked, unlinked, uncovered int, known map[string
 			if o.jobID != "" && o.jobTitle != "" {
 				d += " (" + o.jobID + ")"
 			}
-			d += " failed with " + hexCode(o.code)
+			d += " failed with " + FormatCode(o.code)
 			if l.name != "" {
 				d += " " + l.name
 			}

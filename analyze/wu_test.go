@@ -85,7 +85,7 @@ func TestWUCodeTable(t *testing.T) {
 	}
 	for code, name := range map[uint32]string{0x80246008: "WU_E_DM_FAILTOCONNECTTOBITS", 0x80246009: "WU_E_DM_BITSTRANSFERERROR"} {
 		if got := kb.Decode(code).Name; got != name {
-			t.Errorf("%s: %q, want %q", hexCode(code), got, name)
+			t.Errorf("%s: %q, want %q", FormatCode(code), got, name)
 		}
 	}
 }
@@ -109,7 +109,7 @@ func wuManifestCodes(t *testing.T) map[string]map[string]int {
 		for _, c := range code.FindAllStringSubmatch(line, -1) {
 			v, _ := ParseCode(c[2])
 			n, _ := strconv.Atoi(c[3])
-			out[m[1]][c[1]+" "+hexCode(v)] += n
+			out[m[1]][c[1]+" "+FormatCode(v)] += n
 		}
 	}
 	return out

@@ -33,7 +33,7 @@ func TestOnDownloadPath(t *testing.T) {
 	}
 	for _, tt := range tests {
 		if got := onDownloadPath(tt.code); got != tt.want {
-			t.Errorf("onDownloadPath(%s) = %v, want %v", hexCode(tt.code), got, tt.want)
+			t.Errorf("onDownloadPath(%s) = %v, want %v", FormatCode(tt.code), got, tt.want)
 		}
 	}
 }

@@ -1,18 +1,24 @@
 package inputs
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"hash/crc32"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // fakeEVTX returns bytes that carry the EVTX signature; recognition needs no more.
@@ -176,10 +182,19 @@ func TestCollectDirectory(t *testing.T) {
 
 func TestCollectNonexistent(t *testing.T) {
 	dir := t.TempDir()
+	one := filepath.Join(dir, "one.evtx")
+	writeFile(t, one, fakeEVTX(64, 1))
 	missing := filepath.Join(dir, "no-such.evtx")
-	_, err := Collect(context.Background(), []string{dir, missing}, nil, DefaultLimits())
-	if err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "no such file") {
-		t.Fatalf("err = %v, want a message naming %s", err, missing)
+	s, err := Collect(context.Background(), []string{missing, one}, nil, DefaultLimits())
+	if err != nil {
+		t.Fatalf("a missing path stops the run: %v", err)
+	}
+	defer s.Close()
+	if got := paths(s); len(got) != 1 || got[0] != one {
+		t.Errorf("files = %q, want the one that exists", got)
+	}
+	if len(s.Rejected) != 1 || s.Rejected[0].Path != missing || !s.Rejected[0].Missing() {
+		t.Errorf("rejected = %+v, want %s as missing", s.Rejected, missing)
 	}
 }
 
@@ -209,19 +224,19 @@ func TestCollectZip(t *testing.T) {
 		want := []string{
 			zipPath + "!Logs/Microsoft-Windows-Bits-Client%4Operational.evtx",
 			zipPath + "!Logs/Sub/System.evtx",
+			zipPath + "!Logs/inner.zip!x.evtx", // one level deep is read
 		}
 		if got := paths(s); strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("files = %q, want %q", got, want)
 		}
-		if s.OtherSkipped != 1 || s.Archives != 1 {
-			t.Errorf("OtherSkipped = %d, Archives = %d; want 1, 1", s.OtherSkipped, s.Archives)
+		if s.OtherSkipped != 1 || s.Archives != 2 {
+			t.Errorf("OtherSkipped = %d, Archives = %d; want 1, 2", s.OtherSkipped, s.Archives)
 		}
 		var reasons []string
 		for _, r := range s.Rejected {
 			reasons = append(reasons, r.Path+": "+r.Reason)
 		}
-		if len(s.Rejected) != 2 || !strings.Contains(reasons[0], "broken.evtx: named like an event log but not EVTX") ||
-			!strings.Contains(reasons[1], "inner.zip: archive inside an archive") {
+		if len(s.Rejected) != 1 || !strings.Contains(reasons[0], "broken.evtx: named like an event log but not EVTX") {
 			t.Errorf("rejected = %q", reasons)
 		}
 		b, sum := readAllOpened(t, s.Files[1])
@@ -423,7 +438,298 @@ func TestDamagedZip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if len(s.Rejected) != 1 || !strings.Contains(s.Rejected[0].Reason, "not a readable zip archive") {
+	if got := paths(s); len(got) != 1 || got[0] != p+"!a.evtx" {
+		t.Fatalf("salvaged files = %q", got)
+	}
+	if b, _ := readAllOpened(t, s.Files[0]); !bytes.Equal(b, fakeEVTX(100, 1)) {
+		t.Error("salvaged entry read back wrong")
+	}
+	if len(s.Rejected) != 1 || !strings.Contains(s.Rejected[0].Reason, "salvaged from its local headers, 1 whole entries") {
 		t.Errorf("rejected %+v", s.Rejected)
 	}
+}
+
+// TestTruncatedZipSalvage cuts a zip in the middle of its third entry: the
+// two whole ones are read, the cut one is reported damaged, for streamed
+// (data descriptor) and stored entries.
+func TestTruncatedZipSalvage(t *testing.T) {
+	for _, method := range []uint16{zip.Deflate, zip.Store} {
+		a, b, c := noisyEVTX(5000, 1), noisyEVTX(7000, 2), noisyEVTX(9000, 3)
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		var cutAt int
+		for i, e := range []struct {
+			name string
+			data []byte
+		}{{"a.evtx", a}, {"b.evtx", b}, {"c.evtx", c}} {
+			var w io.Writer
+			var err error
+			if method == zip.Store {
+				w, err = zw.CreateRaw(&zip.FileHeader{Name: e.name, Method: zip.Store, CRC32: crc32.ChecksumIEEE(e.data),
+					CompressedSize64: uint64(len(e.data)), UncompressedSize64: uint64(len(e.data))})
+			} else {
+				w, err = zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: zip.Deflate})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			zw.Flush()
+			if i == 2 {
+				cutAt = buf.Len() + 50
+			}
+			w.Write(e.data)
+		}
+		zw.Close()
+		p := filepath.Join(t.TempDir(), "cut.zip")
+		writeFile(t, p, buf.Bytes()[:cutAt])
+		s, err := Collect(context.Background(), []string{p}, nil, DefaultLimits())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := paths(s); strings.Join(got, "|") != p+"!a.evtx|"+p+"!b.evtx" {
+			t.Errorf("method %d: files = %q", method, got)
+		}
+		for i, want := range [][]byte{a, b} {
+			if i < len(s.Files) {
+				if got, _ := readAllOpened(t, s.Files[i]); !bytes.Equal(got, want) {
+					t.Errorf("method %d: entry %d read back wrong", method, i)
+				}
+			}
+		}
+		if len(s.Rejected) != 2 || s.Rejected[0].Path != p+"!c.evtx" || !strings.Contains(s.Rejected[0].Reason, "damaged") {
+			t.Errorf("method %d: rejected %+v", method, s.Rejected)
+		}
+		s.Close()
+	}
+}
+
+// TestStoredCRC: a stored entry whose bytes changed is reported damaged.
+func TestStoredCRC(t *testing.T) {
+	data := fakeEVTX(4000, 9)
+	z := makeZip(t, []zipEntry{{"a.evtx", data, zip.Store}})
+	i := bytes.Index(z, data[100:200])
+	z[i+10] ^= 0xff
+	p := filepath.Join(t.TempDir(), "x.zip")
+	writeFile(t, p, z)
+	s, err := Collect(context.Background(), []string{p}, nil, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	o, err := s.Files[0].Open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	if !strings.Contains(o.Problem, "CRC-32") {
+		t.Errorf("Problem = %q, want a CRC mismatch", o.Problem)
+	}
+}
+
+func makeTar(t *testing.T, files map[string][]byte, gz bool) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	var w io.Writer = &buf
+	var zw *gzip.Writer
+	if gz {
+		zw = gzip.NewWriter(&buf)
+		w = zw
+	}
+	tw := tar.NewWriter(w)
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		tw.WriteHeader(&tar.Header{Name: n, Mode: 0o644, Size: int64(len(files[n])), Typeflag: tar.TypeReg})
+		tw.Write(files[n])
+	}
+	tw.Close()
+	if zw != nil {
+		zw.Close()
+	}
+	return buf.Bytes()
+}
+
+func TestCollectTar(t *testing.T) {
+	a, b := fakeEVTX(3000, 1), fakeEVTX(70000, 2)
+	files := map[string][]byte{"Logs/System.evtx": a, "Logs/Bits.evtx": b, "Logs/notes.txt": []byte("hi")}
+	for _, gz := range []bool{false, true} {
+		p := filepath.Join(t.TempDir(), "logs.tar")
+		data := makeTar(t, files, gz)
+		writeFile(t, p, data)
+		s, err := Collect(context.Background(), []string{p}, nil, DefaultLimits())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := paths(s); strings.Join(got, "|") != p+"!Logs/Bits.evtx|"+p+"!Logs/System.evtx" {
+			t.Errorf("gz %v: files = %q", gz, got)
+		}
+		if s.OtherSkipped != 1 || len(s.Rejected) != 0 {
+			t.Errorf("gz %v: other %d, rejected %+v", gz, s.OtherSkipped, s.Rejected)
+		}
+		if got, _ := readAllOpened(t, s.Files[0]); !bytes.Equal(got, b) {
+			t.Errorf("gz %v: read back wrong", gz)
+		}
+		s.Close()
+		// Cut inside the second log: the first is whole, the second damaged.
+		writeFile(t, p, data[:len(data)*2/3])
+		s, err = Collect(context.Background(), []string{p}, nil, DefaultLimits())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Files) == 0 && len(s.Rejected) == 0 {
+			t.Errorf("gz %v: cut tar gave nothing", gz)
+		}
+		s.Close()
+	}
+}
+
+// TestStdinSniffedFirst: a stream that is neither a log nor an archive is
+// refused after its first bytes, without copying it.
+func TestStdinSniffedFirst(t *testing.T) {
+	r := &countingZero{left: 1 << 40}
+	s, err := Collect(context.Background(), []string{"-"}, r, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if len(s.Rejected) != 1 || !strings.Contains(s.Rejected[0].Reason, "nothing was copied") {
+		t.Errorf("rejected %+v", s.Rejected)
+	}
+	if r.read > SniffLen {
+		t.Errorf("read %d bytes of a non-log stream, want at most %d", r.read, SniffLen)
+	}
+}
+
+type countingZero struct{ left, read int64 }
+
+func (c *countingZero) Read(b []byte) (int, error) {
+	n := min(int64(len(b)), c.left)
+	clear(b[:n])
+	c.left -= n
+	c.read += n
+	return int(n), nil
+}
+
+// TestStdinRegularInPlace: < file on stdin is read in place, not copied.
+func TestStdinRegularInPlace(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x.evtx")
+	writeFile(t, p, fakeEVTX(5000, 4))
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, err := Collect(context.Background(), []string{"-"}, f, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	o, err := s.Files[0].Open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	if _, ok := o.ReaderAt.(*io.SectionReader); !ok {
+		t.Errorf("stdin file copied (%T), want read in place", o.ReaderAt)
+	}
+}
+
+// TestFIFOCancel: a FIFO nobody writes to gives way to cancellation; one
+// with a writer is read like stdin.
+func TestFIFOCancel(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(p, 0o600); err != nil {
+		t.Skip(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, err := Collect(ctx, []string{p}, nil, DefaultLimits()); err == nil {
+		t.Fatal("a FIFO with no writer did not give way to cancellation")
+	}
+	// A new FIFO: the abandoned open above could pair with this writer.
+	p = filepath.Join(t.TempDir(), "fifo2")
+	if err := syscall.Mkfifo(p, 0o600); err != nil {
+		t.Skip(err)
+	}
+	go func() {
+		w, err := os.OpenFile(p, os.O_WRONLY, 0)
+		if err == nil {
+			w.Write(fakeEVTX(3000, 5))
+			w.Close()
+		}
+	}()
+	ctx2, cancel2 := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel2()
+	s, err := Collect(ctx2, []string{p}, nil, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := paths(s); len(got) != 1 || got[0] != p {
+		t.Fatalf("files %q rejected %+v", got, s.Rejected)
+	}
+	if b, _ := readAllOpened(t, s.Files[0]); !bytes.Equal(b, fakeEVTX(3000, 5)) {
+		t.Error("FIFO read back wrong")
+	}
+}
+
+// TestMemoryBudget: copies beyond the shared budget go to temporary files.
+func TestMemoryBudget(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	mem := &budget{left: 10_000}
+	var opened []*Opened
+	for i := range 3 {
+		o, err := spool(bytes.NewReader(fakeEVTX(6000, byte(i))), 6000, 1<<20, mem)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opened = append(opened, o)
+	}
+	if _, ok := opened[0].ReaderAt.(*chunks); !ok {
+		t.Errorf("first copy not in memory: %T", opened[0].ReaderAt)
+	}
+	for _, o := range opened[1:] {
+		if _, ok := o.ReaderAt.(*os.File); !ok {
+			t.Errorf("copy past the budget not on disk: %T", o.ReaderAt)
+		}
+	}
+	for _, o := range opened {
+		o.Close()
+	}
+	if mem.left != 10_000 {
+		t.Errorf("budget after close = %d, want 10000", mem.left)
+	}
+	// A stream of unknown size keeps only what it holds.
+	big := &budget{left: 1 << 30}
+	o, err := spool(bytes.NewReader(fakeEVTX(5000, 1)), -1, 1<<20, big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if used := 1<<30 - big.left; used != 5000 {
+		t.Errorf("stream copy of 5000 bytes holds %d of the budget", used)
+	}
+	o.Close()
+}
+
+// TestExpansionRatio: an entry that expands absurdly is refused unread.
+func TestExpansionRatio(t *testing.T) {
+	s := &Set{}
+	var total int64
+	s.addMember(member{path: "z!big.evtx", name: "big.evtx", size: 2 << 30, csize: 2 << 20}, []byte("ElfFile\x00"), DefaultLimits(), 0, &total)
+	if len(s.Files) != 0 || len(s.Rejected) != 1 || !strings.Contains(s.Rejected[0].Reason, "expands 1024 times") {
+		t.Errorf("files %d rejected %+v", len(s.Files), s.Rejected)
+	}
+}
+
+// noisyEVTX is fakeEVTX with bytes that do not compress.
+func noisyEVTX(n int, seed uint64) []byte {
+	b := fakeEVTX(n, 0)
+	r := rand.New(rand.NewPCG(seed, 1))
+	for i := 8; i < n; i++ {
+		b[i] = byte(r.Uint32())
+	}
+	return b
 }

@@ -1,5 +1,6 @@
 // Package inputs finds the files bitsdiag reads: plain files, directories
-// (walked recursively), .zip archives (read in place) and standard input. It
+// (walked recursively), .zip archives (read in place), .tar and .tar.gz
+// archives, archives one level inside archives, FIFOs and standard input. It
 // recognises event logs by their content, not their names, and opens each one
 // as an io.ReaderAt for the EVTX reader.
 package inputs
@@ -20,16 +21,22 @@ const (
 	EVTX                  // Windows Vista+ event log ("ElfFile\x00")
 	LegacyEVT             // Windows NT/2000/XP/2003 event log ("LfLe" at offset 4)
 	Zip                   // zip archive
+	Tar                   // tar archive (POSIX ustar or GNU)
+	Gzip                  // gzip stream: a .tar.gz/.tgz or one gzipped file
+	SevenZip              // 7-Zip archive
 )
 
-// SniffLen is how many leading bytes Sniff needs.
-const SniffLen = 8
+// SniffLen is how many leading bytes Sniff needs (a tar header's magic is at
+// offset 257).
+const SniffLen = 512
 
 var (
 	evtxMagic   = []byte("ElfFile\x00")
 	legacyMagic = []byte("LfLe")
 	zipMagic    = []byte("PK\x03\x04")
 	zipEmpty    = []byte("PK\x05\x06")
+	gzipMagic   = []byte{0x1f, 0x8b}
+	tarMagic    = []byte("ustar")
 )
 
 // Sniff classifies a file by its first SniffLen bytes.
@@ -41,6 +48,12 @@ func Sniff(head []byte) Kind {
 		return LegacyEVT
 	case bytes.HasPrefix(head, zipMagic), bytes.HasPrefix(head, zipEmpty):
 		return Zip
+	case bytes.HasPrefix(head, sevenZipMagic):
+		return SevenZip
+	case bytes.HasPrefix(head, gzipMagic):
+		return Gzip
+	case len(head) >= 262 && bytes.Equal(head[257:262], tarMagic):
+		return Tar
 	}
 	return Other
 }
@@ -54,6 +67,12 @@ func (k Kind) String() string {
 		return "legacy EVT"
 	case Zip:
 		return "zip"
+	case Tar:
+		return "tar"
+	case Gzip:
+		return "gzip"
+	case SevenZip:
+		return "7-Zip"
 	}
 	return "other"
 }

@@ -335,7 +335,9 @@ func TestDamageReport(t *testing.T) {
 }
 
 // TestMalformed reads the malformed corpus: no panic or hang, at least as many
-// records as the better of python-evtx and libevtx, invariant kept.
+// records as the better of python-evtx and libevtx (except records those
+// tools print without a provider or event id, which the reader counts
+// undecodable: malformedEmpty), invariant kept.
 func TestMalformed(t *testing.T) {
 	for _, m := range loadManifest(t) {
 		if m.dir != "malformed" {
@@ -345,7 +347,7 @@ func TestMalformed(t *testing.T) {
 			t.Parallel()
 			res := readFile(t, m.path(), Options{})
 			checkInvariant(t, m.file, res)
-			best := max(m.py, m.lib)
+			best := max(m.py, m.lib) - malformedEmpty[m.file]
 			if len(res.events) < best {
 				t.Errorf("decoded %d records, python-evtx/libevtx %d/%d", len(res.events), m.py, m.lib)
 			}
@@ -353,6 +355,13 @@ func TestMalformed(t *testing.T) {
 				len(res.events), len(res.errs), res.sum.SlackRecords, m.records, m.py, m.lib)
 		})
 	}
+}
+
+// malformedEmpty counts the records of malformed corpus files that decode
+// without a System Provider Name or EventID (damaged templates): python-evtx
+// prints them as empty events; the reader counts them undecodable.
+var malformedEmpty = map[string]int{
+	"omerbenamram_evtx_HelloForBusiness_incomplete_sid.evtx": 1,
 }
 
 // TestSlackNotLive checks that stale Bits-Client records in chunk slack are

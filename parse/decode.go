@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -23,28 +24,49 @@ type scope struct {
 // decoder renders records of one chunk; it caches the chunk's templates.
 type decoder struct {
 	chunk []byte
-	// shared holds templates compiled in earlier chunks, by GUID. The GUID
-	// identifies a template's content, and templates are only shared from
-	// chunks whose CRC32s verify (intact), so damage cannot leak across
-	// chunks. nil disables sharing.
+	// shared holds templates compiled in earlier chunks (of any file read
+	// by the process), by GUID. The GUID identifies a template's content,
+	// and templates are only shared from chunks whose CRC32s verify
+	// (intact), so damage cannot leak across chunks. nil disables sharing.
 	shared     *templateCache
 	intact     bool
 	free       int
 	templates  map[uint32]*template
-	records    []recordLoc       // the chunk's records, for templateByID
-	byID       map[uint32]uint32 // template id -> inline definition offset, built when first needed
-	left       budget            // what the chunk may still spend (limits.go)
-	recordLeft int               // render units the current record may still spend
+	records    []recordLoc          // the chunk's records, for templateByID
+	byID       map[uint32]uint32    // template id -> inline definition offset, built when first needed
+	left       budget               // what the chunk may still spend (limits.go)
+	recordLeft int                  // render units the current record may still spend
+	nestVals   [maxNesting][]rawVal // value buffers of nested instances, by depth
+	strs       map[string]string    // interned System strings (the worker's, kept across chunks)
+	guidIn     string               // NormGUID's last input and output
+	guidOut    string
 }
 
-// templateCache is a worker's templates from earlier chunks, by GUID.
+// templateCache holds templates compiled from intact chunks, by GUID. One
+// cache serves the whole process (every Reader and worker: processTemplates),
+// so reading many small files of the same machines compiles each template
+// once. Compiled templates are never modified, so they are shared freely.
 type templateCache struct {
+	mu     sync.RWMutex
 	m      map[[16]byte]*template
 	weight int // summed template.weight
 }
 
+// processTemplates is the process-wide template cache.
+var processTemplates = &templateCache{m: make(map[[16]byte]*template)}
+
+// get returns the template of the given GUID.
+func (c *templateCache) get(guid [16]byte) (*template, bool) {
+	c.mu.RLock()
+	t, ok := c.m[guid]
+	c.mu.RUnlock()
+	return t, ok
+}
+
 // add keeps t, emptying the cache first when it is full.
 func (c *templateCache) add(guid [16]byte, t *template) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if len(c.m) >= maxSharedTemplates || c.weight+t.weight > maxSharedWeight {
 		clear(c.m)
 		c.weight = 0
@@ -98,7 +120,7 @@ func (d *decoder) template(defOff uint32) *template {
 	share := d.shared != nil && d.intact && int(defOff) < d.free && int(defOff)+20 <= len(d.chunk)
 	if share {
 		copy(guid[:], d.chunk[defOff+4:])
-		if t, ok := d.shared.m[guid]; ok {
+		if t, ok := d.shared.get(guid); ok {
 			d.templates[defOff] = t
 			return t
 		}
@@ -172,7 +194,10 @@ func (d *decoder) nested(sc *scope, p piece) (*template, *scope, error) {
 	if sc.depth >= maxNesting {
 		return nil, nil, fmt.Errorf("BinXML nested deeper than %d levels", maxNesting)
 	}
-	in, reason := readInstance(sc.chunk, v.off, v.off+v.size, nil)
+	// The values of nested instances reuse one buffer per depth: instances
+	// at one depth are rendered one after another.
+	in, reason := readInstance(sc.chunk, v.off, v.off+v.size, d.nestVals[sc.depth])
+	d.nestVals[sc.depth] = in.vals[:0]
 	var t *template
 	switch reason {
 	case "":
@@ -223,7 +248,7 @@ func (d *decoder) decodeElement(ev *Event, root *xnode, sc *scope) error {
 		}
 		t, nsc, err := d.nested(sc, p)
 		if err == nil {
-			err = d.decodeElement(ev, &xnode{kids: []*xnode{t.root}}, nsc)
+			err = d.decodeKid(ev, t.root, nsc)
 		}
 		if err != nil {
 			if !ev.Recovered {
@@ -235,23 +260,122 @@ func (d *decoder) decodeElement(ev *Event, root *xnode, sc *scope) error {
 		}
 	}
 	for _, k := range root.kids {
-		var err error
-		switch k.name {
-		case "System":
-			err = d.system(ev, k, sc)
-		case "EventData":
-			err = d.eventData(ev, k, sc)
-		case "UserData":
-			err = d.flattenKids(ev, k, sc)
-		default:
-			// RenderingInfo and the like are not part of the payload.
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", k.name, err)
+		if err := d.decodeKid(ev, k, sc); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// decodeKid renders one child of the Event element.
+func (d *decoder) decodeKid(ev *Event, k *xnode, sc *scope) error {
+	var err error
+	switch k.name {
+	case "System":
+		err = d.system(ev, k, sc)
+	case "EventData":
+		err = d.eventData(ev, k, sc)
+	case "UserData":
+		err = d.flattenKids(ev, k, sc)
+	default:
+		// RenderingInfo and the like are not part of the payload.
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", k.name, err)
+	}
+	return nil
+}
+
+// number reads an integer System field. A single integer substitution is
+// read from its bytes; anything else is rendered and parsed (a value that
+// does not fit bits bits, or is negative, reads as 0 either way).
+func (d *decoder) number(sc *scope, ps []piece, bits int) (uint64, error) {
+	if len(ps) == 1 && ps[0].sub >= 0 && ps[0].sub < len(sc.vals) {
+		v := sc.vals[ps[0].sub]
+		if x, ok := rawUint(v.typ, sc.chunk[v.off:v.off+v.size]); ok {
+			if err := d.charge(numberCost); err != nil {
+				return 0, err
+			}
+			if bits < 64 && x >= 1<<uint(bits) {
+				return 0, nil
+			}
+			return x, nil
+		}
+	}
+	s, err := d.text(sc, ps)
+	if err != nil {
+		return 0, err
+	}
+	return parseUint(s, bits), nil
+}
+
+// numberCost is what an integer read from its bytes charges the render
+// budget (its text would cost at most this).
+const numberCost = 22
+
+// rawUint reads an integer value of type t; a negative one is 0 (its text
+// does not parse as unsigned). ok is false for other types or sizes.
+func rawUint(t byte, b []byte) (uint64, bool) {
+	if n := fixedSize(t); n != 0 && len(b) != n {
+		return 0, false
+	}
+	le := binary.LittleEndian
+	var neg bool
+	var x uint64
+	switch t {
+	case valUInt8:
+		x = uint64(b[0])
+	case valUInt16:
+		x = uint64(le.Uint16(b))
+	case valUInt32, valHexInt32:
+		x = uint64(le.Uint32(b))
+	case valUInt64, valHexInt64:
+		x = le.Uint64(b)
+	case valInt8:
+		neg, x = int8(b[0]) < 0, uint64(int8(b[0]))
+	case valInt16:
+		neg, x = int16(le.Uint16(b)) < 0, uint64(int16(le.Uint16(b)))
+	case valInt32:
+		neg, x = int32(le.Uint32(b)) < 0, uint64(int32(le.Uint32(b)))
+	case valInt64:
+		neg, x = int64(le.Uint64(b)) < 0, le.Uint64(b)
+	default:
+		return 0, false
+	}
+	if neg {
+		return 0, true
+	}
+	return x, true
+}
+
+// str renders a System string field; a string substitution is interned, so
+// the provider, channel and computer names of a log are allocated once.
+func (d *decoder) str(sc *scope, ps []piece) (string, error) {
+	if len(ps) == 1 && ps[0].sub >= 0 && ps[0].sub < len(sc.vals) && d.strs != nil {
+		v := sc.vals[ps[0].sub]
+		if b := sc.chunk[v.off : v.off+v.size]; v.typ == valString && len(b) <= maxCachedString {
+			s, ok := d.strs[string(b)]
+			if !ok {
+				if len(d.strs) >= maxCachedStrings {
+					clear(d.strs)
+				}
+				s = utf16String(b)
+				d.strs[string(b)] = s
+			}
+			return s, d.charge(len(s) + 1)
+		}
+	}
+	return d.text(sc, ps)
+}
+
+// guid renders a GUID field upper-case without braces, remembering the
+// last one (a template's static provider GUID repeats in every record).
+func (d *decoder) guid(s string) string {
+	if s != d.guidIn {
+		d.guidIn, d.guidOut = s, NormGUID(s)
+	}
+	return d.guidOut
 }
 
 func parseUint(s string, bits int) uint64 {
@@ -269,11 +393,6 @@ func parseUint(s string, bits int) uint64 {
 	return v
 }
 
-// normGUID renders GUID text upper-case without braces.
-func normGUID(s string) string {
-	return strings.ToUpper(strings.TrimSuffix(strings.TrimPrefix(s, "{"), "}"))
-}
-
 func (d *decoder) system(ev *Event, n *xnode, sc *scope) error {
 	attr := func(k *xnode, name string) (string, error) {
 		a, ok := k.attr(name)
@@ -285,51 +404,56 @@ func (d *decoder) system(ev *Event, n *xnode, sc *scope) error {
 	for _, k := range n.kids {
 		var s string
 		var err error
+		var x uint64
 		switch k.name {
 		case "Provider":
-			if ev.Provider, err = attr(k, "Name"); err == nil {
+			if a, ok := k.attr("Name"); ok {
+				ev.Provider, err = d.str(sc, a)
+			}
+			if err == nil {
 				s, err = attr(k, "Guid")
-				ev.ProviderGUID = normGUID(s)
+				ev.ProviderGUID = d.guid(s)
 			}
 		case "EventID":
-			if s, err = d.text(sc, k.content); err == nil {
-				ev.EventID = uint16(parseUint(s, 16))
-				s, err = attr(k, "Qualifiers")
-				ev.Qualifiers = uint16(parseUint(s, 16))
-			}
-		case "Version", "Level", "Task", "Opcode", "Keywords":
-			if s, err = d.text(sc, k.content); err == nil {
-				switch k.name {
-				case "Version":
-					ev.Version = uint8(parseUint(s, 8))
-				case "Level":
-					ev.Level = uint8(parseUint(s, 8))
-				case "Task":
-					ev.Task = uint16(parseUint(s, 16))
-				case "Opcode":
-					ev.Opcode = uint8(parseUint(s, 8))
-				case "Keywords":
-					ev.Keywords = parseUint(s, 64)
+			if x, err = d.number(sc, k.content, 16); err == nil {
+				ev.EventID = uint16(x)
+				if a, ok := k.attr("Qualifiers"); ok {
+					x, err = d.number(sc, a, 16)
+					ev.Qualifiers = uint16(x)
 				}
 			}
+		case "Version":
+			x, err = d.number(sc, k.content, 8)
+			ev.Version = uint8(x)
+		case "Level":
+			x, err = d.number(sc, k.content, 8)
+			ev.Level = uint8(x)
+		case "Task":
+			x, err = d.number(sc, k.content, 16)
+			ev.Task = uint16(x)
+		case "Opcode":
+			x, err = d.number(sc, k.content, 8)
+			ev.Opcode = uint8(x)
+		case "Keywords":
+			ev.Keywords, err = d.number(sc, k.content, 64)
 		case "TimeCreated":
 			err = d.timeCreated(ev, k, sc)
 		case "EventRecordID":
 			// Exported logs renumber record headers; Event Viewer shows this one.
-			if s, err = d.text(sc, k.content); err == nil {
-				if id := parseUint(s, 64); id != 0 {
-					ev.RecordID = id
-				}
+			if x, err = d.number(sc, k.content, 64); err == nil && x != 0 {
+				ev.RecordID = x
 			}
 		case "Correlation":
 			s, err = attr(k, "ActivityID")
-			ev.ActivityID = normGUID(s)
+			ev.ActivityID = NormGUID(s)
 		case "Channel":
-			ev.Channel, err = d.text(sc, k.content)
+			ev.Channel, err = d.str(sc, k.content)
 		case "Computer":
-			ev.Computer, err = d.text(sc, k.content)
+			ev.Computer, err = d.str(sc, k.content)
 		case "Security":
-			ev.UserID, err = attr(k, "UserID")
+			if a, ok := k.attr("UserID"); ok {
+				ev.UserID, err = d.str(sc, a)
+			}
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", k.name, err)
@@ -375,6 +499,9 @@ func (d *decoder) timeCreated(ev *Event, k *xnode, sc *scope) error {
 func (d *decoder) eventData(ev *Event, n *xnode, sc *scope) error {
 	first := len(ev.Data)
 	unnamed := 0
+	if ev.Data == nil && len(n.kids) > 0 {
+		ev.Data = make([]Field, 0, len(n.kids))
+	}
 	if err := d.flattenNested(ev, n, sc); err != nil {
 		return err
 	}

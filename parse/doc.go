@@ -18,7 +18,12 @@
 //     128-512) and the records CRC32 (512 up to the free-space offset) are
 //     checked and mismatches reported; records are read regardless, since a
 //     CRC cannot say which record is damaged. With the no-CRC32 flag set the
-//     mismatches are reported as expected.
+//     mismatches are reported as expected. When the header CRC32 fails, the
+//     free-space offset is trusted only if the records CRC32 up to it
+//     matches; else the end of the last record the header names, or of the
+//     run of records whose ids lie in the header's first..last ids, is used
+//     where the records CRC32 matches, and without a match records outside
+//     those ids count as stale, not live.
 //   - Records: walked by their headers ("**\0\0", size, record id, FILETIME,
 //     size copy at the end) from offset 512 to the free-space offset. Bytes
 //     that are not a record header are skipped to the next plausible header;
@@ -45,7 +50,8 @@
 // 100 ns precision, SIDs as S-1-..., binary as upper-case hex. Payloads held
 // as nested BinXML in a substitution (the usual layout, and CAPI2's) are
 // decoded the same way, in document order. Templates of chunks whose CRC32s
-// verify are shared across chunks by template GUID.
+// verify are shared across chunks and files by template GUID, in one
+// process-wide cache bounded by count and compile cost.
 //
 // # Pre-filter
 //
@@ -79,8 +85,7 @@
 // are bounded per template, per record and per chunk (limits.go), at least
 // ten times what real logs need; a record over a limit is a *RecordError
 // saying which limit, so no input makes the reader hang or exhaust memory.
-// The template cache a worker keeps across chunks is bounded by count and by
-// compile cost.
+// The process-wide template cache is bounded by count and by compile cost.
 //
 // # Concurrency and memory
 //

@@ -14,7 +14,10 @@ type recordLoc struct {
 	id    uint64
 	ft    uint64 // FILETIME of the record header (written time)
 	slack bool   // stale record after the free-space offset
-	bad   string // non-empty: the header is damaged; the record cannot be decoded
+	// suspect: the record id lies outside the intact chunk header's ids in
+	// a chunk whose records CRC32 fails; it stays out of the span.
+	suspect bool
+	bad     string // non-empty: the header is damaged; the record cannot be decoded
 }
 
 // chunkFrame is the result of validating a chunk and walking its records.
@@ -96,6 +99,10 @@ func frameChunk(buf []byte, idx int, base int64, noCRC bool, f *chunkFrame) {
 		headerOK = true
 	}
 	free := int(binary.LittleEndian.Uint32(buf[48:]))
+	verified := headerOK || noCRC
+	if !verified {
+		free, verified = trustedFree(buf, free, idx, base, f)
+	}
 	end := free
 	switch {
 	case free < chunkHeaderSize || free > chunkSize:
@@ -112,7 +119,16 @@ func frameChunk(buf []byte, idx int, base int64, noCRC bool, f *chunkFrame) {
 			f.intact = headerOK
 		}
 	}
-
+	// With a damaged header whose free-space offset no checksum confirms,
+	// a record outside the header's first/last record ids is not a live
+	// record of this chunk: stale data a damaged offset would let in.
+	firstID, lastID := binary.LittleEndian.Uint64(buf[24:]), binary.LittleEndian.Uint64(buf[32:])
+	plausible := firstID <= lastID && lastID-firstID < chunkSize/minRecordSize
+	checkIDs := !verified && plausible
+	// With an intact header but damaged records, a record id outside the
+	// header's ids is a damaged record header: the record is still decoded,
+	// but its id and time are kept out of the file's span.
+	suspectIDs := headerOK && !f.intact && !noCRC && plausible
 	f.free = free
 	off := chunkHeaderSize
 	for off < end {
@@ -152,7 +168,16 @@ func frameChunk(buf []byte, idx int, base int64, noCRC bool, f *chunkFrame) {
 			off = next
 			continue
 		}
-		f.records = append(f.records, recordLoc{off: off, size: size, id: id, ft: binary.LittleEndian.Uint64(buf[off+16:])})
+		loc := recordLoc{off: off, size: size, id: id, ft: binary.LittleEndian.Uint64(buf[off+16:])}
+		if checkIDs && (id < firstID || id > lastID) {
+			prob("record-id-range", off, id, fmt.Sprintf("record id outside the chunk header's ids %d-%d (header damaged): counted as stale, not live", firstID, lastID))
+			loc.slack = true
+			f.slack++
+		} else if suspectIDs && (id < firstID || id > lastID) {
+			prob("record-id-range", off, id, fmt.Sprintf("record id outside the chunk header's ids %d-%d (records CRC32 mismatch): decoded, kept out of the file's id and time span", firstID, lastID))
+			loc.suspect = true
+		}
+		f.records = append(f.records, loc)
 		off += size
 	}
 
@@ -168,4 +193,54 @@ func frameChunk(buf []byte, idx int, base int64, noCRC bool, f *chunkFrame) {
 		f.slack++
 		off = p + size
 	}
+}
+
+// trustedFree checks the free-space offset of a chunk whose header CRC32
+// failed (so any header field may be damaged). The offset is kept when the
+// records CRC32 over 512..free matches; otherwise the candidates are the end
+// of the last record the header names (last record offset plus its size)
+// and the end of the run of valid records from 512 whose ids lie in the
+// header's first..last ids, and the first whose records CRC32 matches is
+// used. With no match the end of the walk is used (verified false). A
+// changed offset is a "chunk-free-space" problem.
+func trustedFree(buf []byte, free, idx int, base int64, f *chunkFrame) (end int, verified bool) {
+	want := binary.LittleEndian.Uint32(buf[52:])
+	crcOK := func(end int) bool {
+		return end >= chunkHeaderSize && end <= len(buf) && crc32.ChecksumIEEE(buf[chunkHeaderSize:end]) == want
+	}
+	if crcOK(free) {
+		return free, true
+	}
+	var cands []int
+	if last := int(binary.LittleEndian.Uint32(buf[44:])); last >= chunkHeaderSize {
+		if size, ok := validRecordAt(buf, last, len(buf)); ok {
+			cands = append(cands, last+size)
+		}
+	}
+	firstID, lastID := binary.LittleEndian.Uint64(buf[24:]), binary.LittleEndian.Uint64(buf[32:])
+	walk := chunkHeaderSize
+	for {
+		size, ok := validRecordAt(buf, walk, len(buf))
+		if !ok {
+			break
+		}
+		if id := binary.LittleEndian.Uint64(buf[walk+8:]); id < firstID || id > lastID {
+			break
+		}
+		walk += size
+	}
+	cands = append(cands, walk)
+	use := walk
+	how := "no candidate matches the records CRC32; using the end of the records whose ids are in the header's range"
+	for _, c := range cands {
+		if crcOK(c) {
+			use, how, verified = c, "the records CRC32 matches there", true
+			break
+		}
+	}
+	if use != free {
+		f.problems = append(f.problems, Problem{Kind: "chunk-free-space", Chunk: idx, Offset: base + 48,
+			Reason: fmt.Sprintf("chunk header damaged: free-space offset %d not trusted, records end at %d (%s)", free, use, how)})
+	}
+	return use, verified
 }

@@ -50,7 +50,7 @@ func parseFileHeader(buf []byte) fileHeader {
 	return h
 }
 
-// headerProblems lists what the file header says about damage.
+// problems adds to sum what the file header says about damage.
 func (h fileHeader) problems(sum *Summary) {
 	if !h.valid {
 		sum.addProblem("header-magic", -1, 0, 0, "file header magic is not ElfFile")

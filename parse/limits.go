@@ -36,6 +36,11 @@ const (
 	chunkCompileOps   = 1000000
 	chunkCompileBytes = 8 << 20
 	maxParseStack     = 400
+	// stackCheckAfter is the operation count from which the parser's stack
+	// depth is checked (every 32 operations): runtime.Callers is costly and
+	// real templates need at most about 1,000 operations, while a parse
+	// this short cannot recurse deep enough to matter.
+	stackCheckAfter = 2048
 
 	recordRender = 1 << 20
 	chunkRender  = 8 << 20
@@ -90,7 +95,7 @@ func (r *budgetReader) spend(n int) {
 	case r.usedOps > r.ops && r.ops < compileOps, r.usedBytes > r.bytes && r.bytes < compileBytes:
 		panic(errChunkParseLimit)
 	case r.usedOps > r.ops, r.usedBytes > r.bytes,
-		r.usedOps%32 == 0 && runtime.Callers(0, r.pcs[:]) == len(r.pcs):
+		r.usedOps >= stackCheckAfter && r.usedOps%32 == 0 && runtime.Callers(0, r.pcs[:]) == len(r.pcs):
 		panic(errParseLimit)
 	}
 }

@@ -8,15 +8,35 @@ import (
 	w "bitsdiag/samples/evtxwrite"
 )
 
+// testSystem is a System element naming a provider and an event id (a
+// record without them is undecodable).
+func testSystem() *w.Element {
+	return &w.Element{Name: "System", Children: []w.Node{
+		&w.Element{Name: "Provider", Attrs: []w.Attr{{Name: "Name", Value: w.Text("Test")}}},
+		&w.Element{Name: "EventID", Children: []w.Node{w.Text("1")}},
+	}}
+}
+
+// eventRoot is <Event> with System (when outer, for a record's own
+// template, not a nested one) and the given EventData children.
+func eventRoot(outer bool, kids []w.Node) *w.Element {
+	root := &w.Element{Name: "Event"}
+	if outer {
+		root.Children = append(root.Children, testSystem())
+	}
+	root.Children = append(root.Children, &w.Element{Name: "EventData", Children: kids})
+	return root
+}
+
 // repeatTemplate is <Event><EventData> with k <Data> elements that all show
-// substitution 0 of type typ.
-func repeatTemplate(t *testing.T, k int, typ w.ValueType) *w.Template {
+// substitution 0 of type typ (with a System element when outer).
+func repeatTemplate(t *testing.T, k int, typ w.ValueType, outer bool) *w.Template {
 	t.Helper()
 	kids := make([]w.Node, k)
 	for i := range kids {
 		kids[i] = &w.Element{Name: "Data", Children: []w.Node{w.Sub{Index: 0, Type: typ}}}
 	}
-	tm, err := w.NewTemplate(&w.Element{Name: "Event", Children: []w.Node{&w.Element{Name: "EventData", Children: kids}}})
+	tm, err := w.NewTemplate(eventRoot(outer, kids))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,17 +61,21 @@ func encode(t *testing.T, events ...w.Instance) []byte {
 // substitution k times, nested depth levels deep: rendering it naively
 // yields k^depth fields (10^8 for k=10, depth 8).
 func fanOut(t *testing.T, k, depth int) w.Instance {
-	tm := repeatTemplate(t, k, w.TypeBinXML)
-	in := w.Instance{Template: repeatTemplate(t, 1, w.TypeString), Values: []w.Value{w.String("x")}}
+	tm, outer := repeatTemplate(t, k, w.TypeBinXML, false), repeatTemplate(t, k, w.TypeBinXML, true)
+	in := w.Instance{Template: repeatTemplate(t, 1, w.TypeString, false), Values: []w.Value{w.String("x")}}
 	for i := 1; i < depth; i++ {
-		in = w.Instance{Template: tm, Values: []w.Value{w.BinXML(in)}}
+		tmpl := tm
+		if i == depth-1 {
+			tmpl = outer
+		}
+		in = w.Instance{Template: tmpl, Values: []w.Value{w.BinXML(in)}}
 	}
 	return in
 }
 
 // wide is a record whose template shows one string k times.
 func wide(t *testing.T, k, chars int) w.Instance {
-	return w.Instance{Template: repeatTemplate(t, k, w.TypeString), Values: []w.Value{w.String(strings.Repeat("A", chars))}}
+	return w.Instance{Template: repeatTemplate(t, k, w.TypeString, true), Values: []w.Value{w.String(strings.Repeat("A", chars))}}
 }
 
 func repeat(in w.Instance, n int) []w.Instance {
@@ -104,7 +128,7 @@ func namedTemplate(t *testing.T, k int, name string) w.Instance {
 	for i := range kids {
 		kids[i] = &w.Element{Name: name}
 	}
-	tm, err := w.NewTemplate(&w.Element{Name: "Event", Children: []w.Node{&w.Element{Name: "EventData", Children: kids}}})
+	tm, err := w.NewTemplate(eventRoot(true, kids))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,9 +3,6 @@ package parse
 // Peek is what the reader knows about a record before decoding it fully. It is
 // passed to Options.Filter. Fields that cannot be learnt cheaply are left at
 // their "unknown" values; a Filter must return true when it cannot decide.
-//
-// CONTRACT (set by the lead; the parse implementation fills this in): the
-// exported fields and methods below are used by analyze; keep their meaning.
 type Peek struct {
 	Provider string // provider name, "" if unknown
 	EventID  int    // -1 if unknown

@@ -347,7 +347,8 @@ func (s *Summary) addProblem(kind string, chunk int, off int64, id uint64, reaso
 // Kinds: "header-magic", "header-crc", "header-flags", "dirty", "full",
 // "header-chunk-count", "truncated", "read", "chunk-magic", "chunk-header",
 // "chunk-header-crc", "chunk-data-crc", "chunk-free-space", "chunk-truncated",
-// "record-framing", "record-size-copy" (reported, the record is still
+// "record-id-range" (a record outside the damaged chunk header's ids, counted
+// as stale), "template-damaged", "record-framing", "record-size-copy" (reported, the record is still
 // decoded), "record", "slack-record", "slack".
 type Problem struct {
 	Kind     string // e.g. "header-crc", "chunk-magic", "chunk-header-crc", "chunk-data-crc", "record", "truncated", "dirty"

@@ -2,8 +2,6 @@ package parse
 
 import (
 	"encoding/binary"
-	"encoding/hex"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -71,11 +69,12 @@ func utf16String(b []byte) string {
 		}
 	}
 	if ascii {
-		s := make([]byte, n)
-		for i := range s {
-			s[i] = b[2*i]
+		var s strings.Builder // one allocation, not a []byte and its string copy
+		s.Grow(n)
+		for i := 0; i < n; i++ {
+			s.WriteByte(b[2*i])
 		}
-		return string(s)
+		return s.String()
 	}
 	u := make([]uint16, n)
 	for i := range u {
@@ -86,8 +85,43 @@ func utf16String(b []byte) string {
 
 // guidString renders a 16-byte GUID upper-case without braces.
 func guidString(g []byte) string {
-	return fmt.Sprintf("%08X-%04X-%04X-%X-%X",
-		binary.LittleEndian.Uint32(g), binary.LittleEndian.Uint16(g[4:]), binary.LittleEndian.Uint16(g[6:]), g[8:10], g[10:16])
+	var b [36]byte
+	p := appendHexUpper(b[:0], uint64(binary.LittleEndian.Uint32(g)), 8)
+	p = append(p, '-')
+	p = appendHexUpper(p, uint64(binary.LittleEndian.Uint16(g[4:])), 4)
+	p = append(p, '-')
+	p = appendHexUpper(p, uint64(binary.LittleEndian.Uint16(g[6:])), 4)
+	p = append(p, '-')
+	for i, c := range g[8:16] {
+		if i == 2 {
+			p = append(p, '-')
+		}
+		p = append(p, hexUpper[c>>4], hexUpper[c&15])
+	}
+	return string(p)
+}
+
+const (
+	hexUpper = "0123456789ABCDEF"
+	hexLower = "0123456789abcdef"
+)
+
+// appendHexUpper appends v as exactly digits upper-case hex digits.
+func appendHexUpper(b []byte, v uint64, digits int) []byte {
+	for i := digits - 1; i >= 0; i-- {
+		b = append(b, hexUpper[(v>>(4*uint(i)))&15])
+	}
+	return b
+}
+
+// hexInt renders v as 0x and digits lower-case hex digits (HexInt32/64).
+func hexInt(v uint64, digits int) string {
+	var b [18]byte
+	p := append(b[:0], '0', 'x')
+	for i := digits - 1; i >= 0; i-- {
+		p = append(p, hexLower[(v>>(4*uint(i)))&15])
+	}
+	return string(p)
 }
 
 // sidString renders a binary SID as S-1-....
@@ -99,12 +133,16 @@ func sidString(b []byte) (string, bool) {
 	for _, c := range b[2:8] {
 		auth = auth<<8 | uint64(c)
 	}
-	var s strings.Builder
-	fmt.Fprintf(&s, "S-%d-%d", b[0], auth)
+	s := make([]byte, 0, 16+11*int(b[1]))
+	s = append(s, "S-"...)
+	s = strconv.AppendUint(s, uint64(b[0]), 10)
+	s = append(s, '-')
+	s = strconv.AppendUint(s, auth, 10)
 	for i := 0; i < int(b[1]); i++ {
-		fmt.Fprintf(&s, "-%d", binary.LittleEndian.Uint32(b[8+4*i:]))
+		s = append(s, '-')
+		s = strconv.AppendUint(s, uint64(binary.LittleEndian.Uint32(b[8+4*i:])), 10)
 	}
-	return s.String(), true
+	return string(s), true
 }
 
 // fixedSize is the byte size of fixed-size value types (0: variable).
@@ -164,7 +202,11 @@ func renderValue(t byte, b []byte) (s string, ok bool) {
 	case valBool:
 		return strconv.FormatBool(le.Uint32(b) != 0), true
 	case valBinary:
-		return strings.ToUpper(hex.EncodeToString(b)), true
+		s := make([]byte, 2*len(b))
+		for i, c := range b {
+			s[2*i], s[2*i+1] = hexUpper[c>>4], hexUpper[c&15]
+		}
+		return string(s), true
 	case valGUID:
 		return guidString(b), true
 	case valSizeT: // an integer like the others (libevtx and python-evtx agree)
@@ -176,15 +218,16 @@ func renderValue(t byte, b []byte) (s string, ok bool) {
 		}
 		return "", false
 	case valFileTime:
-		return filetime(le.Uint64(b)).Format(time.RFC3339Nano), true
+		var buf [40]byte
+		return string(filetime(le.Uint64(b)).AppendFormat(buf[:0], time.RFC3339Nano)), true
 	case valSysTime:
 		return systime(b).Format(time.RFC3339Nano), true
 	case valSID:
 		return sidString(b)
 	case valHexInt32:
-		return fmt.Sprintf("0x%08x", le.Uint32(b)), true
+		return hexInt(uint64(le.Uint32(b)), 8), true
 	case valHexInt64:
-		return fmt.Sprintf("0x%016x", le.Uint64(b)), true
+		return hexInt(le.Uint64(b), 16), true
 	}
 	return "", false
 }

@@ -47,6 +47,7 @@ type worker struct {
 	payT         *template
 	paySc        scope
 	payVals      []rawVal
+	emptySystem  int // records of the current chunk without provider or event id
 	strCache     map[string]string
 	shared       *templateCache // see decoder.shared
 }
@@ -61,7 +62,7 @@ func newWorker(o *Options, noCRC bool) *worker {
 		strCache:     make(map[string]string),
 	}
 	if !o.noSharedTemplates {
-		w.shared = &templateCache{m: make(map[[16]byte]*template)}
+		w.shared = processTemplates
 	}
 	w.peek.data = w.peekData
 	w.peek.binary = w.peekBinary
@@ -88,16 +89,23 @@ func (w *worker) process(idx int, base int64, buf []byte) *chunkResult {
 	frameChunk(buf, idx, base, w.noCRC, &w.frame)
 	res.problems = append(res.problems, w.frame.problems...)
 	res.slack = w.frame.slack
+	nest := w.dec.nestVals
 	w.dec = decoder{chunk: buf, templates: make(map[uint32]*template), records: w.frame.records,
-		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free, left: newBudget()}
+		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free, left: newBudget(), strs: w.strCache,
+		nestVals: nest}
+	w.emptySystem = 0
 	for _, loc := range w.frame.records {
-		if !loc.slack {
+		if !loc.slack && !loc.suspect {
 			res.span.add(loc.id, loc.ft)
 		}
 		if loc.slack && !w.recoverSlack {
 			continue
 		}
 		w.record(res, idx, base, loc)
+	}
+	if w.emptySystem > 0 {
+		res.problems = append(res.problems, Problem{Kind: "template-damaged", Chunk: idx, Offset: base,
+			Reason: fmt.Sprintf("%d records decode without a System Provider Name or EventID (damaged template definition?); counted undecodable", w.emptySystem)})
 	}
 	return res
 }
@@ -168,6 +176,13 @@ func (w *worker) record(res *chunkResult, idx int, base int64, loc recordLoc) {
 	}
 	if err := w.dec.decodeEvent(ev, t, &sc); err != nil {
 		fail(err.Error())
+		return
+	}
+	if ev.Provider == "" || !t.eventID.known {
+		// Every real record names its provider and event id; without them a
+		// record is a damaged template's output, not an event.
+		w.emptySystem++
+		fail("no System Provider Name or EventID (damaged template definition?)")
 		return
 	}
 	if y := ev.TimeCreated.Year(); y < 1601 || y > 9999 {

@@ -18,22 +18,27 @@ const defaultTitle = "BITS diagnostic report"
 // depend on text from the analysis, so it is always a safe identifier.
 func findingAnchor(i int) string { return "finding-" + strconv.Itoa(i+1) }
 
-// buildDocument lays out the whole report.
-func buildDocument(r *analyze.Result, tz *time.Location) *document {
+// buildDocument lays out the whole report: the short report, or with
+// o.Full the appendices of every evidence record and every job too.
+func buildDocument(r *analyze.Result, o Options) *document {
+	tz := o.tz()
 	d := &document{title: r.Title}
 	if d.title == "" {
 		d.title = defaultTitle
 	}
 	buildTitle(d, r, tz)
 	buildSummary(d, r, tz)
-	buildFindings(d, r, tz)
+	buildComputers(d, r)
+	buildFindings(d, r, tz, o.Full)
 	buildService(d, r, tz)
-	buildJobs(d, r)
+	buildJobs(d, r, o.Full)
 	buildTimeline(d, r, tz)
 	buildCoverage(d, r, tz)
-	buildEvidenceAppendix(d, r, tz)
-	buildJobsAppendix(d, r, tz)
-	buildInventory(d, r, tz)
+	if o.Full {
+		buildEvidenceAppendix(d, r, tz)
+		buildJobsAppendix(d, r, tz)
+	}
+	buildInventory(d, r, tz, o.Full)
 	return d
 }
 
@@ -115,14 +120,14 @@ func buildSummary(d *document, r *analyze.Result, tz *time.Location) {
 		verdict = fmt.Sprintf("%s; see the table below.", plural(len(r.Findings), "finding", "findings"))
 	}
 	d.add(para{spans: []span{txt(verdict)}})
-	t := table{cols: []column{
+	t := table{sortable: true, cols: []column{
 		{title: "#", max: 8},
 		{title: "Severity", max: 10},
 		{title: "Cause", max: 90},
 		{title: "Count", right: true},
 		{title: "Jobs", right: true},
-		{title: "First seen", keep: true},
-		{title: "Last seen", keep: true},
+		{title: "First seen"},
+		{title: "Last seen"},
 		{title: "Status", max: 24},
 	}}
 	for i, f := range r.Findings {
@@ -150,7 +155,7 @@ func findingStatus(f *analyze.Finding) string {
 	if f.Transient {
 		s += " (transient)"
 	}
-	return s
+	return string(s)
 }
 
 // codeList formats a finding's codes with names and counts.
@@ -176,7 +181,7 @@ func codeList(f *analyze.Finding) []string {
 	return out
 }
 
-func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
+func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool) {
 	d.add(heading{level: 2, text: "Findings", anchor: "findings"})
 	if len(r.Findings) == 0 {
 		d.add(para{spans: []span{txt("No findings.")}})
@@ -188,6 +193,8 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 			titles[j.ID] = j.Title
 		}
 	}
+	inAppendix := appendixJobs(r, full)
+	seen := stepsSeen{}
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		d.add(heading{level: 3, text: findingHeading(f), anchor: findingAnchor(i)})
@@ -203,8 +210,10 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 		if len(codeSpans) > 0 {
 			items = append(items, field{"Codes", codeSpans})
 		}
+		if full {
+			items = append(items, field{"Severity", []span{txt(string(f.Severity))}})
+		}
 		items = append(items,
-			field{"Severity", []span{txt(string(f.Severity))}},
 			field{"Count", []span{txt(findingCount(f))}},
 			field{"Seen", []span{txt(fmtSpan(f.FirstSeen, f.LastSeen, tz))}})
 		if f.Status != "" || f.Transient {
@@ -218,14 +227,9 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 			items = append(items, field{"Proxies", []span{txt(listMax(f.Proxies, maxListed))}})
 		}
 		if len(f.Jobs) > 0 {
-			items = append(items, field{"Jobs", []span{txt(findingJobs(f.Jobs, titles))}})
+			items = append(items, field{"Jobs", []span{txt(findingJobs(f.Jobs, titles, jobIDsWhere(f.Jobs, inAppendix)))}})
 		}
-		if f.DocSection != "" {
-			items = append(items, field{"Article section", []span{txt(f.DocSection)}})
-		}
-		if f.KBID != "" {
-			items = append(items, field{"Knowledge-base entry", []span{txt(f.KBID)}})
-		}
+		items = append(items, findingSource(f, full)...)
 		d.add(fields{items: items})
 		if f.Summary != "" {
 			d.add(para{spans: []span{txt(f.Summary)}})
@@ -241,24 +245,22 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location) {
 			d.add(heading{level: 4, text: "Cause"}, para{spans: []span{prose(f.Cause)}})
 		}
 		if len(f.Fix) > 0 {
-			d.add(heading{level: 4, text: "Fix"}, steps{items: f.Fix})
+			d.add(heading{level: 4, text: "Fix"}, steps{items: seen.steps(f.ID, f.Fix, full)})
 		}
-		if len(f.Verify) > 0 {
-			d.add(heading{level: 4, text: "Verify"}, steps{items: f.Verify})
-		}
-		if len(f.Corrections) > 0 {
+		if rest := unattachedCorrections(f); len(rest) > 0 {
 			b := bullets{}
-			for _, c := range f.Corrections {
+			for _, c := range rest {
 				b.items = append(b.items, []span{prose(c)})
 			}
 			d.add(heading{level: 4, text: "Corrections to the article"}, b)
 		}
+		if len(f.Verify) > 0 {
+			d.add(heading{level: 4, text: "Verify"}, steps{items: seen.steps(f.ID, f.Verify, full)})
+		}
 		d.add(heading{level: 4, text: "Evidence"})
-		total := max(f.EvidenceTotal, len(f.Evidence))
-		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
-			"%d of %d records shown; every field in full in Appendix A.", len(f.Evidence), total))}})
+		d.add(para{italic: true, spans: []span{txt(evidenceNote(f, full))}})
 		if len(f.Evidence) > 0 {
-			d.add(evidenceTable(f.Evidence, tz))
+			d.add(evidenceTable(shownEvidence(f, full), tz))
 		}
 	}
 }
@@ -291,7 +293,7 @@ func findingCount(f *analyze.Finding) string {
 // findingJobs names a finding's jobs: with their ids when there are a few,
 // else grouped by title ("WU Client Download ×30"); the ids are in the
 // jobs appendix.
-func findingJobs(ids []string, titles map[string]string) string {
+func findingJobs(ids []string, titles map[string]string, where string) string {
 	const fewJobs = 3
 	if len(ids) <= fewJobs {
 		parts := make([]string, 0, len(ids))
@@ -329,7 +331,7 @@ func findingJobs(ids []string, titles map[string]string) string {
 		}
 		parts = append(parts, t)
 	}
-	return plural(len(ids), "job", "jobs") + ": " + listMax(parts, maxListed) + " (ids in Appendix B)"
+	return plural(len(ids), "job", "jobs") + ": " + listMax(parts, maxJobTitles) + " (ids in " + where + ")"
 }
 
 // findingHeading is "F1 · error · Title".
@@ -348,9 +350,9 @@ func evidenceTable(ev []analyze.Evidence, tz *time.Location) table {
 		{title: "Details", max: 120},
 	}}
 	for _, e := range ev {
-		details := e.Text
-		if e.URL != "" {
-			details = strings.TrimPrefix(details+": "+e.URL, ": ")
+		details := cell{text: e.Text, code: e.URL}
+		if details.plain() == "" {
+			details.text = "—"
 		}
 		t.rows = append(t.rows, []cell{
 			{text: fmtTime(e.Time, tz)},
@@ -358,7 +360,7 @@ func evidenceTable(ev []analyze.Evidence, tz *time.Location) table {
 			{text: strconv.Itoa(int(e.EventID))},
 			{text: orDash(e.Code)},
 			{text: orDash(e.Job)},
-			{text: orDash(details)},
+			details,
 		})
 	}
 	return t
@@ -463,7 +465,7 @@ func buildService(d *document, r *analyze.Result, tz *time.Location) {
 			{text: fmtTime(e.Time, tz)},
 			{text: e.Computer},
 			{text: strconv.Itoa(int(e.EventID))},
-			{text: e.Kind},
+			{text: string(e.Kind)},
 			{text: orDash(details)},
 		})
 	}
@@ -523,7 +525,7 @@ func sortedJobs(jobs []analyze.Job) []*analyze.Job {
 	}
 	sort.SliceStable(out, func(a, b int) bool {
 		ja, jb := out[a], out[b]
-		if ra, rb := outcomeRank(ja.Outcome), outcomeRank(jb.Outcome); ra != rb {
+		if ra, rb := outcomeRank(string(ja.Outcome)), outcomeRank(string(jb.Outcome)); ra != rb {
 			return ra < rb
 		}
 		if ea, eb := errCount(ja), errCount(jb); ea != eb {
@@ -567,7 +569,7 @@ func jobTitle(j *analyze.Job) string {
 	return "(untitled)"
 }
 
-func buildJobs(d *document, r *analyze.Result) {
+func buildJobs(d *document, r *analyze.Result, full bool) {
 	d.add(heading{level: 2, text: "Jobs", anchor: "jobs"})
 	if len(r.Jobs) == 0 {
 		d.add(para{spans: []span{txt("No BITS jobs were reconstructed from the inputs.")}})
@@ -575,7 +577,7 @@ func buildJobs(d *document, r *analyze.Result) {
 	}
 	counts := map[string]int{}
 	for _, j := range r.Jobs {
-		counts[j.Outcome]++
+		counts[string(j.Outcome)]++
 	}
 	var parts []string
 	for _, o := range []string{"failing", "open", "cancelled", "completed"} {
@@ -591,41 +593,45 @@ func buildJobs(d *document, r *analyze.Result) {
 	if other > 0 {
 		parts = append(parts, fmt.Sprintf("%d other", other))
 	}
-	d.add(para{spans: []span{txt(fmt.Sprintf("%s: %s. Failing jobs first; jobs with errors or not completed are in full in Appendix B (linked by number).",
-		plural(len(r.Jobs), "job", "jobs"), strings.Join(parts, ", ")))}})
 	jobs := sortedJobs(r.Jobs)
-	if len(jobs) > maxJobRows {
+	d.add(para{spans: []span{txt(jobsIntro(r, parts, full))}})
+	if !full {
+		jobs = unfinishedJobs(jobs)
+	}
+	if lim := jobRowLimit(full); len(jobs) > lim {
 		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
-			"First %d of %d jobs listed; the JSON output has all.", maxJobRows, len(jobs)))}})
-		jobs = jobs[:maxJobRows]
+			"First %d of %d jobs listed; the JSON output has all.", lim, len(jobs)))}})
+		jobs = jobs[:lim]
 	}
 	t := table{cols: []column{
 		{title: "#", max: 8},
+		{title: "Computer", max: 30},
 		{title: "Title", max: 40},
 		{title: "Owner", max: 28},
 		{title: "Process", max: 28},
 		{title: "Remote host", max: 48},
 		{title: "Outcome", max: 12, keep: true},
 		{title: "Errors", max: 60, mono: true},
-		{title: "Bytes", keep: true},
+		{title: "Bytes", max: 40},
 	}}
 	for i, j := range jobs {
 		num := cell{text: strconv.Itoa(i + 1)}
-		if jobInAppendix(j) {
+		if full && jobInAppendix(j) {
 			num.anchor = jobAnchor(i)
 		}
 		t.rows = append(t.rows, []cell{
 			num,
+			{text: orDash(j.Computer)},
 			{text: jobTitle(j)},
 			{text: orDash(j.Owner)},
 			{text: orDash(processName(j.Process))},
 			{text: listMax(j.Hosts, 3)},
-			{text: orDash(j.Outcome)},
+			{text: orDash(string(j.Outcome))},
 			{text: fmtErrors(j.Errors)},
 			{text: fmtJobBytes(j)},
 		})
 	}
-	d.add(t)
+	d.add(dropComputerColumn(t, len(r.Computers) <= 1))
 }
 
 func buildTimeline(d *document, r *analyze.Result, tz *time.Location) {
@@ -696,7 +702,7 @@ func buildCoverage(d *document, r *analyze.Result, tz *time.Location) {
 }
 
 // recordIDs describes a coverage entry's record ids: range, gaps, missing ids
-// and whether the span covers only the BITS records.
+// and whether the span covers only the analysed (BITS, Windows Update) records.
 func recordIDs(c *analyze.Coverage) string {
 	var parts []string
 	if c.FirstRecordID != 0 || c.LastRecordID != 0 {
@@ -707,7 +713,7 @@ func recordIDs(c *analyze.Coverage) string {
 		parts = append(parts, fmt.Sprintf("%d missing", c.MissingRecords))
 	}
 	if c.BITSOnly {
-		parts = append(parts, "BITS records only")
+		parts = append(parts, "analysed records only")
 	}
 	return strings.Join(parts, ", ")
 }
@@ -791,7 +797,7 @@ func buildJobsAppendix(d *document, r *analyze.Result, tz *time.Location) {
 			{"Owner", []span{txt(orDash(j.Owner))}},
 			{"Process", []span{txt(orDash(j.Process))}},
 			{"Computer", []span{txt(orDash(j.Computer))}},
-			{"Outcome", []span{txt(fmt.Sprintf("%s (%s, %s, %s)", orDash(j.Outcome),
+			{"Outcome", []span{txt(fmt.Sprintf("%s (%s, %s, %s)", orDash(string(j.Outcome)),
 				plural(j.Transfers, "transfer", "transfers"), plural(j.Retries, "retry", "retries"),
 				plural(j.Interruptions, "interruption", "interruptions")))}},
 			{"Seen", []span{txt(fmtSpan(j.First, j.Last, tz))}},
@@ -811,14 +817,18 @@ func listAll(items []string) string {
 	return strings.Join(items, " ; ")
 }
 
-func buildInventory(d *document, r *analyze.Result, tz *time.Location) {
-	d.add(heading{level: 2, text: "Appendix C: Input inventory", anchor: "appendix-inputs"})
+func buildInventory(d *document, r *analyze.Result, tz *time.Location, full bool) {
+	title := "Input inventory"
+	if full {
+		title = "Appendix C: Input inventory"
+	}
+	d.add(heading{level: 2, text: title, anchor: "appendix-inputs"})
 	if len(r.Inputs) == 0 {
 		d.add(para{spans: []span{txt("No input files.")}})
 		return
 	}
 	t := table{cols: []column{
-		{title: "File", max: 40},
+		{title: "File", max: 120}, // named in full: the short report has no per-file details
 		{title: "Size", right: true, keep: true},
 		{title: "SHA-256", max: 13, mono: true},
 		{title: "Records", right: true},
@@ -839,6 +849,9 @@ func buildInventory(d *document, r *analyze.Result, tz *time.Location) {
 	}
 	d.add(t)
 	for i, in := range r.Inputs {
+		if !full && !inputNeedsDetail(&in) {
+			continue
+		}
 		d.add(heading{level: 4, text: fmt.Sprintf("File %d: %s", i+1, shorten(sanitizeLine(baseName(in.Path)), 100))})
 		items := []field{
 			{"Path", []span{txt(in.Path)}},
@@ -866,7 +879,7 @@ func buildInventory(d *document, r *analyze.Result, tz *time.Location) {
 					"and %d more damage entries; the JSON output has all.", len(in.Damage)-maxDamageList))})
 				break
 			}
-			b.items = append(b.items, []span{bold(orDash(dm.Kind)), txt(damageWhere(dm) + ": " + dm.Reason)})
+			b.items = append(b.items, []span{bold(orDash(string(dm.Kind))), txt(damageWhere(dm) + ": " + dm.Reason)})
 		}
 		d.add(b)
 	}
@@ -903,14 +916,14 @@ func damageSummary(in *analyze.Input, skipped bool) string {
 	kinds := map[string]int{}
 	var damage, notes []string
 	for _, dm := range in.Damage {
-		if kinds[dm.Kind] == 0 {
+		if kinds[string(dm.Kind)] == 0 {
 			if analyze.BenignDamage(dm.Kind) {
-				notes = append(notes, dm.Kind)
+				notes = append(notes, string(dm.Kind))
 			} else {
-				damage = append(damage, dm.Kind)
+				damage = append(damage, string(dm.Kind))
 			}
 		}
-		kinds[dm.Kind]++
+		kinds[string(dm.Kind)]++
 	}
 	sort.Strings(damage)
 	sort.Strings(notes)

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -17,8 +18,50 @@ func TestFindingJobs(t *testing.T) {
 		{[]string{"A", "X"}, "WU Client Download (A), X"},
 		{[]string{"A", "B", "C", "D"}, "4 jobs: WU Client Download ×3, Edge (ids in Appendix B)"},
 	} {
-		if got := findingJobs(tc.ids, titles); got != tc.want {
+		if got := findingJobs(tc.ids, titles, "Appendix B"); got != tc.want {
 			t.Errorf("findingJobs(%v) = %q, want %q", tc.ids, got, tc.want)
+		}
+	}
+}
+
+// TestJobIDsWhere: a finding says its job ids are in Appendix B only when
+// the appendix lists every one of them (issue 16: "29980 more (ids in
+// Appendix B)" must be true), and never without --full.
+func TestJobIDsWhere(t *testing.T) {
+	r := &analyze.Result{}
+	var ids []string
+	for i := 0; i < maxJobRows+50; i++ {
+		id := fmt.Sprintf("{%08d-0000-0000-0000-000000000000}", i)
+		r.Jobs = append(r.Jobs, analyze.Job{ID: id, Title: "t", Outcome: "failing"})
+		ids = append(ids, id)
+	}
+	full := appendixJobs(r, true)
+	if len(full) != maxJobRows {
+		t.Fatalf("appendix lists %d jobs, want %d", len(full), maxJobRows)
+	}
+	if got := jobIDsWhere(ids, full); got != "the JSON output" {
+		t.Errorf("all %d jobs: ids in %q, but the appendix lists only %d", len(ids), got, maxJobRows)
+	}
+	if got := jobIDsWhere(ids[:3], full); got != "Appendix B" {
+		t.Errorf("3 listed jobs: ids in %q", got)
+	}
+	if got := jobIDsWhere(ids[:3], appendixJobs(r, false)); got != "the JSON output" {
+		t.Errorf("short report: ids in %q", got)
+	}
+	for _, full := range []bool{false, true} {
+		d := buildDocument(&analyze.Result{Jobs: r.Jobs, Findings: []analyze.Finding{{ID: "F1", Jobs: ids}}}, Options{Full: full})
+		var b strings.Builder
+		for _, bl := range d.blocks {
+			if fs, ok := bl.(fields); ok {
+				for _, f := range fs.items {
+					for _, s := range f.value {
+						b.WriteString(s.text)
+					}
+				}
+			}
+		}
+		if strings.Contains(b.String(), "ids in Appendix B") {
+			t.Errorf("full=%v: claims the ids of %d jobs are in Appendix B", full, len(ids))
 		}
 	}
 }
@@ -79,7 +122,18 @@ func TestJobsAppendixAndSystemLog(t *testing.T) {
 	if err := Markdown(&b, r, Options{}); err != nil {
 		t.Fatal(err)
 	}
+	short := b.String()
+	if strings.Contains(short, "## Appendix B") || strings.Contains(short, "clean job") || !strings.Contains(short, "bad job") {
+		t.Errorf("short report: no appendix B and only the job that did not complete expected:\n%s", short)
+	}
+	b.Reset()
+	if err := Markdown(&b, r, Options{Full: true}); err != nil {
+		t.Fatal(err)
+	}
 	md := b.String()
+	if !strings.Contains(md, "clean job") {
+		t.Error("--full: the completed job is not listed")
+	}
 	appendix := md[strings.Index(md, "## Appendix B"):]
 	if !strings.Contains(appendix, "bad job") || strings.Contains(appendix, "#### Job 2: clean job") || !strings.Contains(appendix, "(1)") {
 		t.Errorf("jobs appendix:\n%s", appendix)

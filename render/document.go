@@ -73,13 +73,26 @@ type column struct {
 // cell is one table cell; text is untrusted.
 type cell struct {
 	text   string
+	code   string // shown after text (": " between) as code: a URL or identifier
 	anchor string // internal link target, "" for none
+}
+
+// plain is the cell's whole text, for formats without code spans in cells.
+func (c cell) plain() string {
+	switch {
+	case c.code == "":
+		return c.text
+	case c.text == "":
+		return c.code
+	}
+	return c.text + ": " + c.code
 }
 
 // table is a table with a header row.
 type table struct {
-	cols []column
-	rows [][]cell
+	cols     []column
+	rows     [][]cell
+	sortable bool // the HTML report lets the reader sort it by a column
 }
 
 // chart is the failures-over-time histogram.

@@ -92,12 +92,13 @@ func richResult() *analyze.Result {
 			Fix: []analyze.Step{
 				{Text: "Configure the proxy to pass `Range` requests through, or exempt the download host from the proxy."},
 				{Text: "If the proxy cannot be changed, let BITS bypass it for the host:", Commands: []string{
-					`netsh winhttp set proxy proxy-server="proxy1.contoso.local:8080" bypass-list="*.contoso-cdn.example"`}},
+					`netsh winhttp set proxy proxy-server="proxy1.contoso.local:8080" bypass-list="*.contoso-cdn.example"`}, Shell: analyze.ShellEither},
 				{Text: "Restart the affected jobs:", Commands: []string{
-					"Get-BitsTransfer -AllUsers | Where-Object JobState -eq 'Error' |\n    Resume-BitsTransfer -Asynchronous"}},
+					"Get-BitsTransfer -AllUsers | Where-Object JobState -eq 'Error' |\n    Resume-BitsTransfer -Asynchronous"}, Shell: analyze.ShellPowerShell},
 			},
 			Verify: []analyze.Step{
-				{Text: "Check that new jobs reach `Transferred`:", Commands: []string{"bitsadmin /list /allusers /verbose"}},
+				{Text: "Check that new jobs reach `Transferred`:", Commands: []string{"bitsadmin /list /allusers /verbose"}, Shell: analyze.ShellCmd,
+					Corrections: []string{"The article's `bitsadmin /util /setieproxy` example omits the `localsystem` account argument."}},
 			},
 			DocSection:  "Proxy servers must support HTTP 1.1 range requests",
 			Corrections: []string{"The article's `bitsadmin /util /setieproxy` example omits the `localsystem` account argument."},
@@ -207,8 +208,16 @@ func richResult() *analyze.Result {
 		if h.t == "2024-05-02T16:00:00Z" {
 			c["F3"] = 1
 		}
-		r.Timeline = append(r.Timeline, analyze.Bucket{Start: at(h.t), Length: "1h", Counts: c})
+		r.Timeline = append(r.Timeline, analyze.Bucket{Start: at(h.t), Length: analyze.BucketLength(time.Hour), Counts: c})
 	}
+	for i, c := range []string{"WS-0042.contoso.local", "WS-0042.contoso.local", "WS-0043.contoso.local", "WS-0042.contoso.local", "WS-0043.contoso.local"} {
+		r.Failures = append(r.Failures, analyze.Failure{Time: at("2024-05-02T08:00:00Z").Add(time.Duration(i) * time.Minute), Computer: c,
+			Channel: "Microsoft-Windows-Bits-Client/Operational", File: "Bits.evtx", RecordID: uint64(100 + i), EventID: 61,
+			Code: "0x80200013", CodeName: "BG_E_INSUFFICIENT_RANGE_SUPPORT", FindingID: "F1", JobTitle: "Windows Update, \"quoted\"",
+			JobID: "{4F3E2A10-0000-0000-0000-000000000001}", URL: "http://dl.contoso-cdn.example/a.cab?x=1&y=2", Proxies: []string{"proxy1.contoso.local:8080"}})
+	}
+	r.Failures = append(r.Failures, analyze.Failure{Time: at("2024-05-01T11:02:00Z"), Computer: "WS-0043.contoso.local", Channel: "Microsoft-Windows-Bits-Client/Operational",
+		EventID: 61, Code: "0x80072EE2", FindingID: "F2", JobTitle: "=HYPERLINK(\"http://evil\")"})
 	return r
 }
 
@@ -264,12 +273,12 @@ func hostileResult() *analyze.Result {
 	}
 	for k, s := range hostile {
 		r.Jobs = append(r.Jobs, analyze.Job{ID: s, Title: s, Owner: s, Process: s, Computer: s, URLs: []string{s},
-			Hosts: []string{s}, Files: []string{s}, Outcome: []string{"failing", "open", s}[k%3],
+			Hosts: []string{s}, Files: []string{s}, Outcome: analyze.Outcome([]string{"failing", "open", s}[k%3]),
 			Errors: []analyze.CodeCount{{Code: s, Name: s, Count: k}}})
-		r.Inputs = append(r.Inputs, analyze.Input{Path: s, SHA256: s, Skipped: s, Damage: []analyze.Damage{{Kind: s, Reason: s}}})
+		r.Inputs = append(r.Inputs, analyze.Input{Path: s, SHA256: s, Skipped: s, Damage: []analyze.Damage{{Kind: analyze.DamageKind(s), Reason: s}}})
 		r.Coverage = append(r.Coverage, analyze.Coverage{Computer: s, Channel: s, File: s, Warning: s})
-		r.Service.Timeline = append(r.Service.Timeline, analyze.ServiceEvent{Time: r.Generated, Computer: s, Kind: s, Text: s, Code: s})
-		r.Timeline = append(r.Timeline, analyze.Bucket{Start: at("2024-05-02T08:00:00Z"), Length: s, Counts: map[string]int{s: k + 1}})
+		r.Service.Timeline = append(r.Service.Timeline, analyze.ServiceEvent{Time: r.Generated, Computer: s, Kind: analyze.ServiceEventKind(s), Text: s, Code: s})
+		r.Timeline = append(r.Timeline, analyze.Bucket{Start: at("2024-05-02T08:00:00Z"), Length: analyze.BucketLength(time.Duration(k+1) * time.Hour), Counts: map[string]int{s: k + 1}})
 	}
 	// Cause, Corrections and step texts are trusted knowledge-base prose, which
 	// may use Markdown; they get every hostile string but the markup one.
@@ -280,7 +289,7 @@ func hostileResult() *analyze.Result {
 		}
 	}
 	r.Findings = append(r.Findings, analyze.Finding{ID: h(0), Title: h(1), Severity: analyze.Severity(h(2)),
-		Codes: []string{h(3)}, CodeDetails: []analyze.CodeCount{{Code: h(4), Name: h(5)}}, Status: h(6),
+		Codes: []string{h(3)}, CodeDetails: []analyze.CodeCount{{Code: h(4), Name: h(5)}}, Status: analyze.Status(h(6)),
 		Cause: h(7), DocSection: h(8), Corrections: prose, Verify: []analyze.Step{{Text: h(9), Commands: hostile}}})
 	return r
 }

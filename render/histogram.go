@@ -124,8 +124,8 @@ func buildHistogram(r *analyze.Result, tz *time.Location) *histogram {
 		if total == 0 || b.Start.IsZero() {
 			continue
 		}
-		l, err := time.ParseDuration(b.Length)
-		if err != nil || l <= 0 || l > 366*24*time.Hour {
+		l := time.Duration(b.Length)
+		if l <= 0 || l > 366*24*time.Hour {
 			l = time.Hour
 		}
 		if l > base {

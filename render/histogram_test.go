@@ -12,14 +12,14 @@ func TestHistogram(t *testing.T) {
 	daily := &analyze.Result{Findings: []analyze.Finding{{ID: "F1"}}}
 	for i := 0; i < 400; i++ {
 		daily.Timeline = append(daily.Timeline, analyze.Bucket{
-			Start: at("2023-01-01T00:00:00Z").AddDate(0, 0, i), Length: "24h", Counts: map[string]int{"F1": 1}})
+			Start: at("2023-01-01T00:00:00Z").AddDate(0, 0, i), Length: analyze.BucketLength(24 * time.Hour), Counts: map[string]int{"F1": 1}})
 	}
-	single := &analyze.Result{Timeline: []analyze.Bucket{{Start: at("2024-05-02T08:00:00Z"), Length: "1h",
+	single := &analyze.Result{Timeline: []analyze.Bucket{{Start: at("2024-05-02T08:00:00Z"), Length: analyze.BucketLength(time.Hour),
 		Counts: map[string]int{"F9": 4, "F0": 0}}}}
 	weird := &analyze.Result{Timeline: []analyze.Bucket{
-		{Start: at("2024-05-02T08:00:00Z"), Length: "bogus", Counts: map[string]int{"F1": 2}},
-		{Start: time.Time{}, Length: "1h", Counts: map[string]int{"F1": 5}}, // no time: not charted
-		{Start: at("2024-05-02T09:00:00Z"), Length: "8760h", Counts: map[string]int{"F1": -3}},
+		{Start: at("2024-05-02T08:00:00Z"), Length: 0, Counts: map[string]int{"F1": 2}},
+		{Start: time.Time{}, Length: analyze.BucketLength(time.Hour), Counts: map[string]int{"F1": 5}}, // no time: not charted
+		{Start: at("2024-05-02T09:00:00Z"), Length: analyze.BucketLength(8760 * time.Hour), Counts: map[string]int{"F1": -3}},
 	}}
 	for _, tc := range []struct {
 		name               string
@@ -65,7 +65,7 @@ func TestHistogramDaysStartAtLocalMidnight(t *testing.T) {
 	r := &analyze.Result{}
 	for i := 0; i < 100; i++ {
 		r.Timeline = append(r.Timeline, analyze.Bucket{Start: at("2024-01-01T00:00:00Z").Add(time.Duration(i) * 7 * time.Hour),
-			Length: "1h", Counts: map[string]int{"F1": 1}})
+			Length: analyze.BucketLength(time.Hour), Counts: map[string]int{"F1": 1}})
 	}
 	h := buildHistogram(r, tokyo)
 	for _, s := range h.slots {

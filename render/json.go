@@ -38,6 +38,7 @@ func withEmptyLists(r *analyze.Result) *analyze.Result {
 	c.Jobs = orEmpty(c.Jobs)
 	c.Coverage = orEmpty(c.Coverage)
 	c.Timeline = orEmpty(c.Timeline)
+	c.Failures = orEmpty(c.Failures)
 	c.Service.Timeline = orEmpty(c.Service.Timeline)
 	if len(c.Inputs) > 0 {
 		c.Inputs = append([]analyze.Input(nil), c.Inputs...)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"bitsdiag/analyze"
@@ -19,7 +20,7 @@ func Markdown(w io.Writer, r *analyze.Result, o Options) error {
 	if r == nil {
 		return errNilResult
 	}
-	d := buildDocument(r, o.tz())
+	d := buildDocument(r, o)
 	bw := bufio.NewWriter(w)
 	m := &mdWriter{w: bw, tz: o.tz()}
 	for i, b := range d.blocks {
@@ -104,26 +105,66 @@ func mdSpans(spans []span) string {
 
 // mdEscape escapes text so that Markdown shows it literally, in running text
 // and in table cells: no emphasis, code, links, HTML or entities, and no pipe
-// that would split a table cell. s must already be one line.
+// that would split a table cell. It escapes only what would change the
+// rendering, so the raw text stays readable in ticket systems that show it
+// unrendered: an underscore inside a word (ERROR_WINHTTP_NAME_NOT_RESOLVED)
+// cannot start emphasis, a backslash before a letter (DOMAIN\user) is
+// literal, a & that does not start an entity (?a=1&b=2) is literal, and a
+// single ~ (PROGRA~1) is not strikethrough. s must already be one line.
 func mdEscape(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 8)
-	for _, r := range s {
-		switch r {
-		case '\\', '`', '*', '_', '[', ']', '|', '~', '#':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '&':
-			b.WriteString("&amp;")
-		default:
-			b.WriteRune(r)
+	rs := []rune(s)
+	tildes := strings.Count(s, "~") > 1
+	at := func(i int) rune {
+		if i < 0 || i >= len(rs) {
+			return ' '
 		}
+		return rs[i]
+	}
+	for i, r := range rs {
+		esc := false
+		switch r {
+		case '`', '*', '[', ']', '|', '<':
+			esc = true
+		case '_':
+			esc = !(isWordRune(at(i-1)) && isWordRune(at(i+1)))
+		case '\\':
+			n := at(i + 1)
+			esc = i == len(rs)-1 || n < 0x80 && unicode.IsPunct(n) || n < 0x80 && unicode.IsSymbol(n)
+		case '~':
+			esc = tildes
+		case '&':
+			esc = entityAt(rs[i+1:])
+		}
+		if esc {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isWordRune reports whether r is a letter or digit (inside a word, an
+// underscore cannot open or close emphasis).
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// entityAt reports whether rs (the text after a &) would make an entity or
+// character reference: "amp;", "#124;", "#x7C;".
+func entityAt(rs []rune) bool {
+	i := 0
+	if i < len(rs) && rs[i] == '#' {
+		i++
+		if i < len(rs) && (rs[i] == 'x' || rs[i] == 'X') {
+			i++
+		}
+	}
+	n := 0
+	for i < len(rs) && rs[i] < 0x80 && isWordRune(rs[i]) {
+		i++
+		n++
+	}
+	return n > 0 && i < len(rs) && rs[i] == ';'
 }
 
 // mdLineStart escapes what would make a line of text a list item, block
@@ -135,6 +176,8 @@ func mdLineStart(s string) string {
 		return s
 	}
 	switch s[0] {
+	case '#', '>':
+		return "\\" + s
 	case '-', '+', '=':
 		if len(s) == 1 || s[1] == ' ' || s[1] == s[0] {
 			return "\\" + s
@@ -221,11 +264,14 @@ func (m *mdWriter) steps(items []analyze.Step) {
 		}
 		m.s(marker + text + "\n")
 		indent := strings.Repeat(" ", len(marker))
-		for _, c := range st.Commands {
-			m.s("\n")
-			m.codeBlock(c, indent)
+		if len(st.Commands) > 0 {
+			m.s("\n" + indent + "*" + stepShellLine(st) + "*\n\n")
+			m.codeBlock(strings.Join(st.Commands, "\n"), indent)
 		}
-		if len(st.Commands) > 0 && i < len(items)-1 {
+		for _, c := range st.Corrections {
+			m.s("\n" + indent + "*Corrected from the article:* " + mdProse(c) + "\n")
+		}
+		if (len(st.Commands) > 0 || len(st.Corrections) > 0) && i < len(items)-1 {
 			m.s("\n")
 		}
 	}
@@ -234,6 +280,19 @@ func (m *mdWriter) steps(items []analyze.Step) {
 // mdCell is the text of a table cell: one line, shortened, escaped.
 func mdCell(c cell, col column) string {
 	t := mdEscape(shorten(sanitizeLine(c.text), col.max))
+	if col.mono && t != "" {
+		t = mdTableCode(shorten(sanitizeLine(c.text), col.max))
+	}
+	if c.code != "" {
+		room := 0
+		if col.max > 0 {
+			room = max(24, col.max-utf8.RuneCountInString(c.text))
+		}
+		if t != "" {
+			t += ": "
+		}
+		t += mdTableCode(shorten(sanitizeLine(c.code), room))
+	}
 	if t == "" {
 		t = " "
 	}
@@ -241,6 +300,17 @@ func mdCell(c cell, col column) string {
 		t = "[" + t + "](#" + c.anchor + ")"
 	}
 	return t
+}
+
+// mdTableCode is a code span inside a table cell (GitHub splits cells at
+// every pipe, even inside code spans).
+// A text with a pipe is shown escaped instead: how a backslash next to an
+// escaped pipe reads inside a code span differs between renderers.
+func mdTableCode(s string) string {
+	if strings.Contains(s, "|") {
+		return mdEscape(s)
+	}
+	return mdCode(s)
 }
 
 func (m *mdWriter) table(t table) {

@@ -30,12 +30,13 @@ func TestMarkdownGolden(t *testing.T) {
 		o    Options
 	}{
 		{"rich.md", richResult(), Options{}},
+		{"rich-full.md", richResult(), Options{Full: true}},
 		{"rich-berlin.md", richResult(), Options{TZ: berlin}},
 		{"empty.md", emptyResult(), Options{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			md := renderMD(t, tc.r, tc.o)
-			checkMarkdown(t, md, buildDocument(tc.r, tc.o.tz()))
+			checkMarkdown(t, md, buildDocument(tc.r, tc.o))
 			golden(t, tc.name, []byte(md))
 		})
 	}
@@ -53,15 +54,15 @@ func TestMarkdownNoFindingsSaysSo(t *testing.T) {
 }
 
 func TestMarkdownContents(t *testing.T) {
-	md := renderMD(t, richResult(), Options{})
+	md := renderMD(t, richResult(), Options{Full: true})
 	for _, want := range []string{
 		"[Proxy does not support HTTP range requests](#finding-1)", // summary links to the finding
 		`<a id="finding-1"></a>`,
 		"`0x80200013 BG_E_INSUFFICIENT_RANGE_SUPPORT (37 events)`",
 		"*2 of 37 records shown; every field in full in Appendix A.*",
-		"2. If the proxy cannot be changed, let BITS bypass it for the host:\n\n   ```\n   netsh winhttp",
-		"8 routine start-type changes",                                                                 // routine entries summarised, not listed
-		"| Windows Update | NT AUTHORITY\\\\SYSTEM | svchost.exe | dl.contoso-cdn.example | failing |", // failing first
+		"2. If the proxy cannot be changed, let BITS bypass it for the host:\n\n   *In Command Prompt or PowerShell (as administrator):*\n\n   ```\n   netsh winhttp",
+		"8 routine start-type changes", // routine entries summarised, not listed
+		"| Windows Update | NT AUTHORITY\\SYSTEM | svchost.exe | dl.contoso-cdn.example | failing |", // failing first
 		"2024-05-02 08:00 │████████████████████████████████████████    21  F1 21",
 		"1 chunk-checksum, 1 record-size, 3 undecodable records",
 		"- **record-size** chunk 18, offset 1184304 (0x121230), record 88211",
@@ -95,7 +96,7 @@ func TestMarkdownTimesSayZone(t *testing.T) {
 		t.Skip("no time zone database:", err)
 	}
 	md := renderMD(t, richResult(), Options{TZ: ny})
-	for _, want := range []string{"2024-04-30 02:12:09 EDT", "- **Times shown in:** America/New\\_York", "(times in America/New\\_York)"} {
+	for _, want := range []string{"2024-04-30 02:12:09 EDT", "- **Times shown in:** America/New_York", "(times in America/New_York)"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("missing %q", want)
 		}
@@ -107,11 +108,17 @@ func TestMdEscape(t *testing.T) {
 		{"plain text 1.0", "plain text 1.0"},
 		{"a|b", `a\|b`},
 		{"`x`", "\\`x\\`"},
-		{"<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"},
-		{"**b** _i_ ~s~ #h", `\*\*b\*\* \_i\_ \~s\~ \#h`},
+		{"<script>alert(1)</script>", `\<script>alert(1)\</script>`},
+		{"**b** _i_ ~s~ #h", `\*\*b\*\* \_i\_ \~s\~ #h`},
 		{"[l](javascript:x)", `\[l\](javascript:x)`},
-		{`back\slash`, `back\\slash`},
-		{"&#124;", `&amp;\#124;`},
+		{`back\slash`, `back\slash`},
+		{`DESKTOP-P2NAHG6\chard`, `DESKTOP-P2NAHG6\chard`},
+		{`a\*b\`, `a\\\*b\\`},
+		{"ERROR_WINHTTP_NAME_NOT_RESOLVED", "ERROR_WINHTTP_NAME_NOT_RESOLVED"},
+		{"_x _y_", `\_x \_y\_`},
+		{"http://h/a?x=1&y=2", "http://h/a?x=1&y=2"},
+		{"&#124; &amp; &x", `\&#124; \&amp; &x`},
+		{`C:\PROGRA~1\x`, `C:\PROGRA~1\x`},
 	} {
 		if got := mdEscape(tc.in); got != tc.want {
 			t.Errorf("mdEscape(%q) = %q, want %q", tc.in, got, tc.want)
@@ -123,6 +130,8 @@ func TestMdEscape(t *testing.T) {
 		{"3) item", `3\) item`},
 		{"    code", "code"},
 		{"1.5 MiB", "1.5 MiB"},
+		{"# h", `\# h`},
+		{"> q", `\> q`},
 	} {
 		if got := mdLineStart(tc.in); got != tc.want {
 			t.Errorf("mdLineStart(%q) = %q, want %q", tc.in, got, tc.want)
@@ -162,7 +171,7 @@ func TestSanitizeLine(t *testing.T) {
 func TestMarkdownHostile(t *testing.T) {
 	r := hostileResult()
 	md := renderMD(t, r, Options{})
-	outside := checkMarkdown(t, md, buildDocument(r, time.UTC))
+	outside := checkMarkdown(t, md, buildDocument(r, Options{}))
 	for _, bad := range []string{"\x00", "\x1b", "\u202E"} {
 		if strings.Contains(md, bad) {
 			t.Errorf("output contains %q", bad)
@@ -171,7 +180,8 @@ func TestMarkdownHostile(t *testing.T) {
 	// Outside code blocks and code spans, with escaped characters removed,
 	// no markup from the logs is left.
 	outside = stripCodeSpans(outside)
-	if !strings.Contains(outside, "&lt;script&gt;") {
+	if !strings.Contains(outside, "Escript>") { // \<script>, the < escaped
+
 		t.Error("the hostile <script> is not shown escaped")
 	}
 	for _, bad := range []string{"<script", "](javascript:", "**bold**", "~~s~~", "<br"} {

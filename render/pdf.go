@@ -21,8 +21,8 @@ const (
 	marginSide   = 18.0
 	marginTop    = 20.0
 	marginBottom = 18.0
-	bodySize     = 9.5
-	bodyLine     = 4.6
+	bodySize     = 9.0
+	bodyLine     = 4.3
 	monoSize     = 8.5
 )
 
@@ -82,8 +82,9 @@ func renderPDF(w io.Writer, r *analyze.Result, o Options, size string) (err erro
 		return err
 	}
 	tz := o.tz()
-	d := buildDocument(r, tz)
+	d := buildDocument(r, o)
 	p := newPDFDoc(r, d, size, g, tz)
+	p.cells = o.cells
 	for i, b := range d.blocks {
 		if _, ok := b.(heading); ok {
 			p.keep = keepAfter(d.blocks, i)
@@ -93,6 +94,11 @@ func renderPDF(w io.Writer, r *analyze.Result, o Options, size string) (err erro
 			break
 		}
 	}
+	if n := len(g.replaced); n > 0 && !p.f.Err() {
+		p.para(para{italic: true, spans: []span{txt(fmt.Sprintf(
+			"Note: %s in the logs (for example Chinese or Japanese names) cannot be drawn with this PDF's fonts and %s shown as \uFFFD. The HTML, Markdown and JSON reports show %s as written.",
+			plural(n, "character", "different characters"), map[bool]string{true: "is", false: "are"}[n == 1], map[bool]string{true: "it", false: "them"}[n == 1]))}})
+	}
 	if err := p.f.Output(w); err != nil {
 		return fmt.Errorf("render: building PDF: %w", err)
 	}
@@ -101,6 +107,7 @@ func renderPDF(w io.Writer, r *analyze.Result, o Options, size string) (err erro
 
 // pdfDoc is one PDF being written.
 type pdfDoc struct {
+	cells *[]cellLayout // when not nil, every table cell's layout is recorded here
 	f     *fpdf.Fpdf
 	g     *glyphs
 	tz    *time.Location
@@ -418,11 +425,24 @@ func (p *pdfDoc) steps(b steps) {
 			text = "(no text)"
 		}
 		p.writeProse(text, "")
+		if len(st.Commands) > 0 {
+			f.SetFont(fontSans, "I", bodySize)
+			p.color(colMuted)
+			p.write(" "+p.g.clean(stepShellLine(st)), 0)
+			p.color(colText)
+		}
 		p.body()
 		f.Ln(bodyLine)
-		for _, c := range st.Commands {
-			f.Ln(1)
-			p.codeBlock(c, marginSide+indent+1)
+		if len(st.Commands) > 0 {
+			f.Ln(0.5)
+			p.codeBlock(strings.Join(st.Commands, "\n"), marginSide+indent+1)
+		}
+		for _, c := range st.Corrections {
+			f.SetX(marginSide + indent + 1)
+			f.SetFont(fontSans, "I", bodySize-1)
+			p.writeProse("Corrected from the article: "+c, "")
+			p.body()
+			f.Ln(bodyLine)
 		}
 		f.SetLeftMargin(marginSide)
 		f.Ln(1.5)

@@ -79,14 +79,20 @@ func TestPDFPaper(t *testing.T) {
 }
 
 func TestPDFOutlineAndLinks(t *testing.T) {
-	pdf := makePDF(t, richResult(), Options{})
+	pdf := makePDF(t, richResult(), Options{Full: true})
 	if !bytes.Contains(pdf, []byte("/Outlines")) {
 		t.Error("no outline")
 	}
-	// Two links (id and cause) per finding in the summary table, and one
-	// per job that the jobs appendix shows in full.
+	// Two links (id and cause) per finding in the summary table, one per
+	// non-empty cell of the computers table, and one per job that the jobs
+	// appendix shows in full.
 	r := richResult()
 	want := 2 * len(r.Findings)
+	cells := map[string]bool{} // computers table: one per computer and finding with failures
+	for _, f := range r.Failures {
+		cells[f.Computer+" "+f.FindingID] = true
+	}
+	want += len(cells)
 	for i := range r.Jobs {
 		if jobInAppendix(&r.Jobs[i]) {
 			want++
@@ -114,7 +120,7 @@ func TestPDFText(t *testing.T) {
 				t.Errorf("%s: finding title %q missing", paper, f.Title)
 			}
 		}
-		for _, want := range []string{"Page 1 of ", "Service health", "Appendix C: Input inventory", "System.evtx",
+		for _, want := range []string{"Page 1 of ", "Service health", "Input inventory", "System.evtx",
 			"1 chunk-checksum, 1 record-size", "netsh winhttp set proxy", "failures"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%s: %q missing", paper, want)

@@ -16,7 +16,10 @@ const (
 )
 
 // glyphs knows which characters all the embedded fonts can draw.
-type glyphs struct{ cov coverage }
+type glyphs struct {
+	cov      coverage
+	replaced map[rune]bool // characters clean replaced (the PDF says so at its end)
+}
 
 // newGlyphs reads the embedded fonts' character maps.
 func newGlyphs() (*glyphs, error) {
@@ -58,6 +61,10 @@ func (g *glyphs) clean(s string) string {
 	out := make([]rune, 0, len(s))
 	for _, r := range s {
 		if !g.has(r) {
+			if g.replaced == nil {
+				g.replaced = map[rune]bool{}
+			}
+			g.replaced[r] = true
 			r = replacement
 		}
 		out = append(out, r)

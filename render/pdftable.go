@@ -23,11 +23,13 @@ type pdfRow struct {
 	height float64
 }
 
-// Column widths: a word of up to hardWord millimetres never breaks, longer
-// words (URLs, paths) claim up to maxWordShare of the width and then break
-// anywhere.
+// Column widths: a column is at least as wide as its longest unbreakable
+// piece (a word, a code, a number, a path segment; see wrapCell), up to
+// maxPiece millimetres; longer pieces may be cut with "…" (the full value
+// is in the appendix and the JSON). A whole word claims up to maxWordShare
+// of the width before the table wraps it at its break points.
 const (
-	hardWord     = 26.0
+	maxPiece     = 40.0
 	maxWordShare = 0.3
 )
 
@@ -45,12 +47,8 @@ func (p *pdfDoc) colWidths(cols []column, titles []string, texts [][]string) []f
 		for _, w := range strings.Fields(s) {
 			ww := f.GetStringWidth(w) + margin
 			soft[i] = max(soft[i], min(ww, p.cw*maxWordShare))
-			if header {
-				hard[i] = max(hard[i], ww)
-			} else {
-				hard[i] = max(hard[i], min(ww, hardWord))
-			}
 		}
+		hard[i] = max(hard[i], min(minPieceWidth(s, f.GetStringWidth)+margin, maxPiece))
 	}
 	for i, c := range cols {
 		p.cellFont(c, true)
@@ -74,14 +72,24 @@ func (p *pdfDoc) colWidths(cols []column, titles []string, texts [][]string) []f
 	w := make([]float64, n)
 	tiers := [][]float64{hard, soft, pref}
 	lo := make([]float64, n) // zero widths below the first tier
+	if sum(hard) > p.cw {
+		// Not even the unbreakable pieces fit: narrow the widest columns
+		// first (their longest pieces are cut with "…"), never the
+		// narrow ones with codes, numbers and short words.
+		capW := waterLevel(hard, p.cw)
+		for i := range w {
+			w[i] = min(hard[i], capW)
+		}
+		return w
+	}
 	for _, hi := range tiers {
 		if sum(hi) >= p.cw {
-			extra, need := p.cw-sum(lo), sum(hi)-sum(lo)
+			// Between the tiers: every column gets what it needs up to a
+			// common level, so narrow columns are served in full and the
+			// widest ones share what is left.
+			lvl := fillLevel(lo, hi, p.cw)
 			for i := range w {
-				w[i] = lo[i]
-				if need > 0 {
-					w[i] += extra * (hi[i] - lo[i]) / need
-				}
+				w[i] = max(lo[i], min(hi[i], lvl))
 			}
 			return w
 		}
@@ -99,15 +107,15 @@ func (p *pdfDoc) layoutRow(cols []column, widths []float64, texts []string, head
 	n := 1
 	for i, c := range cols {
 		p.cellFont(c, header)
-		lines := p.f.SplitText(texts[i], widths[i])
-		if len(lines) == 0 {
-			lines = []string{""}
-		}
+		lines := wrapCell(texts[i], widths[i]-2*p.f.GetCellMargin()-0.3, p.f.GetStringWidth)
 		if len(lines) > maxCellLines {
 			lines = lines[:maxCellLines]
 			lines[maxCellLines-1] = shorten(lines[maxCellLines-1], max(1, len([]rune(lines[maxCellLines-1]))-1)) + "…"
 		}
 		r.lines[i] = lines
+		if p.cells != nil && !header {
+			*p.cells = append(*p.cells, cellLayout{text: texts[i], lines: lines})
+		}
 		n = max(n, len(lines))
 	}
 	r.height = float64(n)*tableLine + 2*tablePad
@@ -174,7 +182,7 @@ func (p *pdfDoc) table(t table) {
 		texts[i] = make([]string, len(t.cols))
 		for k, c := range t.cols {
 			if k < len(row) {
-				texts[i][k] = p.g.clean(shorten(sanitizeLine(row[k].text), c.max))
+				texts[i][k] = p.g.clean(shorten(sanitizeLine(row[k].plain()), c.max))
 			}
 		}
 	}
@@ -204,4 +212,48 @@ func (p *pdfDoc) table(t table) {
 	}
 	p.body()
 	f.Ln(3)
+}
+
+// cellLayout records how one table cell was wrapped (tests read it).
+type cellLayout struct {
+	text  string
+	lines []string
+}
+
+// waterLevel is the width c at which the columns, each at min(need, c), fill
+// total exactly (sum(need) > total).
+func waterLevel(need []float64, total float64) float64 {
+	lo, hi := 0.0, total
+	for range 50 {
+		c := (lo + hi) / 2
+		s := 0.0
+		for _, n := range need {
+			s += min(n, c)
+		}
+		if s > total {
+			hi = c
+		} else {
+			lo = c
+		}
+	}
+	return lo
+}
+
+// fillLevel is the level L at which the widths max(lo, min(hi, L)) add up
+// to total (sum(lo) <= total <= sum(hi)).
+func fillLevel(lo, hi []float64, total float64) float64 {
+	a, b := 0.0, total
+	for range 50 {
+		l := (a + b) / 2
+		s := 0.0
+		for i := range lo {
+			s += max(lo[i], min(hi[i], l))
+		}
+		if s > total {
+			b = l
+		} else {
+			a = l
+		}
+	}
+	return a
 }

@@ -1,11 +1,13 @@
 // Package render writes an analysis result (analyze.Result) as a report in
-// Markdown, PDF or JSON.
+// Markdown, PDF, HTML or JSON, or its failures as CSV.
 //
-// Markdown and PDF show the same content in the same order: title block,
-// summary, one section per finding, service health, jobs, timeline, coverage,
-// and the appendices (evidence, jobs in detail, input inventory). Both are
-// built from one intermediate document (see document.go), so the two formats
-// cannot drift apart. Render never reads logs; it only formats the model.
+// Markdown, PDF and HTML show the same content in the same order: title
+// block, summary, computers (when more than one), one section per finding,
+// service health, jobs, timeline, coverage, input inventory, and with
+// Options.Full the appendices (evidence, jobs in detail). All three are built
+// from one intermediate document (see document.go and layout.go), so the
+// formats cannot drift apart. Render never reads logs; it only formats the
+// model.
 //
 // Text that comes from logs (URLs, job titles, owners, file and computer
 // names) is untrusted: the Markdown writer escapes it so it cannot break a
@@ -28,6 +30,12 @@ type Options struct {
 	TZ *time.Location
 	// Paper is the PDF page size, "A4" (the default when empty) or "Letter".
 	Paper string
+	// Full adds the appendices with every evidence record and every job to
+	// the Markdown, PDF and HTML reports, and lists completed jobs too. The
+	// JSON and CSV always have everything.
+	Full bool
+
+	cells *[]cellLayout // tests: when set, the PDF writer records every table cell's lines here
 }
 
 // tz returns the display zone, UTC when none was given.

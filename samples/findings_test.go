@@ -2,6 +2,7 @@ package samples
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -62,13 +63,17 @@ func analyse(t *testing.T, ins ...input) *analyze.Result {
 	for _, in := range ins {
 		addInput(t, a, in)
 	}
-	return a.Result()
+	r, err := a.ResultContext(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 func addInput(t *testing.T, a *analyze.Analyzer, in input) {
 	t.Helper()
 	r, err := parse.NewReader(bytes.NewReader(in.data), int64(len(in.data)),
-		parse.Options{Name: in.name, Filter: analyze.Filter()})
+		parse.Options{Name: in.name, Filter: analyze.Select(nil).Filter()})
 	if err != nil {
 		t.Fatalf("%s: %v", in.name, err)
 	}
@@ -134,7 +139,7 @@ func TestScenarioFindings(t *testing.T) {
 				if len(f.Computers) != p.Computers {
 					t.Errorf("%s: computers %v, want %d", p.KBID, f.Computers, p.Computers)
 				}
-				if f.Status != p.Status {
+				if string(f.Status) != p.Status {
 					t.Errorf("%s: status %q, want %q", p.KBID, f.Status, p.Status)
 				}
 			}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
+
+	"bitsdiag/termtext"
 )
 
 // newFlagSet returns a flag set that reports errors to the caller instead of
@@ -62,7 +64,7 @@ func flagUsages(fs *pflag.FlagSet) string {
 
 // usageError reports a bad command line and returns exit status 2.
 func usageError(stderr io.Writer, cmd string, err error) int {
-	fmt.Fprintf(stderr, "bitsdiag %s: %v\nRun 'bitsdiag help %s' for usage.\n", cmd, err, cmd)
+	fmt.Fprintf(stderr, "bitsdiag %s: %s%s\nRun 'bitsdiag help %s' for usage.\n", cmd, termtext.Escape(err.Error()), flagHint(cmd, err), cmd)
 	return exitUsage
 }
 

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"bitsdiag/analyze"
+	"bitsdiag/termtext"
 
 	"github.com/spf13/pflag"
 )
@@ -45,13 +46,31 @@ type explained struct {
 	Entry *analyze.Entry `json:"entry"`
 }
 
+// explainOptions are the explain command's flags.
+type explainOptions struct {
+	format   string
+	kb       []string
+	list     bool
+	facility string
+}
+
+// explainFlags defines the explain command's flags.
+func explainFlags() (*pflag.FlagSet, *explainOptions) {
+	o := &explainOptions{}
+	fs := newFlagSet("explain")
+	fs.StringVarP(&o.format, "format", "f", "text", "print `text|json`")
+	fs.StringArrayVar(&o.kb, "kb", nil, "add or override knowledge-base entries from `FILE` (repeatable; schema in analyze/kbdata/README.md)")
+	fs.BoolVar(&o.list, "list", false, "list every known code with its name (with CODE arguments: none)")
+	fs.StringVar(&o.facility, "facility", "", "with --list: only codes of `FACILITY` (a name like BACKGROUNDCOPY, WIN32, HTTP, or a number)")
+	return fs, o
+}
+
 // runExplain implements `bitsdiag explain [--format text|json] [--kb FILE]... CODE...`.
 // It returns 0 on success (unknown but well-formed codes included) and 2 for
 // usage errors, malformed codes and unreadable --kb files.
 func runExplain(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("explain")
-	format := fs.StringP("format", "f", "text", "print `text|json`")
-	kbFiles := fs.StringArray("kb", nil, "add or override knowledge-base entries from `FILE` (repeatable; schema in analyze/kbdata/README.md)")
+	fs, o := explainFlags()
+	format, kbFiles := &o.format, &o.kb
 	flagArgs, restore := protectNegatives(fs, args)
 	if err := fs.Parse(flagArgs); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
@@ -64,15 +83,26 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, "explain", fmt.Errorf("--format must be text or json, not %q", *format))
 	}
 	inputs := splitCodes(restore(fs.Args()))
+	if o.list {
+		return listCodes(o, inputs, stdout, stderr)
+	}
+	if o.facility != "" {
+		return usageError(stderr, "explain", errors.New("--facility works with --list"))
+	}
 	if len(inputs) == 0 {
 		return usageError(stderr, "explain", errors.New("no code given: give one or more error codes, e.g. 0x80200013"))
+	}
+	kb, err := analyze.LoadKB(*kbFiles...)
+	if err != nil {
+		fmt.Fprintf(stderr, "bitsdiag explain: %s\n", termtext.Escape(err.Error()))
+		return exitUsage
 	}
 	codes := make([]uint32, len(inputs))
 	bad := false
 	for i, in := range inputs {
-		c, err := analyze.ParseCode(in)
+		c, err := parseCodeOrName(kb, in)
 		if err != nil {
-			fmt.Fprintf(stderr, "bitsdiag explain: %v\n", err)
+			fmt.Fprintf(stderr, "bitsdiag explain: %s\n", termtext.Escape(err.Error()))
 			bad = true
 			continue
 		}
@@ -80,11 +110,6 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	}
 	if bad {
 		fmt.Fprintln(stderr, "Run 'bitsdiag help explain' for the accepted forms.")
-		return exitUsage
-	}
-	kb, err := analyze.LoadKB(*kbFiles...)
-	if err != nil {
-		fmt.Fprintf(stderr, "bitsdiag explain: %v\n", err)
 		return exitUsage
 	}
 	out := make([]explained, len(codes))
@@ -114,7 +139,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		shown[out[i].Code] = true
 		writeExplained(&b, kb, &out[i])
 	}
-	if _, err := io.WriteString(stdout, b.String()); err != nil {
+	if _, err := io.WriteString(stdout, escapeLines(b.String())); err != nil {
 		fmt.Fprintf(stderr, "bitsdiag explain: %v\n", err)
 		return exitFail
 	}
@@ -285,6 +310,9 @@ func writeSteps(b *strings.Builder, title string, steps []analyze.Step) {
 	for i, s := range steps {
 		num := fmt.Sprintf("    %d. ", i+1)
 		wrapTo(b, s.Text, num, strings.Repeat(" ", len(num)))
+		if len(s.Commands) > 0 {
+			fmt.Fprintf(b, "%sIn %s:\n", strings.Repeat(" ", len(num)), s.Shell.Label())
+		}
 		for _, c := range s.Commands {
 			fmt.Fprintf(b, "%s    %s\n", strings.Repeat(" ", len(num)), c)
 		}

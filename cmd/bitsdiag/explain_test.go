@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -118,7 +119,7 @@ func TestExplainIssueCodes(t *testing.T) {
 	text, _, _ := explain(t, issueCodes...)
 	for _, w := range []string{"BG_E_INSUFFICIENT_RANGE_SUPPORT", "ERROR_SERVICE_DISABLED", "HTTP 503 Service Unavailable",
 		"ERROR_WINHTTP_TIMEOUT", "input     -2145386477", "input     %%1058", "Cause", "Fix", "Verify",
-		"section \"BITS fails to start\", row ERROR_SERVICE_DISABLED", "sc config bits start= delayed-auto",
+		"section \"BITS fails to start\", row ERROR_SERVICE_DISABLED", "sc.exe config bits start= delayed-auto",
 		"Not in the knowledge base"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("text output lacks %q", w)
@@ -150,7 +151,17 @@ func TestExplainExitCodes(t *testing.T) {
 		{"kb missing", []string{"--kb", "/nonexistent/kb.json", "1"}, exitUsage, "cannot open", ""},
 		{"kb broken", []string{"--kb", bad, "1"}, exitUsage, bad, ""},
 		{"negative after flag", []string{"--format", "json", "-1"}, exitOK, "", `"code": "0xFFFFFFFF"`},
-		{"success is no failure", []string{"%%0"}, exitOK, "", "Not a failure: nothing to fix."},
+		{"success is no failure", []string{"0x00000000"}, exitOK, "", "Not a failure: nothing to fix."},
+		{"%%0 is no Win32 error", []string{"%%0"}, exitUsage, "from 1 to 65535", ""},
+		{"%%65536 is out of range", []string{"%%65536"}, exitUsage, "from 1 to 65535", ""},
+		{"%%-1 is out of range", []string{"%%-1"}, exitUsage, "from 1 to 65535", ""},
+		{"%%65535 is the last", []string{"%%65535"}, exitOK, "", "0x8007FFFF"},
+		{"symbolic name", []string{"error_winhttp_timeout"}, exitOK, "", "0x80072EE2  ERROR_WINHTTP_TIMEOUT"},
+		{"BG_E_HTTP_ERROR name", []string{"BG_E_HTTP_ERROR_403"}, exitOK, "", "0x80190193"},
+		{"unknown name", []string{"ERROR_NO_SUCH_THING"}, exitUsage, "no code of that name", ""},
+		{"list by facility", []string{"--list", "--facility", "backgroundcopy"}, exitOK, "", "BG_E_"},
+		{"list with codes", []string{"--list", "1"}, exitUsage, "takes no CODE", ""},
+		{"bad facility", []string{"--list", "--facility", "nope"}, exitUsage, "not a known facility", ""},
 		{"unknown facility", []string{"0xFFFFFFFF"}, exitOK, "", "facility 2047, not a known facility"},
 		{"empty", []string{""}, exitUsage, "no code given", ""},
 		{"blank", []string{"  \t"}, exitUsage, "no code given", ""},
@@ -173,7 +184,7 @@ func TestExplainKBOverride(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "site.json")
 	body := `{"schema": 1, "entries": [{"id": "job-http-503", "kind": "extra", "title": "WSUS overloaded",
 	  "severity": "warning", "codes": ["0x801901F7"], "events": [{"provider": "Microsoft-Windows-Bits-Client", "event_id": 61, "code_field": "hr"}],
-	  "cause": "Our WSUS server is overloaded at 9:00.", "fix": [{"text": "Stagger the clients.", "commands": ["wuauclt /detectnow"]}],
+	  "cause": "Our WSUS server is overloaded at 9:00.", "fix": [{"text": "Stagger the clients.", "commands": ["wuauclt /detectnow"], "shell": "either"}],
 	  "verify": [{"text": "No more 503."}]}]}`
 	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
@@ -186,5 +197,71 @@ func TestExplainKBOverride(t *testing.T) {
 		if !strings.Contains(out, w) {
 			t.Errorf("output lacks %q:\n%s", w, out)
 		}
+	}
+}
+
+func TestExplainListFacility(t *testing.T) {
+	out, errs, code := explain(t, "--list", "--facility", "BACKGROUNDCOPY")
+	if code != exitOK || errs != "" {
+		t.Fatalf("exit %d stderr %q", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) < 20 {
+		t.Fatalf("only %d BITS codes listed", len(lines))
+	}
+	for _, l := range lines[:len(lines)-1] {
+		if !strings.Contains(l, "0x80200") && !strings.Contains(l, "0x00200") {
+			t.Errorf("line outside FACILITY_BACKGROUNDCOPY: %q", l)
+		}
+	}
+	all, _, _ := explain(t, "--list")
+	if n := strings.Count(all, "\n"); n <= len(lines) {
+		t.Errorf("unfiltered list has %d lines, filtered %d", n, len(lines))
+	}
+}
+
+func TestExplainKBTextEscaped(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "evil.json")
+	body := `{"schema": 1, "entries": [{"id": "job-http-503", "kind": "extra", "title": "WSUS \u001b]0;owned\u0007 overloaded",
+	  "severity": "warning", "codes": ["0x801901F7"], "events": [{"provider": "Microsoft-Windows-Bits-Client", "event_id": 61, "code_field": "hr"}],
+	  "cause": "Evil \u202e text \u001b[2J.", "fix": [{"text": "Stagger.", "commands": ["echo \u001b[31m"], "shell": "either"}],
+	  "verify": [{"text": "No more 503."}]}]}`
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := explain(t, "--kb", p, "0x801901F7")
+	if code != exitOK {
+		t.Fatalf("exit %d stderr %q", code, errs)
+	}
+	if strings.ContainsAny(out, "\x1b\x07\u202e") {
+		t.Errorf("raw control characters reach the terminal: %q", out)
+	}
+	if !strings.Contains(out, `WSUS \x1b]0;owned\x07 overloaded`) {
+		t.Errorf("escaped title missing:\n%s", out)
+	}
+}
+
+// TestExplainKBFileForms: a BOM is accepted, type errors name the JSON path
+// (not Go types), and a FIFO is refused instead of blocking.
+func TestExplainKBFileForms(t *testing.T) {
+	dir := t.TempDir()
+	bom := filepath.Join(dir, "bom.json")
+	os.WriteFile(bom, []byte("\xEF\xBB\xBF{\"schema\": 1, \"entries\": []}"), 0o644)
+	if _, errs, code := explain(t, "--kb", bom, "1"); code != exitOK {
+		t.Errorf("BOM: exit %d, %s", code, errs)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"schema": 1, "entries": {"id": "x"}}`), 0o644)
+	_, errs, code := explain(t, "--kb", bad, "1")
+	if code != exitUsage || !strings.Contains(errs, "$.entries must be an array, not JSON object") || strings.Contains(errs, "analyze.") {
+		t.Errorf("type error: exit %d, %q", code, errs)
+	}
+	fifo := filepath.Join(dir, "kb.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip(err)
+	}
+	_, errs, code = explain(t, "--kb", fifo, "1")
+	if code != exitUsage || !strings.Contains(errs, "not a regular file") {
+		t.Errorf("FIFO: exit %d, %q", code, errs)
 	}
 }

@@ -2,11 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"strings"
 	"sync"
+
+	"bitsdiag/termtext"
 )
 
 // lineHandler writes log records for a person at a terminal, one line each:
@@ -14,7 +15,8 @@ import (
 //	bitsdiag: warning: input not read (file=x.evtx reason="not EVTX")
 //
 // Levels below warning carry no level word; attributes follow in brackets,
-// quoted when they hold spaces.
+// quoted when they hold spaces, and escaped (termtext) so that names from
+// the evidence cannot drive the terminal.
 type lineHandler struct {
 	w     io.Writer
 	mu    *sync.Mutex
@@ -42,7 +44,7 @@ func (h *lineHandler) Handle(_ context.Context, r slog.Record) error {
 	case r.Level < slog.LevelInfo:
 		b.WriteString("debug: ")
 	}
-	b.WriteString(r.Message)
+	b.WriteString(termtext.Escape(r.Message))
 	var kv []string
 	qualify := false // attrs from WithAttrs carry their group already
 	add := func(a slog.Attr) bool {
@@ -54,8 +56,8 @@ func (h *lineHandler) Handle(_ context.Context, r slog.Record) error {
 			key = h.group + "." + key
 		}
 		v := a.Value.Resolve().String()
-		if v == "" || strings.ContainsAny(v, " \t\"=") {
-			v = fmt.Sprintf("%q", v)
+		if v == "" || strings.ContainsAny(v, " \"=") || !termtext.Safe(v) {
+			v = termtext.Quote(v) // untrusted names: no raw escapes or newlines
 		}
 		kv = append(kv, key+"="+v)
 		return true

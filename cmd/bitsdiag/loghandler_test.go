@@ -16,6 +16,9 @@ func TestLineHandler(t *testing.T) {
 		{"warning with attrs", slog.LevelWarn, func(l *slog.Logger) {
 			l.Warn("input not read", "file", "a b.evtx", "n", 3)
 		}, "bitsdiag: warning: input not read (file=\"a b.evtx\" n=3)\n"},
+		{"hostile name escaped", slog.LevelWarn, func(l *slog.Logger) {
+			l.Warn("input not read", "file", "x\x1b]0;owned\x07\u202e.evtx", "reason", "bad\nline")
+		}, "bitsdiag: warning: input not read (file=\"x\\x1b]0;owned\\x07\\u202e.evtx\" reason=\"bad\\nline\")\n"},
 		{"info hidden at warn", slog.LevelWarn, func(l *slog.Logger) { l.Info("reading") }, ""},
 		{"info shown at info", slog.LevelInfo, func(l *slog.Logger) { l.Info("reading", "file", "x") }, "bitsdiag: reading (file=x)\n"},
 		{"error", slog.LevelError, func(l *slog.Logger) { l.Error("bad", "err", "") }, "bitsdiag: error: bad (err=\"\")\n"},

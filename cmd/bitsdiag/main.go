@@ -22,6 +22,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"bitsdiag/termtext"
 )
 
 // Exit codes.
@@ -37,11 +39,13 @@ Usage:
   bitsdiag report [flags] PATH...    write a report: Markdown, PDF or JSON
   bitsdiag events [flags] PATH...    print the records bitsdiag analyses as JSON Lines
   bitsdiag explain [flags] CODE...   explain an error code (0x80200013, 2149580819, %%1058, ...)
+  bitsdiag completion bash|zsh|fish  print a shell completion script
   bitsdiag version                   print the version
   bitsdiag help COMMAND              show a command's flags and examples
 
-PATH is a file, a folder (read recursively), a .zip archive (read in place),
-or - for one file on standard input. Event logs are recognised by content.
+PATH is a file, a folder (read recursively), an archive (.zip, .tar, .tar.gz,
+.7z; one level of archives inside), a FIFO, or - for one file on standard
+input. Event logs and archives are recognised by content.
 
 Examples:
   bitsdiag report Logs/ -o report.pdf
@@ -86,17 +90,48 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runVersion(rest, stdout, stderr)
 	case "help", "-h", "--help":
 		return runHelp(rest, stdout, stderr)
+	case "completion":
+		return runCompletion(rest, stdout, stderr)
+	case "manpage": // hidden: go generate writes bitsdiag.1 with it
+		if len(rest) == 2 && rest[0] == "-o" {
+			if err := os.WriteFile(rest[1], []byte(manPage()), 0o644); err != nil {
+				fmt.Fprintf(stderr, "bitsdiag manpage: %v\n", err)
+				return exitFail
+			}
+			return exitOK
+		}
+		fmt.Fprint(stdout, manPage())
+		return exitOK
 	}
-	fmt.Fprintf(stderr, "bitsdiag: unknown command %q\n%s", cmd, shortUsage)
+	if s := commandSuggestion(cmd); s != "" {
+		fmt.Fprintf(stderr, "bitsdiag: unknown command %s; %s\n%s", termtext.Quote(cmd), s, shortUsage)
+		return exitUsage
+	}
+	if namedLogFile(cmd) {
+		fmt.Fprintf(stderr, "bitsdiag: unknown command %s; did you mean `bitsdiag report %s`?\n%s", termtext.Quote(cmd), termtext.Escape(cmd), shortUsage)
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "bitsdiag: unknown command %s\n%s", termtext.Quote(cmd), shortUsage)
 	return exitUsage
 }
 
-const shortUsage = `Usage: bitsdiag report|events|explain|version [flags] [ARGS...]
+const shortUsage = `Usage: bitsdiag report|events|explain|completion|version [flags] [ARGS...]
 Run 'bitsdiag help' for more, or 'bitsdiag help COMMAND' for a command's flags.
 `
 
 // runHelp prints the main usage or a command's usage.
 func runHelp(args []string, stdout, stderr io.Writer) int {
+	ew := &errWriter{w: stdout}
+	code := help(args, ew, stderr)
+	if ew.err != nil {
+		fmt.Fprintf(stderr, "bitsdiag help: writing: %v\n", ew.err)
+		return exitFail
+	}
+	return code
+}
+
+// help is runHelp without the write check.
+func help(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stdout, mainUsage)
 		return exitOK

@@ -109,7 +109,7 @@ func TestNonexistentPath(t *testing.T) {
 	if code != exitFail {
 		t.Errorf("exit %d, want 1", code)
 	}
-	if !strings.Contains(errs, missing+": no such file or directory") {
+	if !strings.Contains(errs, "file="+missing) || !strings.Contains(errs, "no such file or directory") {
 		t.Errorf("stderr %q does not name the path", errs)
 	}
 	if out != "" {

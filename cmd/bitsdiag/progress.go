@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 
@@ -107,7 +108,7 @@ func (p *progress) clear() {
 // draw redraws the bar; p.mu is held.
 func (p *progress) draw() {
 	width := 80
-	if w, _, err := term.GetSize(p.fd); err == nil && w > 20 {
+	if w, _, err := term.GetSize(p.fd); err == nil && w > 0 {
 		width = w
 	}
 	line := progressLine(p.done.Load(), p.total, int(p.filesDone.Load()), p.files, time.Since(p.start), width)
@@ -115,7 +116,10 @@ func (p *progress) draw() {
 	p.drawn = true
 }
 
-// progressLine formats the bar for a terminal of the given width.
+// progressLine formats the bar for a terminal of the given width. The line
+// is always shorter than width (a full line would wrap on some terminals):
+// the bar, then the rate and time left, then the sizes are dropped as the
+// terminal narrows.
 func progressLine(done, total int64, filesDone, files int, elapsed time.Duration, width int) string {
 	if done > total {
 		done = total
@@ -124,16 +128,31 @@ func progressLine(done, total int64, filesDone, files int, elapsed time.Duration
 	if total > 0 {
 		frac = float64(done) / float64(total)
 	}
-	info := fmt.Sprintf(" %3.0f%% %s/%s  %d/%d files", frac*100, render.FormatBytes(uint64(done)), render.FormatBytes(uint64(total)), filesDone, files)
+	parts := []string{
+		fmt.Sprintf("%3.0f%%", frac*100),
+		fmt.Sprintf("%s/%s", render.FormatBytes(uint64(done)), render.FormatBytes(uint64(total))),
+		fmt.Sprintf(" %d/%d files", filesDone, files),
+	}
 	if secs := elapsed.Seconds(); secs >= 1 && done > 0 {
 		rate := float64(done) / secs
-		info += fmt.Sprintf("  %s/s", render.FormatBytes(uint64(rate)))
+		parts = append(parts, fmt.Sprintf(" %s/s", render.FormatBytes(uint64(rate))))
 		if left := float64(total-done) / rate; done < total {
-			info += "  " + (time.Duration(left) * time.Second).Round(time.Second).String() + " left"
+			parts = append(parts, " "+(time.Duration(left)*time.Second).Round(time.Second).String()+" left")
 		}
 	}
+	limit := width - 1
+	info := ""
+	for _, p := range parts {
+		if utf8.RuneCountInString(info)+1+utf8.RuneCountInString(p) > limit {
+			if p == parts[1] { // without the sizes, the file count still helps
+				continue
+			}
+			break
+		}
+		info += " " + p
+	}
 	// A fixed bar width keeps the bar from jumping as the text grows.
-	barWidth := min(progressBarWidth, width-len(info)-3)
+	barWidth := min(progressBarWidth, limit-utf8.RuneCountInString(info)-2)
 	if barWidth < 10 {
 		return strings.TrimSpace(info)
 	}

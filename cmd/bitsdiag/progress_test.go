@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // TestNoProgressWhenNotTerminal: with stderr a file or a buffer (a pipe, CI),
@@ -51,7 +52,7 @@ func TestProgressLine(t *testing.T) {
 		{0, 100 << 20, 0, 3, 0, 80, []string{"[", "  0% 0 B/100.0 MiB  0/3 files"}},
 		{50 << 20, 100 << 20, 1, 3, 10 * time.Second, 100, []string{" 50% 50.0 MiB/100.0 MiB  1/3 files  5.0 MiB/s  10s left"}},
 		{100 << 20, 100 << 20, 3, 3, 20 * time.Second, 100, []string{"100%", "3/3 files", "5.0 MiB/s"}},
-		{200, 100, 1, 1, 0, 10, []string{"100% 100 B/100 B  1/1 files"}}, // narrow: no bar
+		{200, 100, 1, 1, 0, 40, []string{"100% 100 B/100 B  1/1 files"}}, // narrow: no bar
 	}
 	for _, tt := range tests {
 		got := progressLine(tt.done, tt.total, tt.filesDone, tt.files, tt.elapsed, tt.width)
@@ -110,5 +111,24 @@ func TestProgressDrawAndLog(t *testing.T) {
 	}
 	if !strings.HasSuffix(out, "\r\x1b[K") && !strings.HasSuffix(out, "msg=x\n") {
 		t.Errorf("bar left on screen after Stop: %q", out)
+	}
+}
+
+// TestProgressLineNeverWraps: at 30 and 50 columns (and narrower) the line is
+// shorter than the terminal, whatever the numbers.
+func TestProgressLineNeverWraps(t *testing.T) {
+	for _, width := range []int{8, 20, 30, 50, 80} {
+		for _, tt := range []struct {
+			done, total int64
+			elapsed     time.Duration
+		}{{0, 0, 0}, {5 << 30, 900 << 30, 3 * time.Hour}, {1, 1 << 50, 10 * time.Second}} {
+			got := progressLine(tt.done, tt.total, 12345, 99999, tt.elapsed, width)
+			if n := utf8.RuneCountInString(got); n >= width {
+				t.Errorf("width %d: %d columns: %q", width, n, got)
+			}
+			if width >= 30 && !strings.Contains(got, "%") {
+				t.Errorf("width %d: no percentage: %q", width, got)
+			}
+		}
 	}
 }

@@ -15,21 +15,28 @@ import (
 
 	"bitsdiag/analyze"
 	"bitsdiag/inputs"
+	"bitsdiag/pipeline"
 	"bitsdiag/render"
+	"bitsdiag/termtext"
 )
 
 const reportUsage = `Usage: bitsdiag report [flags] PATH...
 
 Read event logs and write a report of BITS failures, their causes and fixes.
-PATH is an .evtx file, a folder (read recursively), a .zip archive (read in
-place, without extracting), or - for one file on standard input; mix freely.
+PATH is an .evtx file, a folder (read recursively), an archive (.zip read in
+place; .tar, .tar.gz, .7z; one level of archives inside), a FIFO, or - for
+one file on standard input; mix freely. A missing PATH is reported and the
+others are still read.
 Event logs are recognised by content; other files are skipped and counted.
 Logs of channels bitsdiag does not analyse (Security, Application, ...) are
 skipped after their first chunk and listed as skipped in the inventory.
 
-The format follows the extension of --output (.md, .pdf, .json) unless
+The format follows the extension of --output (.md, .pdf, .html, .json, .csv) unless
 --format says otherwise; without --output, Markdown goes to standard output.
-The output file is replaced only by a complete report.
+The output file is replaced only by a complete report. The report is short
+(verdict, findings, per-computer table, service health, jobs that did not
+complete, timeline, coverage, inventory); --full adds every evidence record
+and every job. JSON and CSV (one row per failure) always have everything.
 
 Examples:
   bitsdiag report C:/Windows/System32/winevt/Logs -o report.pdf
@@ -50,27 +57,31 @@ Exit status: 0 done; 1 no usable input, output failed, interrupted, or (with
 // reportConfig holds the report command's flags.
 type reportConfig struct {
 	output, format, title, tz, since, until, paper string
-	kb                                             []string
-	strict, noPrefilter                            bool
+	kb, computers                                  []string
+	strict, noPrefilter, full                      bool
 	jobs                                           int
 	verbosity
+	familiar *familiar
 }
 
 func reportFlags() (*pflag.FlagSet, *reportConfig) {
 	c := &reportConfig{}
 	fs := newFlagSet("report")
-	fs.StringVarP(&c.output, "output", "o", "", "write the report to `FILE` (format from its extension: .md, .pdf, .json)")
-	fs.StringVarP(&c.format, "format", "f", "", "write the report as `md|pdf|json` (default: from --output's extension, else md)")
+	fs.StringVarP(&c.output, "output", "o", "", "write the report to `FILE` (format from its extension: .md, .pdf, .html, .json, .csv)")
+	fs.StringVarP(&c.format, "format", "f", "", "write the report as `md|pdf|html|json|csv` (default: from --output's extension, else md)")
 	fs.StringVar(&c.title, "title", "", "case `TITLE` shown at the top of the report")
 	fs.StringVar(&c.tz, "tz", "UTC", "time `ZONE` for times in the report: an IANA name (Europe/Berlin), UTC or local")
 	fs.StringVar(&c.since, "since", "", "analyse events at or after `TIME` (RFC 3339, YYYY-MM-DD, or a duration like 72h)")
 	fs.StringVar(&c.until, "until", "", "analyse events at or before `TIME` (same forms as --since)")
 	fs.StringVar(&c.paper, "paper", "A4", "PDF paper size `A4|Letter`")
 	fs.StringArrayVar(&c.kb, "kb", nil, "add or override knowledge-base entries from `FILE` (repeatable)")
+	fs.StringArrayVar(&c.computers, "computer", nil, "analyse only events of computer `NAME` (case-insensitive; * and ? match; repeatable)")
 	fs.BoolVar(&c.strict, "strict", false, "exit 1 when any input is damaged or unreadable (the report is still written)")
 	fs.IntVarP(&c.jobs, "jobs", "j", 0, "read `N` files in parallel (default: one per CPU)")
+	fs.BoolVar(&c.full, "full", false, "add every evidence record and every job (appendices) to Markdown, PDF and HTML; JSON and CSV always have all")
 	fs.BoolVar(&c.noPrefilter, "no-prefilter", false, "decode every record instead of skipping non-BITS records unread (slower; the same findings)")
 	c.verbosity.register(fs)
+	c.familiar = registerFamiliar(fs, &c.since, &c.until)
 	return fs, c
 }
 
@@ -78,9 +89,10 @@ func reportFlags() (*pflag.FlagSet, *reportConfig) {
 type reportPlan struct {
 	cfg          *reportConfig
 	paths        []string
-	format       string // "md", "pdf" or "json"
+	format       string // "md", "pdf", "html", "json" or "csv"
 	tz           *time.Location
 	since, until bound
+	match        pipeline.Match // --computer
 	now          time.Time
 	kb           *analyze.KB
 }
@@ -102,14 +114,14 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	log := cfg.logger(lw)
 	kb, err := analyze.LoadKB(cfg.kb...)
 	if err != nil {
-		fmt.Fprintf(stderr, "bitsdiag report: knowledge base: %v\n", err)
+		fmt.Fprintf(stderr, "bitsdiag report: knowledge base: %s\n", termtext.Escape(err.Error()))
 		return exitUsage
 	}
 	plan.kb = kb
 
 	set, err := inputs.Collect(ctx, plan.paths, stdin, inputs.DefaultLimits())
 	if err != nil {
-		fmt.Fprintf(stderr, "bitsdiag report: %v\n", err)
+		fmt.Fprintf(stderr, "bitsdiag report: %s\n", termtext.Escape(err.Error()))
 		return exitFail
 	}
 	defer set.Close()
@@ -129,32 +141,31 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	prog := startProgress(stderr, !cfg.quiet, total, len(set.Files))
 	lw.p = prog
-	filter := analyze.Filter()
-	if cfg.noPrefilter {
-		filter = nil
-	}
-	results := readAll(ctx, set.Files, readOptions{
-		Jobs: cfg.jobs, Filter: filter, Keep: keepChannel, Log: log, Prog: prog,
-	})
+	an, err := pipeline.Analyse(ctx, set, pipeline.Options{
+		Jobs: cfg.jobs, NoPrefilter: cfg.noPrefilter, Match: plan.match, Log: log, Count: prog.counter,
+	}, analysisOptions(plan))
 	prog.Stop()
 	lw.p = nil
 	if interrupted(ctx) {
 		fmt.Fprintln(stderr, "bitsdiag report: interrupted; no report written")
 		return exitFail
 	}
-
-	res, usable, damaged := analyse(plan, set, results)
+	if err != nil {
+		fmt.Fprintf(stderr, "bitsdiag report: %v\n", err)
+		return exitFail
+	}
+	res, usable, damaged := an.Result, an.Usable, an.Damaged
 	if usable == 0 {
 		fmt.Fprintf(stderr, "bitsdiag report: none of the %d event logs could be read\n", len(set.Files))
 		return exitFail
 	}
 	if damaged > 0 {
-		log.Warn("damaged or unreadable inputs; the report's inventory lists the damage", "files", damaged)
+		log.Warn("damaged or unreadable inputs; the report's inventory lists the damage", "files", damaged, "names", damagedNames(set, an.Files))
 	}
 	log.Info("analysed", "files", usable, "findings", len(res.Findings), "jobs", len(res.Jobs))
 
 	if err := writeReport(ctx, plan, res, stdout); err != nil {
-		fmt.Fprintf(stderr, "bitsdiag report: %v\n", err)
+		fmt.Fprintf(stderr, "bitsdiag report: %s\n", termtext.Escape(err.Error()))
 		return exitFail
 	}
 	if cfg.strict && damaged > 0 {
@@ -168,7 +179,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 func describePaths(paths []string) string {
 	named := make([]string, len(paths))
 	for i, p := range paths {
-		named[i] = p
+		named[i] = termtext.Escape(p)
 		if p == "-" {
 			named[i] = "standard input"
 		}
@@ -194,21 +205,27 @@ func skippedNote(set *inputs.Set) string {
 // planReport checks the flags and arguments.
 func planReport(cfg *reportConfig, paths []string, stdin io.Reader, stdout io.Writer) (*reportPlan, error) {
 	p := &reportPlan{cfg: cfg, paths: paths}
+	if err := cfg.familiar.apply("report", &cfg.format); err != nil {
+		return nil, err
+	}
 	if len(paths) == 0 {
 		return nil, errors.New("give at least one PATH (file, folder, .zip, or - for standard input)")
+	}
+	if countDash(paths) > 1 {
+		return nil, errTwoStdin
 	}
 	if slices.Contains(paths, "-") {
 		if _, isTerm := terminalFd(stdin); isTerm {
 			return nil, errors.New("- reads a file from standard input, but standard input is a terminal: pipe or redirect a file into it")
 		}
 	}
-	if cfg.output == "-" {
+	if cfg.output == "-" || cfg.output == "/dev/stdout" || cfg.output == "/dev/fd/1" {
 		cfg.output = ""
 	}
 	switch f := strings.ToLower(cfg.format); f {
 	case "md", "markdown":
 		p.format = "md"
-	case "pdf", "json":
+	case "pdf", "json", "html", "csv":
 		p.format = f
 	case "":
 		p.format = "md"
@@ -219,12 +236,16 @@ func planReport(cfg *reportConfig, paths []string, stdin io.Reader, stdout io.Wr
 				p.format = "pdf"
 			case ".json":
 				p.format = "json"
+			case ".html", ".htm":
+				p.format = "html"
+			case ".csv":
+				p.format = "csv"
 			default:
-				return nil, fmt.Errorf("--output %q: cannot tell the format from the extension; use .md, .pdf or .json, or --format", cfg.output)
+				return nil, fmt.Errorf("--output %q: cannot tell the format from the extension; use .md, .pdf, .html, .json or .csv, or --format", cfg.output)
 			}
 		}
 	default:
-		return nil, fmt.Errorf("--format %q: use md, pdf or json", cfg.format)
+		return nil, fmt.Errorf("--format %q: use md, pdf, html, json or csv", cfg.format)
 	}
 	if p.format == "pdf" && cfg.output == "" {
 		if _, isTerm := terminalFd(stdout); isTerm {
@@ -252,74 +273,35 @@ func planReport(cfg *reportConfig, paths []string, stdin io.Reader, stdout io.Wr
 	if p.since.set && p.until.set && !p.since.rel && !p.until.rel && p.since.at.After(p.until.at) {
 		return nil, fmt.Errorf("--since %s is after --until %s", cfg.since, cfg.until)
 	}
+	p.match.Computers = cfg.computers
+	if err := p.match.CheckComputers(); err != nil {
+		return nil, err
+	}
 	if cfg.jobs < 0 {
 		return nil, fmt.Errorf("--jobs %d: must be 1 or more (0 = one per CPU)", cfg.jobs)
 	}
 	if p.now, err = generatedTime(time.Now); err != nil {
 		return nil, err
 	}
+	if err := checkOutput(cfg.output, paths); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
-// analyse feeds the inventory and the events, in input order, to the
-// analysis. It returns the result, the number of files read as EVTX and the
-// number of damaged or unreadable inputs.
-func analyse(p *reportPlan, set *inputs.Set, results []fileResult) (res *analyze.Result, usable, damaged int) {
-	var newest time.Time
-	for _, r := range results {
-		for _, e := range r.Events {
-			if analyze.Relevant(e) && e.TimeCreated.After(newest) {
-				newest = e.TimeCreated
-			}
-		}
-	}
+// analysisOptions are the analysis' options for the plan; a relative bound
+// is resolved by the analysis from the newest event it sees.
+func analysisOptions(p *reportPlan) analyze.Options {
 	o := analyze.Options{KB: p.kb, Now: p.now, Title: p.cfg.title, Version: toolVersion(), TZ: p.tz}
-	if t := p.since.resolve(newest); t != nil {
-		o.Since = *t
-	}
-	if t := p.until.resolve(newest); t != nil {
-		o.Until = *t
-	}
-	a := analyze.New(o)
-	for _, rej := range set.Rejected {
-		a.AddInput(analyze.Input{Path: rej.Path, Size: rej.Size, Skipped: rej.Reason, Damage: []analyze.Damage{}})
-		damaged++
-	}
-	for _, r := range results {
-		if r.Input.Path == "" {
-			continue // not read: interrupted
-		}
-		if r.Usable {
-			usable++
-		}
-		if !r.Usable || r.Input.Damaged() {
-			damaged++
-		}
-		a.AddInput(r.Input)
-		for _, e := range r.Events {
-			a.AddEvent(e)
-		}
-	}
-	return a.Result(), usable, damaged
-}
-
-// keepChannel says whether a log's channel can hold events bitsdiag
-// analyses: Bits-Client events, which live in the Bits-Client channels and
-// System, and Service Control Manager events in System. Unknown channels and
-// forwarded events are kept.
-func keepChannel(ch string) bool {
-	switch {
-	case ch == "", strings.EqualFold(ch, "System"), strings.EqualFold(ch, "ForwardedEvents"):
-		return true
-	}
-	return strings.Contains(strings.ToLower(ch), "bits") ||
-		strings.EqualFold(ch, analyze.ChannelWUOperational) || strings.EqualFold(ch, analyze.ChannelDOOperational)
+	o.Since, o.SinceAgo = p.since.window()
+	o.Until, o.UntilAgo = p.until.window()
+	return o
 }
 
 // writeReport renders the result to the output file (atomically) or stdout.
 // Nothing reaches stdout unless the whole report rendered.
 func writeReport(ctx context.Context, p *reportPlan, res *analyze.Result, stdout io.Writer) error {
-	ro := render.Options{TZ: p.tz, Paper: p.cfg.paper}
+	ro := render.Options{TZ: p.tz, Paper: p.cfg.paper, Full: p.cfg.full}
 	renderTo := func(w io.Writer) error {
 		var err error
 		switch p.format {
@@ -327,6 +309,10 @@ func writeReport(ctx context.Context, p *reportPlan, res *analyze.Result, stdout
 			err = render.PDF(w, res, ro)
 		case "json":
 			err = render.JSON(w, res)
+		case "html":
+			err = render.HTML(w, res, ro)
+		case "csv":
+			err = render.CSV(w, res)
 		default:
 			err = render.Markdown(w, res, ro)
 		}
@@ -335,6 +321,7 @@ func writeReport(ctx context.Context, p *reportPlan, res *analyze.Result, stdout
 		}
 		return err
 	}
+	renderTo = render.Cancellable(ctx, renderTo)
 	if p.cfg.output != "" {
 		if err := render.WriteFileAtomic(p.cfg.output, renderTo); err != nil {
 			return fmt.Errorf("writing %s: %w", p.cfg.output, err)

@@ -336,7 +336,7 @@ func TestCorpusReportInventory(t *testing.T) {
 		}
 		kinds := map[string]bool{}
 		for _, d := range in.Damage {
-			kinds[d.Kind] = true
+			kinds[string(d.Kind)] = true
 		}
 		for _, nk := range notesKinds {
 			if strings.Contains(notes, nk.note) && !kinds[nk.kind] {

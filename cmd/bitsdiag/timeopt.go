@@ -82,22 +82,21 @@ func parseAgo(s string) (time.Duration, bool) {
 	return d, true
 }
 
-// resolve gives the absolute time of b, using newest for a relative bound;
-// nil when b is unset (or relative with no events to count back from).
-func (b bound) resolve(newest time.Time) *time.Time {
-	if !b.set {
-		return nil
+// window gives b as the analysis takes it: an absolute time, or a duration
+// back from the newest analysed event; both zero when b is unset.
+func (b bound) window() (time.Time, time.Duration) {
+	switch {
+	case !b.set:
+		return time.Time{}, 0
+	case b.rel:
+		return time.Time{}, b.ago
 	}
-	t := b.at
-	if b.rel {
-		if newest.IsZero() {
-			return nil
-		}
-		t = newest.Add(-b.ago)
-	}
-	t = t.UTC()
-	return &t
+	return b.at.UTC(), 0
 }
+
+// maxSourceDateEpoch is 9999-12-31T23:59:59Z, the last time RFC 3339 (and
+// so the JSON report) can write.
+const maxSourceDateEpoch = 253402300799
 
 // generatedTime is the report's "generated at": SOURCE_DATE_EPOCH (seconds
 // since 1970, for reproducible output) when set, else now.
@@ -109,6 +108,9 @@ func generatedTime(now func() time.Time) (time.Time, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q: not a whole number of seconds", s)
+	}
+	if n < 0 || n > maxSourceDateEpoch {
+		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q: out of range (0 to %d, 1970 to 9999-12-31)", s, int64(maxSourceDateEpoch))
 	}
 	return time.Unix(n, 0).UTC(), nil
 }

@@ -27,7 +27,7 @@ func TestRelevant(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := Relevant(tc.e); got != tc.want {
+			if got := defaultSel.Relevant(tc.e); got != tc.want {
 				t.Errorf("Relevant = %v, want %v", got, tc.want)
 			}
 		})
@@ -35,7 +35,7 @@ func TestRelevant(t *testing.T) {
 }
 
 func TestFilterPeek(t *testing.T) {
-	f := Filter()
+	f := defaultSel.Filter()
 	tests := []struct {
 		name string
 		p    parse.Peek

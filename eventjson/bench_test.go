@@ -1,0 +1,51 @@
+package eventjson
+
+import (
+	"io"
+	"os"
+	"testing"
+
+	"bitsdiag/parse"
+)
+
+// BenchmarkEventsAll reads BITSDIAG_BENCH_FILE as "bitsdiag events --all"
+// does (decode every record, encode it as JSON Lines into a reused buffer)
+// and reports MB/s; set BITSDIAG_BENCH_WORKERS to pin the chunk workers.
+func BenchmarkEventsAll(b *testing.B) {
+	path := os.Getenv("BITSDIAG_BENCH_FILE")
+	if path == "" {
+		b.Skip("set BITSDIAG_BENCH_FILE to a large .evtx file (e.g. made with ../shared/tools/evtx_synth.py)")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	var out int
+	var line []byte
+	for b.Loop() {
+		rd, err := parse.NewReader(f, st.Size(), parse.Options{Name: path})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			ev, err := rd.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				continue
+			}
+			line = Append(line[:0], ev)
+			out += len(line)
+		}
+		rd.Close()
+	}
+	b.ReportMetric(float64(out)/float64(b.N), "out-bytes/op")
+}

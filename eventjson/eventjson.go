@@ -1,0 +1,163 @@
+// Package eventjson encodes parse.Event records as JSON Lines, the output of
+// "bitsdiag events". It appends to a caller's buffer and allocates nothing
+// per record; strings are quoted exactly as encoding/json quotes them (HTML
+// characters, U+2028 and U+2029 escaped; invalid UTF-8 as U+FFFD), so the
+// output is byte-identical to the json.Marshal based encoder it replaces.
+package eventjson
+
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"bitsdiag/parse"
+)
+
+// Append appends one JSON Lines object (with its newline) for e to b. The
+// keys are file, record_id, time, computer, channel, provider, event_id,
+// version, level, activity_id, user_id, data (payload name -> text, in record
+// order; a repeated name gets a "#2", "#3"... suffix), binary (upper-case
+// hex, when present), recovered and partial (when set).
+func Append(b []byte, e *parse.Event) []byte {
+	b = append(b, `{"file":`...)
+	b = AppendString(b, e.Source.File)
+	b = append(b, `,"record_id":`...)
+	b = strconv.AppendUint(b, e.RecordID, 10)
+	b = append(b, `,"time":"`...)
+	b = e.TimeCreated.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","computer":`...)
+	b = AppendString(b, e.Computer)
+	b = append(b, `,"channel":`...)
+	b = AppendString(b, e.Channel)
+	b = append(b, `,"provider":`...)
+	b = AppendString(b, e.Provider)
+	b = append(b, `,"event_id":`...)
+	b = strconv.AppendUint(b, uint64(e.EventID), 10)
+	b = append(b, `,"version":`...)
+	b = strconv.AppendUint(b, uint64(e.Version), 10)
+	b = append(b, `,"level":`...)
+	b = strconv.AppendUint(b, uint64(e.Level), 10)
+	b = append(b, `,"activity_id":`...)
+	b = AppendString(b, e.ActivityID)
+	b = append(b, `,"user_id":`...)
+	b = AppendString(b, e.UserID)
+	b = append(b, `,"data":{`...)
+	var seen map[string]int // only for records with many fields
+	if len(e.Data) > manyFields {
+		seen = make(map[string]int, len(e.Data))
+	}
+	for i, f := range e.Data {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendName(b, e.Data[:i], f.Name, seen)
+		b = append(b, ':')
+		b = AppendString(b, f.Value)
+	}
+	b = append(b, '}')
+	if e.Binary != nil {
+		b = append(b, `,"binary":"`...)
+		for _, c := range e.Binary {
+			b = append(b, hexDigits[c>>4], hexDigits[c&15])
+		}
+		b = append(b, '"')
+	}
+	if e.Recovered {
+		b = append(b, `,"recovered":true`...)
+	}
+	if e.Partial != "" {
+		b = append(b, `,"partial":`...)
+		b = AppendString(b, e.Partial)
+	}
+	return append(b, "}\n"...)
+}
+
+// manyFields is the field count above which repeated names are counted in
+// a map rather than by scanning the earlier fields.
+const manyFields = 32
+
+// appendName appends the quoted key of a payload field called name, with a
+// "#n" suffix when earlier fields (before) already used the name n-1 times.
+// seen, when not nil, counts the names of before.
+func appendName(b []byte, before []parse.Field, name string, seen map[string]int) []byte {
+	n := 1
+	if seen != nil {
+		n += seen[name]
+		seen[name]++
+	} else {
+		for _, f := range before {
+			if f.Name == name {
+				n++
+			}
+		}
+	}
+	if n == 1 {
+		return AppendString(b, name)
+	}
+	return AppendString(b, name+"#"+strconv.Itoa(n))
+}
+
+const hexDigits = "0123456789ABCDEF"
+
+// safe[c] is true for ASCII bytes encoding/json writes unescaped.
+var safe = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
+// AppendString appends s as a JSON string, escaped as encoding/json does.
+func AppendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if safe[c] {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexLower[c>>4], hexLower[c&15])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexLower[r&15])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+const hexLower = "0123456789abcdef"

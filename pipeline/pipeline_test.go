@@ -1,0 +1,173 @@
+package pipeline
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"bitsdiag/analyze"
+	"bitsdiag/inputs"
+	"bitsdiag/parse"
+	w "bitsdiag/samples/evtxwrite"
+)
+
+// hostileLog writes n Bits-Client event 59 records whose template shows one
+// 5,000-character string in 200 payload fields (url and jobTitle among
+// them): about 10 KB on disk, 1 MB decoded, per record.
+func hostileLog(t *testing.T, n int) string {
+	t.Helper()
+	text := func(s string) w.Node { return w.Text(s) }
+	el := func(name string, attrs []w.Attr, kids ...w.Node) *w.Element {
+		return &w.Element{Name: name, Attrs: attrs, Children: kids}
+	}
+	var data []w.Node
+	for i := range 200 {
+		name := "f" + string(rune('a'+i%26)) + strings.Repeat("x", i/26)
+		switch i {
+		case 0:
+			name = "url"
+		case 1:
+			name = "jobTitle"
+		}
+		data = append(data, el("Data", []w.Attr{{Name: "Name", Value: text(name)}}, w.Sub{Index: 0, Type: w.TypeString}))
+	}
+	sys := el("System", nil,
+		el("Provider", []w.Attr{{Name: "Name", Value: text(analyze.ProviderBITS)}}),
+		el("EventID", nil, text("59")),
+		el("TimeCreated", []w.Attr{{Name: "SystemTime", Value: w.Sub{Index: 1, Type: w.TypeFileTime}}}),
+		el("Channel", nil, text("Microsoft-Windows-Bits-Client/Operational")),
+		el("Computer", nil, text("WS-1")),
+	)
+	tm, err := w.NewTemplate(el("Event", nil, sys, el("EventData", nil, data...)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := w.String(strings.Repeat("A", 5000))
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	recs := make([]w.Record, n)
+	for i := range recs {
+		at := t0.Add(time.Duration(i) * time.Second)
+		recs[i] = w.Record{ID: uint64(i + 1), Written: at,
+			Event: w.Instance{Template: tm, Values: []w.Value{big, w.FileTime(at)}}}
+	}
+	b, err := w.Encode(recs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "hostile.evtx")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func collect(t *testing.T, paths ...string) *inputs.Set {
+	t.Helper()
+	set, err := inputs.Collect(context.Background(), paths, nil, inputs.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { set.Close() })
+	return set
+}
+
+func heap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// TestRetainedPerEvent: the analysis keeps facts, not events. Each decoded
+// record here is about 1 MB of text; what the analysis retains per record
+// must stay a small constant (fields it does not read are dropped, the ones
+// it reads are capped at 4 KiB and shared).
+func TestRetainedPerEvent(t *testing.T) {
+	set := collect(t, hostileLog(t, 600))
+	a := analyze.New(analyze.Options{})
+	var decoded atomic.Int64
+	before := heap()
+	files := Run(context.Background(), set.Files, Options{Jobs: 1}, func(_ int, e *parse.Event) error {
+		decoded.Add(1)
+		a.AddEvent(e)
+		return nil
+	})
+	retained := int64(heap()) - int64(before)
+	n := decoded.Load()
+	if n < 50 {
+		t.Fatalf("only %d records decoded (%+v)", n, files[0].Input)
+	}
+	per := retained / n
+	t.Logf("%d records decoded, %d undecodable; %d bytes retained, %d per record", n, files[0].Input.RecordsUndecoded, retained, per)
+	if per > 2<<10 {
+		t.Errorf("%d bytes retained per record (a decoded record is ~1 MB); want at most 2 KiB", per)
+	}
+	res, err := a.ResultContext(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Jobs) != 0 || res.Window.Start.IsZero() {
+		t.Errorf("jobs %d, window %v", len(res.Jobs), res.Window)
+	}
+	runtime.KeepAlive(a)
+}
+
+// TestCancelledAnalysis: a cancelled context stops the analysis with the
+// context's error; nothing is returned as if complete.
+func TestCancelledAnalysis(t *testing.T) {
+	set := collect(t, "../samples/case-contoso")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if an, err := Analyse(ctx, set, Options{}, analyze.Options{}); err != context.Canceled || an != nil {
+		t.Errorf("Analyse after cancel: %v, %v", an, err)
+	}
+	a := analyze.New(analyze.Options{})
+	Run(context.Background(), set.Files, Options{}, func(_ int, e *parse.Event) error { a.AddEvent(e); return nil })
+	if r, err := a.ResultContext(ctx); err != context.Canceled || r != nil {
+		t.Errorf("ResultContext after cancel: %v", err)
+	}
+	if r, err := a.ResultContext(context.Background()); err != nil || len(r.Findings) == 0 {
+		t.Errorf("ResultContext: %v, %d findings", err, len(r.Findings))
+	}
+}
+
+// TestChannelChoice: channels are chosen by the sources' declarations, not
+// by a substring test; a source that declares a channel keeps its logs.
+func TestChannelChoice(t *testing.T) {
+	def := analyze.Select(nil)
+	for ch, want := range map[string]bool{
+		"System": true, "system": true, "": true, "ForwardedEvents": true,
+		"Microsoft-Windows-Bits-Client/Operational": true, "Microsoft-Windows-Bits-Client/Analytic": true,
+		"Security": false, "Application": false, "Microsoft-Windows-Sysmon/Operational": false,
+		"Microsoft-Windows-WindowsUpdateClient/Operational": true, "Microsoft-Windows-DeliveryOptimization/Operational": true,
+	} {
+		if got := def.KeepChannel(ch); got != want {
+			t.Errorf("KeepChannel(%q) = %v, want %v", ch, got, want)
+		}
+	}
+	const a = "Microsoft-Windows-Kernel-Power/Thermal-Operational"
+	const b = "Microsoft-Windows-Dhcp-Client/Admin"
+	if def.KeepChannel(a) {
+		t.Errorf("%s kept without a source for it", a)
+	}
+	sel := analyze.Select(append(analyze.DefaultSources(), chanSource{a, b}))
+	if !sel.KeepChannel(a) || !sel.KeepChannel(b) || !sel.KeepChannel("System") {
+		t.Error("a source's declared channels are skipped")
+	}
+}
+
+// chanSource is a source that only declares channels.
+type chanSource []string
+
+func (chanSource) Name() string               { return "test-channels" }
+func (chanSource) Providers() []string        { return []string{"Test-Provider"} }
+func (c chanSource) Channels() []string       { return c }
+func (chanSource) Relevant(parse.Fields) bool { return false }
+func (chanSource) Fields() []string           { return nil }
+func (chanSource) Events() []uint16           { return nil }
