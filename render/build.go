@@ -230,6 +230,9 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 			items = append(items, field{"Jobs", []span{txt(findingJobs(f.Jobs, titles, jobIDsWhere(f.Jobs, inAppendix)))}})
 		}
 		items = append(items, findingSource(f, full)...)
+		if f.Source != "" { // Windows Update client or Delivery Optimization evidence
+			items = append(items, field{"Evidence source", []span{txt(f.Source)}})
+		}
 		d.add(fields{items: items})
 		if f.Summary != "" {
 			d.add(para{spans: []span{txt(f.Summary)}})
