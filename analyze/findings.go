@@ -270,6 +270,9 @@ func (s *state) evidence(occs []*occurrence, n int) []Evidence {
 
 // evidenceText describes the record behind an occurrence.
 func evidenceText(o *occurrence) string {
+	if t := wuEvidenceText(o); t != "" {
+		return t
+	}
 	e := o.ev
 	if IsConfigFact(e) {
 		return liveJobText(e)

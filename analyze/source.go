@@ -50,9 +50,12 @@ type correlator interface {
 }
 
 // DefaultSources returns the sources of the built-in analysis, in a fixed
-// order: Bits-Client events, Service Control Manager events about BITS, and
+// order: Bits-Client events, Service Control Manager events about BITS,
+// Windows Update client and Delivery Optimization events (source_wu.go), and
 // configuration snapshots (a non-event source, source_config.go).
-func DefaultSources() []Source { return []Source{bitsSource{}, scmSource{}, configSource{}} }
+func DefaultSources() []Source {
+	return []Source{bitsSource{}, scmSource{}, wuSource{}, doSource{}, configSource{}}
+}
 
 // catalog looks sources up by provider.
 type catalog struct {

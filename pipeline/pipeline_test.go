@@ -145,18 +145,19 @@ func TestChannelChoice(t *testing.T) {
 		"System": true, "system": true, "": true, "ForwardedEvents": true,
 		"Microsoft-Windows-Bits-Client/Operational": true, "Microsoft-Windows-Bits-Client/Analytic": true,
 		"Security": false, "Application": false, "Microsoft-Windows-Sysmon/Operational": false,
+		"Microsoft-Windows-WindowsUpdateClient/Operational": true, "Microsoft-Windows-DeliveryOptimization/Operational": true,
 	} {
 		if got := def.KeepChannel(ch); got != want {
 			t.Errorf("KeepChannel(%q) = %v, want %v", ch, got, want)
 		}
 	}
-	const wu = "Microsoft-Windows-WindowsUpdateClient/Operational"
-	const do = "Microsoft-Windows-DeliveryOptimization/Operational"
-	if def.KeepChannel(wu) {
-		t.Errorf("%s kept without a source for it", wu)
+	const a = "Microsoft-Windows-Kernel-Power/Thermal-Operational"
+	const b = "Microsoft-Windows-Dhcp-Client/Admin"
+	if def.KeepChannel(a) {
+		t.Errorf("%s kept without a source for it", a)
 	}
-	sel := analyze.Select(append(analyze.DefaultSources(), chanSource{wu, do}))
-	if !sel.KeepChannel(wu) || !sel.KeepChannel(do) || !sel.KeepChannel("System") {
+	sel := analyze.Select(append(analyze.DefaultSources(), chanSource{a, b}))
+	if !sel.KeepChannel(a) || !sel.KeepChannel(b) || !sel.KeepChannel("System") {
 		t.Error("a source's declared channels are skipped")
 	}
 }

@@ -276,6 +276,9 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 			items = append(items, field{"Jobs", []span{txt(findingJobs(f.Jobs, titles, jobIDsWhere(f.Jobs, inAppendix)))}})
 		}
 		items = append(items, findingSource(f, full)...)
+		if f.Source != "" { // Windows Update client or Delivery Optimization evidence
+			items = append(items, field{"Evidence source", []span{txt(f.Source)}})
+		}
 		d.add(fields{items: items})
 		if f.Summary != "" {
 			d.add(para{spans: []span{txt(f.Summary)}})
@@ -904,7 +907,7 @@ func buildCoverage(d *document, r *analyze.Result, tz *time.Location) {
 }
 
 // recordIDs describes a coverage entry's record ids: range, gaps, missing ids
-// and whether the span covers only the BITS records.
+// and whether the span covers only the analysed (BITS, Windows Update) records.
 func recordIDs(c *analyze.Coverage) string {
 	var parts []string
 	if c.FirstRecordID != 0 || c.LastRecordID != 0 {
@@ -915,7 +918,7 @@ func recordIDs(c *analyze.Coverage) string {
 		parts = append(parts, fmt.Sprintf("%d missing", c.MissingRecords))
 	}
 	if c.BITSOnly {
-		parts = append(parts, "BITS records only")
+		parts = append(parts, "analysed records only")
 	}
 	return strings.Join(parts, ", ")
 }

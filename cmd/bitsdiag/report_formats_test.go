@@ -61,8 +61,10 @@ func TestReportPages(t *testing.T) {
 	dir := t.TempDir()
 	short := filepath.Join(dir, "short.pdf")
 	writeFormat(t, short, pair...)
-	if n := pdfPages(t, short); n > 8 {
-		t.Errorf("tugix456 pair: %d pages, want at most 8", n)
+	// The pair's System log holds a Windows Update install failure (event 20,
+	// 0x80073CF9), a finding of its own since issue 13: one page more.
+	if n := pdfPages(t, short); n > 9 {
+		t.Errorf("tugix456 pair: %d pages, want at most 9 (8 + the Windows Update finding)", n)
 	} else {
 		t.Logf("tugix456 pair: %d pages", n)
 	}
@@ -274,7 +276,12 @@ func TestTimelineLengthAgrees(t *testing.T) {
 			t.Errorf("%v: no \"counted per\" in the Markdown", args)
 			continue
 		}
-		if l := time.Duration(r.Timeline[0].Length); m[1] != names[l] {
+		l := time.Duration(r.Timeline[0].Length)
+		name, ok := names[l]
+		if !ok && l%(24*time.Hour) == 0 { // spans beyond the ladder: whole days
+			name = strconv.Itoa(int(l/(24*time.Hour))) + " days"
+		}
+		if m[1] != name {
 			t.Errorf("%v: text says per %q, JSON buckets are %v", args, m[1], l)
 		}
 	}
