@@ -18,12 +18,13 @@ import (
 
 // Page layout in millimetres and text sizes in points.
 const (
-	marginSide   = 18.0
-	marginTop    = 20.0
-	marginBottom = 18.0
+	marginSide   = 15.0
+	marginTop    = 17.0
+	marginBottom = 15.0
 	bodySize     = 9.0
-	bodyLine     = 4.3
+	bodyLine     = 4.1
 	monoSize     = 8.5
+	shellSize    = 7.5 // the shell named on a code block
 )
 
 // Colours (RGB).
@@ -241,14 +242,20 @@ func (p *pdfDoc) heading(h heading) {
 	} else {
 		p.color(colText)
 	}
-	f.MultiCell(p.cw, size*0.5, text, "", "L", false)
+	lh := size * 0.5
+	if h.level > 3 {
+		lh = size * 0.45
+	}
+	f.MultiCell(p.cw, lh, text, "", "L", false)
 	if h.level == 2 {
 		p.drawColor(colAccent)
 		f.SetLineWidth(0.4)
 		f.Line(marginSide, f.GetY()+0.5, marginSide+p.cw, f.GetY()+0.5)
 		f.Ln(2.5)
-	} else {
+	} else if h.level == 3 {
 		f.Ln(1)
+	} else {
+		f.Ln(0.4)
 	}
 	p.body()
 }
@@ -425,17 +432,11 @@ func (p *pdfDoc) steps(b steps) {
 			text = "(no text)"
 		}
 		p.writeProse(text, "")
-		if len(st.Commands) > 0 {
-			f.SetFont(fontSans, "I", bodySize)
-			p.color(colMuted)
-			p.write(" "+p.g.clean(stepShellLine(st)), 0)
-			p.color(colText)
-		}
 		p.body()
 		f.Ln(bodyLine)
 		if len(st.Commands) > 0 {
 			f.Ln(0.5)
-			p.codeBlock(strings.Join(st.Commands, "\n"), marginSide+indent+1)
+			p.codeBlock(strings.Join(st.Commands, "\n"), marginSide+indent+1, stepShell(st))
 		}
 		for _, c := range st.Corrections {
 			f.SetX(marginSide + indent + 1)
@@ -445,18 +446,26 @@ func (p *pdfDoc) steps(b steps) {
 			f.Ln(bodyLine)
 		}
 		f.SetLeftMargin(marginSide)
-		f.Ln(1.5)
+		f.Ln(1)
 	}
-	f.Ln(1)
+	f.Ln(0.5)
 }
 
 // codeBlock draws a command in the monospace font on a grey band from x to
 // the right margin, wrapping long lines and breaking pages between lines.
-func (p *pdfDoc) codeBlock(text string, x float64) {
+// The shell the commands are for (label, may be "") is named in small
+// italics at the right end of the band's first line, or on a line of its
+// own above the commands when the first line leaves no room.
+func (p *pdfDoc) codeBlock(text string, x float64, label string) {
 	f := p.f
-	f.SetFont(fontMono, "", monoSize)
 	w := marginSide + p.cw - x
 	const lh = 3.9
+	labelW := 0.0
+	if label != "" {
+		f.SetFont(fontSans, "I", shellSize)
+		labelW = f.GetStringWidth(label) + 3
+	}
+	f.SetFont(fontMono, "", monoSize)
 	var lines []string
 	for _, l := range strings.Split(strings.TrimRight(sanitizeBlock(text), "\n"), "\n") {
 		l = p.g.clean(strings.ReplaceAll(l, "\t", "    "))
@@ -465,6 +474,10 @@ func (p *pdfDoc) codeBlock(text string, x float64) {
 			split = []string{""}
 		}
 		lines = append(lines, split...)
+	}
+	labelOwnLine := label != "" && len(lines) > 0 && f.GetStringWidth(lines[0])+labelW > w-2
+	if labelOwnLine {
+		lines = append([]string{""}, lines...)
 	}
 	p.fillColor(colCodeBg)
 	p.color(colText)
@@ -486,6 +499,14 @@ func (p *pdfDoc) codeBlock(text string, x float64) {
 		}
 		f.SetXY(x+1, y+top)
 		f.CellFormat(w-2, lh, l, "", 0, "L", false, 0, "")
+		if i == 0 && label != "" {
+			f.SetFont(fontSans, "I", shellSize)
+			p.color(colMuted)
+			f.SetXY(x+1, y+top)
+			f.CellFormat(w-2, lh, label, "", 0, "R", false, 0, "")
+			f.SetFont(fontMono, "", monoSize)
+			p.color(colText)
+		}
 		f.SetXY(x, y+lh+pad)
 	}
 	p.body()
@@ -503,11 +524,11 @@ func headingStyle(level int) (size, before, height float64) {
 	case 3:
 		return 11.5, 4, 9
 	}
-	return 10, 2.5, 7
+	return 9.5, 1.2, 6
 }
 
 // maxKeep caps the room a heading asks for below itself.
-const maxKeep = 90.0
+const maxKeep = 40.0
 
 // keepAfter is the room the blocks after the heading at i need on the same
 // page as the heading: its first content (estimated), or, when another
