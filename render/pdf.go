@@ -97,7 +97,7 @@ func renderPDF(w io.Writer, r *analyze.Result, o Options, size string) (err erro
 	}
 	if n := len(g.replaced); n > 0 && !p.f.Err() {
 		p.para(para{italic: true, spans: []span{txt(fmt.Sprintf(
-			"Note: %s in the logs (for example Chinese or Japanese names) cannot be drawn with this PDF's fonts and %s shown as \uFFFD. The HTML, Markdown and JSON reports show %s as written.",
+			"Note: %s in the logs cannot be drawn with this PDF's fonts and %s shown as \uFFFD. The HTML, Markdown and JSON reports show %s as written.",
 			plural(n, "character", "different characters"), map[bool]string{true: "is", false: "are"}[n == 1], map[bool]string{true: "it", false: "them"}[n == 1]))}})
 	}
 	if err := p.f.Output(w); err != nil {
@@ -117,6 +117,8 @@ type pdfDoc struct {
 	pageH float64
 	cw    float64 // content width
 	keep  float64 // room the block after the next heading needs on its page
+
+	cjkAdded bool // the fallback font is registered (see useFallback)
 }
 
 func newPDFDoc(r *analyze.Result, d *document, size string, g *glyphs, tz *time.Location) *pdfDoc {
@@ -157,7 +159,7 @@ func newPDFDoc(r *analyze.Result, d *document, size string, g *glyphs, tz *time.
 		f.SetFont(fontSans, "", 7.5)
 		p.color(colMuted)
 		f.SetXY(marginSide, 9)
-		f.CellFormat(p.cw*0.65, 4, headTitle, "", 0, "L", false, 0, "")
+		p.cell(p.cw*0.65, 4, headTitle, "L", 0)
 		f.CellFormat(p.cw*0.35, 4, headRight, "", 0, "R", false, 0, "")
 		p.drawColor(colRule)
 		f.SetLineWidth(0.2)
@@ -246,7 +248,13 @@ func (p *pdfDoc) heading(h heading) {
 	if h.level > 3 {
 		lh = size * 0.45
 	}
-	f.MultiCell(p.cw, lh, text, "", "L", false)
+	if p.g.needsFallback(text) {
+		f.SetX(marginSide)
+		p.writeH(text, 0, lh)
+		f.Ln(lh)
+	} else {
+		f.MultiCell(p.cw, lh, text, "", "L", false)
+	}
 	if h.level == 2 {
 		p.drawColor(colAccent)
 		f.SetLineWidth(0.4)
@@ -296,7 +304,10 @@ func (p *pdfDoc) writeSpans(spans []span, italic bool) {
 // and continues at the left margin, breaking pages as needed. fpdf's own
 // Write is not used: its cost grows with the square of the text's length,
 // and it leaves ragged lines around long words.
-func (p *pdfDoc) write(s string, link int) {
+func (p *pdfDoc) write(s string, link int) { p.writeH(s, link, bodyLine) }
+
+// writeH is write with lines lh high.
+func (p *pdfDoc) writeH(s string, link int, lh float64) {
 	f := p.f
 	cm := f.GetCellMargin()
 	f.SetCellMargin(0)
@@ -318,8 +329,8 @@ func (p *pdfDoc) write(s string, link int) {
 					break
 				}
 			}
-			if w := f.GetStringWidth(string(word)); w > avail && w <= full {
-				f.Ln(bodyLine) // the next word fits on a line of its own
+			if w := p.strWidth(string(word)); w > avail && w <= full {
+				f.Ln(lh) // the next word fits on a line of its own
 				continue
 			}
 		}
@@ -327,24 +338,52 @@ func (p *pdfDoc) write(s string, link int) {
 		// only that much keeps long texts linear instead of quadratic.
 		head := r[:min(len(r), maxLineRunes)]
 		line := r
-		if len(r) > len(head) || f.GetStringWidth(string(r)) > avail {
-			line = nil
-			if lines := f.SplitText(string(head), avail); len(lines) > 0 {
-				line = []rune(lines[0])
-			}
+		if len(r) > len(head) || p.strWidth(string(r)) > avail {
+			line = p.firstLine(head, avail)
 			if len(line) == 0 || len(line) > len(r) || string(line) != string(r[:len(line)]) {
 				line = r[:1] // never stall: at least one character per line
 			}
 		}
-		f.CellFormat(f.GetStringWidth(string(line)), bodyLine, string(line), "", 0, "L", false, link, "")
+		p.cell(p.strWidth(string(line)), lh, string(line), "L", link)
 		r = r[len(line):]
 		if len(r) > 0 {
 			if r[0] == ' ' {
 				r = r[1:]
 			}
-			f.Ln(bodyLine)
+			f.Ln(lh)
 		}
 	}
+}
+
+// firstLine is the first line of r that fits in avail: fpdf's SplitText for
+// text in the Go fonts; for text with runs in the fallback font, the longest
+// prefix that fits, ended at its last space if it has one (Chinese and
+// Japanese text may break between any two characters).
+func (p *pdfDoc) firstLine(r []rune, avail float64) []rune {
+	if !p.g.needsFallback(string(r)) {
+		if lines := p.f.SplitText(string(r), avail); len(lines) > 0 {
+			return []rune(lines[0])
+		}
+		return nil
+	}
+	w, n := 0.0, 0
+	for n < len(r) {
+		cw := p.strWidth(string(r[n]))
+		if w+cw > avail {
+			break
+		}
+		w += cw
+		n++
+	}
+	if n >= len(r) {
+		return r
+	}
+	for i := n; i > 0; i-- {
+		if r[i] == ' ' {
+			return r[:i]
+		}
+	}
+	return r[:n]
 }
 
 // maxLineRunes bounds the characters of one printed line (a full A4 or Letter

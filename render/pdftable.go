@@ -43,12 +43,12 @@ func (p *pdfDoc) colWidths(cols []column, titles []string, texts [][]string) []f
 	n := len(cols)
 	hard, soft, pref := make([]float64, n), make([]float64, n), make([]float64, n)
 	measure := func(i int, s string, header bool) {
-		pref[i] = max(pref[i], f.GetStringWidth(s)+margin)
+		pref[i] = max(pref[i], p.strWidth(s)+margin)
 		for _, w := range strings.Fields(s) {
-			ww := f.GetStringWidth(w) + margin
+			ww := p.strWidth(w) + margin
 			soft[i] = max(soft[i], min(ww, p.cw*maxWordShare))
 		}
-		hard[i] = max(hard[i], min(minPieceWidth(s, f.GetStringWidth)+margin, maxPiece))
+		hard[i] = max(hard[i], min(minPieceWidth(s, p.strWidth)+margin, maxPiece))
 	}
 	for i, c := range cols {
 		p.cellFont(c, true)
@@ -107,7 +107,7 @@ func (p *pdfDoc) layoutRow(cols []column, widths []float64, texts []string, head
 	n := 1
 	for i, c := range cols {
 		p.cellFont(c, header)
-		lines := wrapCell(texts[i], widths[i]-2*p.f.GetCellMargin()-0.3, p.f.GetStringWidth)
+		lines := wrapCell(texts[i], widths[i]-2*p.f.GetCellMargin()-0.3, p.strWidth)
 		if len(lines) > maxCellLines {
 			lines = lines[:maxCellLines]
 			lines[maxCellLines-1] = shorten(lines[maxCellLines-1], max(1, len([]rune(lines[maxCellLines-1]))-1)) + "…"
@@ -157,7 +157,7 @@ func (p *pdfDoc) drawRow(cols []column, widths []float64, r pdfRow, cells []cell
 		}
 		for k, l := range r.lines[i] {
 			f.SetXY(x, y+tablePad+float64(k)*tableLine)
-			f.CellFormat(widths[i], tableLine, l, "", 0, align, false, 0, "")
+			p.cell(widths[i], tableLine, l, align, 0)
 		}
 		x += widths[i]
 	}
