@@ -123,7 +123,7 @@ func buildSummary(d *document, r *analyze.Result, tz *time.Location) {
 	t := table{sortable: true, cols: []column{
 		{title: "#", max: 8},
 		{title: "Severity", max: 10},
-		{title: "Cause", max: 90},
+		{title: "Cause", max: 160, whole: true}, // no code cut (ERROR_WINHTTP_CONNECTION_ERROR)
 		{title: "Count", right: true},
 		{title: "Jobs", right: true},
 		{title: "First seen"},

@@ -29,8 +29,9 @@ type pdfRow struct {
 // is in the appendix and the JSON). A whole word claims up to maxWordShare
 // of the width before the table wraps it at its break points.
 const (
-	maxPiece     = 40.0
-	maxWordShare = 0.3
+	maxPiece      = 40.0
+	maxWordShare  = 0.3
+	maxWholeShare = 0.5 // share of the width a column marked whole may claim for one piece
 )
 
 // colWidths fits the columns to the content width in three tiers: first
@@ -43,12 +44,16 @@ func (p *pdfDoc) colWidths(cols []column, titles []string, texts [][]string) []f
 	n := len(cols)
 	hard, soft, pref := make([]float64, n), make([]float64, n), make([]float64, n)
 	measure := func(i int, s string, header bool) {
+		pieceCap := maxPiece
+		if cols[i].whole {
+			pieceCap = p.cw * maxWholeShare
+		}
 		pref[i] = max(pref[i], p.strWidth(s)+margin)
 		for _, w := range strings.Fields(s) {
 			ww := p.strWidth(w) + margin
-			soft[i] = max(soft[i], min(ww, p.cw*maxWordShare))
+			soft[i] = max(soft[i], min(ww, max(p.cw*maxWordShare, pieceCap)))
 		}
-		hard[i] = max(hard[i], min(minPieceWidth(s, p.strWidth)+margin, maxPiece))
+		hard[i] = max(hard[i], min(minPieceWidth(s, p.strWidth)+margin, pieceCap))
 	}
 	for i, c := range cols {
 		p.cellFont(c, true)
