@@ -402,16 +402,26 @@ func buildProcedures(d *document, p *procedures) {
 	}
 }
 
-// procedureName is a step's first clause (up to its first ": " or ". "),
-// at most 90 runes, without a final full stop.
+// procedureName is a step's first clause (up to its first ": ", ". ", "; "
+// or " ("), without a final full stop, cut at a word to at most about 90
+// runes.
 func procedureName(st analyze.Step) string {
 	s := st.Text
-	for _, sep := range []string{": ", ". ", "; "} {
-		if i := strings.Index(s, sep); i >= 0 {
+	for _, sep := range []string{": ", ". ", "; ", " ("} {
+		if i := strings.Index(s, sep); i > 0 {
 			s = s[:i]
 		}
 	}
-	return strings.TrimSuffix(shorten(s, 90), ".")
+	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
+	const maxName = 90
+	if rs := []rune(s); len(rs) > maxName {
+		cut := string(rs[:maxName])
+		if i := strings.LastIndex(cut, " "); i > maxName/2 {
+			cut = cut[:i]
+		}
+		s = strings.TrimRight(cut, " ,") + "…"
+	}
+	return s
 }
 
 // Caps of the short report's service and coverage sections (--full lists up
