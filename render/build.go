@@ -213,12 +213,8 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 		if full {
 			items = append(items, field{"Severity", []span{txt(string(f.Severity))}})
 		}
-		items = append(items,
-			field{"Count", []span{txt(findingCount(f))}},
-			field{"Seen", []span{txt(fmtSpan(f.FirstSeen, f.LastSeen, tz))}})
-		if f.Status != "" || f.Transient {
-			items = append(items, field{"Status", []span{txt(findingStatus(f))}})
-		}
+		items = append(items, field{"Count", []span{txt(findingCount(f))}})
+		items = append(items, seenAndStatus(f, tz, full)...)
 		items = append(items, field{"Computers", []span{txt(listMax(f.Computers, maxListed))}})
 		if len(f.Hosts) > 0 {
 			items = append(items, field{"Remote hosts", []span{txt(listMax(f.Hosts, maxListed))}})

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"bitsdiag/analyze"
 )
@@ -506,4 +507,18 @@ func serviceRowsShown(rows []analyze.ServiceEvent, lim int, full bool) []analyze
 		}
 	}
 	return out
+}
+
+// seenAndStatus are a finding's "Seen" and "Status" lines; the short report
+// puts the status on the Seen line ("...; status: unresolved").
+func seenAndStatus(f *analyze.Finding, tz *time.Location, full bool) []field {
+	seen := fmtSpan(f.FirstSeen, f.LastSeen, tz)
+	hasStatus := f.Status != "" || f.Transient
+	switch {
+	case !hasStatus:
+		return []field{{"Seen", []span{txt(seen)}}}
+	case full:
+		return []field{{"Seen", []span{txt(seen)}}, {"Status", []span{txt(findingStatus(f))}}}
+	}
+	return []field{{"Seen", []span{txt(seen + "; status: " + findingStatus(f))}}}
 }
