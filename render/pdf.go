@@ -322,10 +322,13 @@ func (p *pdfDoc) writeH(s string, link int, lh float64) {
 			continue
 		}
 		if f.GetX() > left+0.01 {
-			word := r
-			for i, c := range r {
+			// Measuring at most maxLineRunes+1 runes of the word keeps
+			// long texts without spaces linear; a longer word is wider
+			// than a line anyway.
+			word := r[:min(len(r), maxLineRunes+1)]
+			for i, c := range word {
 				if c == ' ' {
-					word = r[:i]
+					word = word[:i]
 					break
 				}
 			}
