@@ -271,6 +271,9 @@ func buildComputers(d *document, r *analyze.Result, full bool) {
 		// are named in one line.
 		d.add(para{spans: []span{txt(fmt.Sprintf("Without failures: %s.", listMax(comps[withFailures:], maxListed)))}})
 		comps = comps[:withFailures]
+		if len(comps) == 0 {
+			return
+		}
 	}
 	if len(comps) > maxCoverageRows {
 		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
