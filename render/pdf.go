@@ -574,12 +574,14 @@ const maxKeep = 40.0
 
 // keepAfter is the room the blocks after the heading at i need on the same
 // page as the heading: its first content (estimated), or, when another
-// heading follows at once, that heading and its content.
+// heading follows at once or after one introductory paragraph, that heading
+// and its content too.
 func keepAfter(blocks []block, i int) float64 {
 	sum := 0.0
 	for j := i + 1; j < len(blocks); j++ {
 		if h, ok := blocks[j].(heading); ok {
-			if j == i+1 {
+			_, intro := blocks[i+1].(para)
+			if j == i+1 || j == i+2 && intro { // a heading, or an intro paragraph and a heading
 				_, before, height := headingStyle(h.level)
 				sum += before + height + keepAfter(blocks, j)
 			}
