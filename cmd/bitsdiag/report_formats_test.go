@@ -61,8 +61,6 @@ func TestReportPages(t *testing.T) {
 	dir := t.TempDir()
 	short := filepath.Join(dir, "short.pdf")
 	writeFormat(t, short, pair...)
-	// The pair's System log holds a Windows Update install failure (event 20,
-	// 0x80073CF9), a finding of its own since issue 13: one page more.
 	if n := pdfPages(t, short); n > 8 {
 		t.Errorf("tugix456 pair: %d pages, want at most 8", n)
 	} else {
