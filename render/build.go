@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"bitsdiag/analyze"
+	"bitsdiag/textfmt"
 )
 
 // defaultTitle is used when the result has no case title.
@@ -1046,7 +1047,7 @@ func buildInventory(d *document, r *analyze.Result, tz *time.Location, full bool
 	for _, in := range r.Inputs {
 		t.rows = append(t.rows, []cell{
 			{text: baseName(in.Path)},
-			{text: FormatBytes(uint64(max(in.Size, 0)))},
+			{text: textfmt.Bytes(uint64(max(in.Size, 0)))},
 			{text: orDash(in.SHA256)},
 			{text: strconv.Itoa(in.Records)},
 			{text: strconv.Itoa(in.RecordsAnalysed)},

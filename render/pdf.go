@@ -59,13 +59,22 @@ func PDF(w io.Writer, r *analyze.Result, o Options) (err error) {
 	return nil
 }
 
-// paperSize maps Options.Paper to an fpdf page size.
-func paperSize(p string) (string, error) {
+// PaperSize is the canonical name of a paper size given in any case, "A4"
+// (also for "") or "Letter"; ok is false for any other.
+func PaperSize(p string) (name string, ok bool) {
 	switch strings.ToLower(p) {
 	case "", "a4":
-		return "A4", nil
+		return "A4", true
 	case "letter":
-		return "Letter", nil
+		return "Letter", true
+	}
+	return "", false
+}
+
+// paperSize maps Options.Paper to an fpdf page size.
+func paperSize(p string) (string, error) {
+	if name, ok := PaperSize(p); ok {
+		return name, nil
 	}
 	return "", fmt.Errorf("render: unknown paper size %q (want A4 or Letter)", p)
 }

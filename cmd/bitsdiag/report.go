@@ -255,14 +255,11 @@ func planReport(cfg *reportConfig, paths []string, stdin io.Reader, stdout io.Wr
 			return nil, errors.New("not writing a PDF to the terminal: use --output FILE.pdf")
 		}
 	}
-	switch strings.ToLower(cfg.paper) {
-	case "a4":
-		cfg.paper = "A4"
-	case "letter":
-		cfg.paper = "Letter"
-	default:
+	paper, ok := render.PaperSize(cfg.paper)
+	if !ok || cfg.paper == "" {
 		return nil, fmt.Errorf("--paper %q: use A4 or Letter", cfg.paper)
 	}
+	cfg.paper = paper
 	var err error
 	if p.tz, err = parseZone(cfg.tz); err != nil {
 		return nil, err
