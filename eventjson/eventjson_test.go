@@ -2,6 +2,7 @@ package eventjson
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -170,7 +171,9 @@ func corpusHash(name string, slack bool) (string, error) {
 		return "", err
 	}
 	h := sha256.New()
-	rd, err := parse.NewReader(f, st.Size(), parse.Options{Name: name, RecoverSlack: slack})
+	// Lines are encoded in the chunk workers, as "bitsdiag events" does
+	// (parse.Options.Encode), and checked against encoding the event here.
+	rd, err := parse.NewReader(f, st.Size(), parse.Options{Name: name, RecoverSlack: slack, Encode: Append})
 	if err != nil {
 		return hex.EncodeToString(h.Sum(nil)), nil // events prints nothing
 	}
@@ -188,7 +191,10 @@ func corpusHash(name string, slack bool) (string, error) {
 			return "", fmt.Errorf("reading: %w", err)
 		}
 		line = Append(line[:0], ev)
-		h.Write(line)
+		if !bytes.Equal(rd.Encoded(), line) {
+			return "", fmt.Errorf("record %d: worker encoded %q, want %q", ev.RecordID, rd.Encoded(), line)
+		}
+		h.Write(rd.Encoded())
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
