@@ -89,6 +89,15 @@ func TestAppendString(t *testing.T) {
 		}
 		cases = append(cases, string(b))
 	}
+	// Every byte at every position of a plain 17-byte string (the 8-byte
+	// fast path sees it in each lane).
+	for c := range 256 {
+		for pos := range 17 {
+			b := []byte("abcdefghijklmnopq")
+			b[pos] = byte(c)
+			cases = append(cases, string(b))
+		}
+	}
 	for _, s := range cases {
 		want, _ := json.Marshal(s)
 		if got := AppendString(nil, s); string(got) != string(want) {
