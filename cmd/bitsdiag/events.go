@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -143,7 +142,7 @@ func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fmt.Fprintf(stderr, "bitsdiag events: no EVTX event log found in %s%s\n", describePaths(fs.Args()), skippedNote(set))
 		return exitFail
 	}
-	defer lessGC()()
+	defer tuneGC(400, 48<<20)()
 	po := pipeline.Options{Jobs: cfg.jobs, All: cfg.all, RecoverSlack: cfg.slack, Match: plan.match, Log: log}
 	var files []pipeline.File
 	write := func(w io.Writer) error {
@@ -299,23 +298,6 @@ func writeEvents(ctx context.Context, w io.Writer, set *inputs.Set, po pipeline.
 		}
 	}
 	return files, nil
-}
-
-// lessGC lets the garbage collector run less often while events are
-// written: the live heap is small (the chunks in flight), so a goal of five
-// times it (GOGC=400) costs a few MB and saves collector CPU, and a soft
-// limit of 48 MiB keeps the peak bounded. GOGC or GOMEMLIMIT in the
-// environment win. It returns the function that restores the settings.
-func lessGC() (restore func()) {
-	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return func() {}
-	}
-	pct := debug.SetGCPercent(400)
-	limit := debug.SetMemoryLimit(48 << 20)
-	return func() {
-		debug.SetGCPercent(pct)
-		debug.SetMemoryLimit(limit)
-	}
 }
 
 // writeSummary prints a file's damage summary.
