@@ -31,7 +31,7 @@ func buildDocument(r *analyze.Result, o Options) *document {
 	buildComputers(d, r, o.Full)
 	buildFindings(d, r, tz, o.Full)
 	buildEvidenceMatrix(d, r, tz, o.Full)
-	buildConfiguration(d, r)
+	buildConfiguration(d, r, o.Full)
 	buildService(d, r, tz, o.Full)
 	buildJobs(d, r, o.Full)
 	buildTimeline(d, r, tz)
@@ -639,7 +639,12 @@ func buildEvidenceMatrix(d *document, r *analyze.Result, tz *time.Location, full
 			g.comps = append(g.comps, name)
 		}
 	}
-	d.add(dropComputerColumn(t, len(r.Matrix) == 1))
+	if full || len(r.Matrix) == 1 {
+		d.add(dropComputerColumn(t, len(r.Matrix) == 1))
+	} else {
+		d.add(para{spans: []span{txt("Computers with the same logs present and missing share a row; the time is the earliest to the latest record of their logs. Every computer and each log's own time are in the JSON output and, with --full, in this table.")}})
+		d.add(evidenceGroups(r, tz))
+	}
 	var items []analyze.Step
 	for _, g := range gaps {
 		on := "on " + listMax(g.comps, maxListed)
@@ -656,12 +661,93 @@ func buildEvidenceMatrix(d *document, r *analyze.Result, tz *time.Location, full
 			warns = append(warns, []span{txt("On " + orDash(ce.Computer) + ", " + w + ".")})
 		}
 	}
-	for _, w := range r.InputWarnings {
+	inputWarnings := r.InputWarnings
+	if !full {
+		inputWarnings = analyze.ShortInputWarnings(inputWarnings, 5)
+	}
+	for _, w := range inputWarnings {
 		warns = append(warns, []span{txt(w)})
 	}
 	if len(warns) > 0 {
 		d.add(bullets{items: warns})
 	}
+}
+
+// evidenceGroups is the short report's evidence table: one row per set of
+// computers with the same logs present and the same logs missing, with the
+// time their logs cover together.
+func evidenceGroups(r *analyze.Result, tz *time.Location) table {
+	t := table{cols: []column{
+		{title: "Computers", max: 80},
+		{title: "Logs present", max: 50},
+		{title: "Time covered", max: 50},
+		{title: "Missing", max: 50},
+	}}
+	type group struct {
+		present, missing string
+		comps            []string
+		first, last      time.Time
+	}
+	var groups []*group
+	byKey := map[string]*group{}
+	for _, ce := range r.Matrix {
+		var present, missing []string
+		g := &group{}
+		for _, l := range ce.Logs {
+			present = append(present, l.Channel)
+			if l.First.IsZero() {
+				continue
+			}
+			if g.first.IsZero() || l.First.Before(g.first) {
+				g.first = l.First
+			}
+			if l.Last.After(g.last) {
+				g.last = l.Last
+			}
+		}
+		for _, m := range ce.Missing {
+			missing = append(missing, m.Channel)
+		}
+		g.present, g.missing = listOr(present, "none"), listOr(missing, "none")
+		key := g.present + "\x00" + g.missing
+		if old := byKey[key]; old != nil {
+			if !g.first.IsZero() && (old.first.IsZero() || g.first.Before(old.first)) {
+				old.first = g.first
+			}
+			if g.last.After(old.last) {
+				old.last = g.last
+			}
+			g = old
+		} else {
+			byKey[key] = g
+			groups = append(groups, g)
+		}
+		name := ce.Computer
+		if name == "" {
+			name = "(not named)"
+		}
+		g.comps = append(g.comps, name)
+	}
+	for _, g := range groups {
+		comps := g.comps[0]
+		if len(g.comps) > 1 {
+			comps = fmt.Sprintf("%d computers: %s", len(g.comps), listMax(g.comps, maxListed))
+		}
+		covered := "unknown"
+		if !g.first.IsZero() {
+			covered = fmtTime(g.first, tz) + " to " + fmtTime(g.last, tz)
+		}
+		t.rows = append(t.rows, []cell{{text: comps}, {text: g.present}, {text: covered}, {text: g.missing}})
+	}
+	return t
+}
+
+// listOr joins items, or returns none when there are none.
+func listOr(items []string, none string) string {
+	if len(items) == 0 {
+		return none
+	}
+	return strings.Join(items, ", ")
 }
 
 // routineKinds counts the routine service events by kind: idle stop/start
