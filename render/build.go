@@ -289,7 +289,10 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 		if f.Cause != "" {
 			d.add(para{spans: []span{bold("Cause:"), txt(" "), prose(f.Cause)}})
 		}
-		if len(f.Fix) > 0 {
+		if !stepsShown(f, full) && (len(f.Fix) > 0 || len(f.Verify) > 0) {
+			d.add(para{spans: []span{bold("Fix:"), txt(" nothing to do now: later attempts succeeded (status recovered). The fix and verify steps for a recurrence are in the report with --full and in the JSON output.")}})
+		}
+		if len(f.Fix) > 0 && stepsShown(f, full) {
 			d.add(heading{level: 4, text: "Fix"}, steps{items: procs.steps(f.Fix)})
 		}
 		if rest := unattachedCorrections(f); len(rest) > 0 {
@@ -299,7 +302,7 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 			}
 			d.add(heading{level: 4, text: "Corrections to the article"}, b)
 		}
-		if len(f.Verify) > 0 {
+		if len(f.Verify) > 0 && stepsShown(f, full) {
 			d.add(heading{level: 4, text: "Verify"}, steps{items: procs.steps(f.Verify)})
 		}
 		d.add(para{spans: []span{bold("Evidence:"), txt(" " + evidenceNote(f, full))}})
@@ -694,7 +697,7 @@ func evidenceGroups(r *analyze.Result, tz *time.Location) table {
 		var present, missing []string
 		g := &group{}
 		for _, l := range ce.Logs {
-			present = append(present, l.Channel)
+			present = append(present, channelLabel(l.Channel, false))
 			if l.First.IsZero() {
 				continue
 			}
@@ -706,7 +709,7 @@ func evidenceGroups(r *analyze.Result, tz *time.Location) table {
 			}
 		}
 		for _, m := range ce.Missing {
-			missing = append(missing, m.Channel)
+			missing = append(missing, channelLabel(m.Channel, false))
 		}
 		g.present, g.missing = listOr(present, "none"), listOr(missing, "none")
 		key := g.present + "\x00" + g.missing
@@ -740,6 +743,16 @@ func evidenceGroups(r *analyze.Result, tz *time.Location) table {
 		t.rows = append(t.rows, []cell{{text: comps}, {text: g.present}, {text: covered}, {text: g.missing}})
 	}
 	return t
+}
+
+// channelLabel is a channel's name as a short report's table shows it,
+// without the "Microsoft-Windows-" every BITS and Windows Update channel
+// starts with ("Bits-Client/Operational"); full keeps the whole name.
+func channelLabel(ch string, full bool) string {
+	if full {
+		return ch
+	}
+	return strings.TrimPrefix(ch, "Microsoft-Windows-")
 }
 
 // listOr joins items, or returns none when there are none.
@@ -977,7 +990,7 @@ func buildCoverage(d *document, r *analyze.Result, tz *time.Location, full bool)
 	for _, c := range rows {
 		t.rows = append(t.rows, []cell{
 			{text: c.Computer},
-			{text: c.Channel},
+			{text: channelLabel(c.Channel, full)},
 			{text: baseName(c.File)},
 			{text: fmtTime(c.First, tz)},
 			{text: fmtTime(c.Last, tz)},
