@@ -271,10 +271,16 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 		if len(f.Jobs) > 0 {
 			items = append(items, field{"Jobs", []span{txt(findingJobs(f.Jobs, titles, jobIDsWhere(f.Jobs, inAppendix)))}})
 		}
-		items = append(items, findingSource(f, full)...)
-		if f.Source != "" { // Windows Update client or Delivery Optimization evidence
-			items = append(items, field{"Evidence source", []span{txt(f.Source)}})
+		src := findingSource(f, full)
+		switch {
+		case f.Source == "": // BITS and SCM evidence
+		case full || len(src) == 0:
+			src = append(src, field{"Evidence source", []span{txt(f.Source)}})
+		default: // the short report: one Source line
+			last := &src[len(src)-1]
+			last.value = append(append([]span(nil), last.value...), txt("; evidence from "+f.Source))
 		}
+		items = append(items, src...)
 		d.add(fields{items: items})
 		if f.Summary != "" {
 			d.add(para{spans: []span{txt(f.Summary)}})
