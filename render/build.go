@@ -34,7 +34,7 @@ func buildDocument(r *analyze.Result, o Options) *document {
 	buildConfiguration(d, r, o.Full)
 	buildService(d, r, tz, o.Full)
 	buildJobs(d, r, o.Full)
-	buildTimeline(d, r, tz)
+	buildTimeline(d, r, tz, o.Full)
 	buildCoverage(d, r, tz, o.Full)
 	if o.Full {
 		buildEvidenceAppendix(d, r, tz)
@@ -939,12 +939,18 @@ func buildJobs(d *document, r *analyze.Result, full bool) {
 	d.add(dropComputerColumn(t, len(r.Computers) <= 1))
 }
 
-func buildTimeline(d *document, r *analyze.Result, tz *time.Location) {
+// buildTimeline charts the failures over time; the short report charts the
+// findings with the most failures one by one and the rest together, one
+// colour each.
+func buildTimeline(d *document, r *analyze.Result, tz *time.Location, full bool) {
 	d.add(heading{level: 2, text: "Timeline", anchor: "timeline"})
 	h := buildHistogram(r, tz)
 	if h == nil {
 		d.add(para{spans: []span{txt("No failures to chart.")}})
 		return
+	}
+	if !full {
+		h.lump(len(palette) - 2)
 	}
 	d.add(para{spans: []span{txt(fmt.Sprintf("%s, counted per %s and by finding (times in %s).",
 		h.totalText(), h.stepName(), zoneName(tz)))}})
