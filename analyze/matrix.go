@@ -313,7 +313,12 @@ func ShortInputWarnings(ws []string, max int) []string {
 		return append(out, pairs...)
 	}
 	out = append(out, pairs[:max]...)
-	return append(out, fmt.Sprintf("The logs of %d more pairs of computers"+noOverlap+" (every pair in the JSON output's input_warnings and in the report with --full)", len(pairs)-max))
+	more := "more "
+	if max == 0 {
+		more = ""
+	}
+	return append(out, fmt.Sprintf("The logs of %d %spairs of computers%s (every pair in the JSON output's input_warnings and in the report with --full).",
+		len(pairs)-max, more, strings.TrimSuffix(noOverlap, ".")))
 }
 
 // shareFile reports whether two matrix rows have a log file in common.

@@ -687,8 +687,8 @@ func buildEvidenceMatrix(d *document, r *analyze.Result, tz *time.Location, full
 // time their logs cover together.
 func evidenceGroups(r *analyze.Result, tz *time.Location) table {
 	t := table{cols: []column{
-		{title: "Computers", max: 80},
-		{title: "Logs present", max: 50},
+		{title: "Computers", max: 120},
+		{title: "Logs present", max: 80},
 		{title: "Time covered", max: 50},
 		{title: "Missing", max: 50},
 	}}
@@ -740,7 +740,7 @@ func evidenceGroups(r *analyze.Result, tz *time.Location) table {
 	for _, g := range groups {
 		comps := g.comps[0]
 		if len(g.comps) > 1 {
-			comps = fmt.Sprintf("%d computers: %s", len(g.comps), listMax(g.comps, maxListed))
+			comps = fmt.Sprintf("%d computers: %s", len(g.comps), listMax(g.comps, 3))
 		}
 		covered := "unknown"
 		if !g.first.IsZero() {
