@@ -61,8 +61,9 @@ type state struct {
 	timeline                 []ServiceEvent
 	typeWords                map[int][2]string // timeline index -> 7040 from/to words
 	startFails, crashes      int
-	lastState, lastStartType map[string]string // per computer
-	loc                      *time.Location    // zone of times in prose (summaries, notes)
+	lastState, lastStartType map[string]string         // per computer
+	loc                      *time.Location            // zone of times in prose (summaries, notes)
+	windows                  map[string]WindowsVersion // per computer, for variants' windows condition
 }
 
 func newState(kb *KB, sources *catalog) *state {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"bitsdiag/analyze"
 	"bitsdiag/eventjson"
 	"bitsdiag/inputs"
 	"bitsdiag/parse"
@@ -146,7 +147,11 @@ func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fmt.Fprintf(stderr, "bitsdiag events: no EVTX event log found in %s%s\n", describePaths(fs.Args()), skippedNote(set))
 		return exitFail
 	}
-	po := pipeline.Options{Jobs: cfg.jobs, All: cfg.all, RecoverSlack: cfg.slack, Match: plan.match, Log: log}
+	// Context records (the Windows version, event 6009) are not analysed
+	// records: like the report's records_analysed, events leaves them out
+	// unless --all.
+	po := pipeline.Options{Jobs: cfg.jobs, All: cfg.all, RecoverSlack: cfg.slack, Match: plan.match, Log: log,
+		Selection: analyze.Select(nil).Analysed()}
 	var files []pipeline.File
 	write := func(w io.Writer) error {
 		var werr error
