@@ -123,3 +123,42 @@ func TestWindowsVariant(t *testing.T) {
 		})
 	}
 }
+
+// TestCorpusWindowsVersion: the corpus System logs that hold event 6009
+// give each computer's version (MANIFEST.md lists the files; the versions
+// are those of their 6009 records); the two without 6009 give none.
+func TestCorpusWindowsVersion(t *testing.T) {
+	for _, tc := range []struct {
+		file     string
+		versions map[string]string // computer -> version
+	}{
+		{"system/tugix456_randaodcxjj_System.evtx", map[string]string{"DESKTOP-HB59U74": "10.0.19045", "WIN-U86O5IH36UE": "10.0.19045"}},
+		{"system/plaso_test_data_System.evtx", map[string]string{"DC1.internal.greendale.edu": "6.1.7601 Service Pack 1", "37L4247F27-26": "6.1.7601 Service Pack 1"}},
+		{"system/anotherc0ne_EventLog_System.evtx", map[string]string{"ASLWinClient.aperture.sci": "10.0.20348", "EC2AMAZ-NEUK2LF": "10.0.20348"}},
+		{"system/fukusuket_evtx-parser_System.evtx", map[string]string{"FUKUSUKE16E9": "10.0.22000"}},
+		{"system/nanw01_python-algrothm_System_truncated.evtx", map[string]string{"DESKTOP-29U0NPI": "10.0.17763"}},
+		{"system/omerbenamram_evtx_samples_system.evtx", map[string]string{"DESKTOP-2KGM189": "10.0.15063"}},
+		{"system/sdkeaglesoftware_demo_System.evtx", map[string]string{"WIN-AIRSIL7JFQV": "10.0.14393"}},
+		{"system/jtgsystems_Ultimate-Bat-File_SystemLog.evtx", map[string]string{"unknowndevicex": "10.0.26100"}},
+		{"system/aaronthopliss_hello-world_System.evtx", map[string]string{"MINWINPC": "10.0.10586"}},
+		{"system/sbousseaden_DE_WinEventLogSvc_Crash_System_7036.evtx", nil},
+		{"system/4renwald_evtx-python_System.evtx", nil},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			r := analyseCorpus(t, tc.file)
+			for c, want := range tc.versions {
+				if v, ok := r.WindowsOf(c); !ok || v.String() != want {
+					t.Errorf("%s: %q %v, want %q", c, v.String(), ok, want)
+				}
+			}
+			if tc.versions == nil && len(r.windows) != 0 {
+				t.Errorf("versions %v from a log without 6009", r.windows)
+			}
+			for _, ce := range r.Matrix {
+				if want, ok := tc.versions[ce.Computer]; ok && (ce.Windows == nil || ce.Windows.String() != want) {
+					t.Errorf("matrix row %s: %+v, want %s", ce.Computer, ce.Windows, want)
+				}
+			}
+		})
+	}
+}

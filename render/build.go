@@ -654,6 +654,17 @@ func buildEvidenceMatrix(d *document, r *analyze.Result, tz *time.Location, full
 	}
 	var warns [][]span
 	for _, ce := range r.Matrix {
+		if ce.Windows == nil {
+			continue
+		}
+		on := ""
+		if len(r.Matrix) > 1 {
+			on = " on " + orDash(ce.Computer)
+		}
+		warns = append(warns, []span{txt(fmt.Sprintf("Windows version%s: %s (System event 6009 at the boot of %s).",
+			on, ce.Windows, fmtTime(ce.Windows.Seen, tz)))})
+	}
+	for _, ce := range r.Matrix {
 		for _, w := range ce.Warnings {
 			warns = append(warns, []span{txt("On " + orDash(ce.Computer) + ", " + w + ".")})
 		}

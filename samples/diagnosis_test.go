@@ -30,6 +30,20 @@ func TestDiagnosisSamples(t *testing.T) {
 			t.Errorf("findings %+v\nverdict %s", r.Findings, r.Verdict)
 		}
 	})
+	t.Run("windows-version", func(t *testing.T) {
+		r := analyse(t, scenarioInputs(t, scenarioByID(t, "windows-version"))...)
+		w, ok := r.WindowsOf("WS-0761.contoso.local")
+		if !ok || w.Version != "10.0.19045" || len(r.Matrix) != 1 || r.Matrix[0].Windows == nil {
+			t.Fatalf("version %+v %v, matrix %+v", w, ok, r.Matrix)
+		}
+		if len(r.Inputs) != 1 || r.Inputs[0].RecordsAnalysed != 2 {
+			t.Errorf("6009 counted as analysed: %+v", r.Inputs)
+		}
+		f := r.Findings[0]
+		if f.KBID != "start-service-not-in-exe" || !stepsMention(f.Fix, "-k netsvcs -p") || stepsMention(f.Fix, "EventSystem") {
+			t.Errorf("repair procedure is not the Windows 10 variant: %+v", f.Fix)
+		}
+	})
 	t.Run("info60-interruption", func(t *testing.T) {
 		r := analyse(t, scenarioInputs(t, scenarioByID(t, "info60-interruption"))...)
 		var edge *analyze.Job
