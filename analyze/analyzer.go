@@ -44,15 +44,16 @@ type Analyzer struct {
 	kbErr   error // the embedded knowledge base did not load
 	sources *catalog
 
-	mu       sync.Mutex
-	facts    *factMaker
-	inputs   []Input
-	events   map[dupKey]*Fact          // relevant facts, deduplicated
-	perFile  map[string]int            // relevant in-window events per file (before dedupe)
-	coverage map[covKey]*covStats      // relevant in-window events, per file/computer/channel
-	sighted  []sighting                // every relevant copy, while a relative window is unresolved
-	newest   time.Time                 // newest relevant event seen
-	windows  map[string]WindowsVersion // per computer, from context records (source_os.go)
+	mu        sync.Mutex
+	facts     *factMaker
+	inputs    []Input
+	events    map[dupKey]*Fact          // relevant facts, deduplicated
+	perFile   map[string]int            // relevant in-window events per file (before dedupe)
+	perFileWU map[string]int            // of those, Windows Update client and Delivery Optimization events
+	coverage  map[covKey]*covStats      // relevant in-window events, per file/computer/channel
+	sighted   []sighting                // every relevant copy, while a relative window is unresolved
+	newest    time.Time                 // newest relevant event seen
+	windows   map[string]WindowsVersion // per computer, from context records (source_os.go)
 }
 
 // sighting is one copy of a relevant record, kept only while a relative
@@ -77,13 +78,14 @@ func New(o Options) *Analyzer {
 		o.Sources = DefaultSources()
 	}
 	a := &Analyzer{
-		opts:     o,
-		kb:       o.KB,
-		sources:  newCatalog(o.Sources),
-		events:   map[dupKey]*Fact{},
-		perFile:  map[string]int{},
-		coverage: map[covKey]*covStats{},
-		windows:  map[string]WindowsVersion{},
+		opts:      o,
+		kb:        o.KB,
+		sources:   newCatalog(o.Sources),
+		events:    map[dupKey]*Fact{},
+		perFile:   map[string]int{},
+		perFileWU: map[string]int{},
+		coverage:  map[covKey]*covStats{},
+		windows:   map[string]WindowsVersion{},
 	}
 	if a.kb == nil {
 		a.kb, a.kbErr = LoadKBFor(o.Sources)
@@ -156,6 +158,9 @@ func (a *Analyzer) addFact(f *Fact) {
 func (a *Analyzer) count(f *Fact) {
 	a.observe(f)
 	a.perFile[f.Source.File]++
+	if isWUFact(f) {
+		a.perFileWU[f.Source.File]++
+	}
 }
 
 // keep stores the fact unless a preferred copy of the record is stored.
@@ -306,6 +311,7 @@ func (a *Analyzer) ResultContext(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	r.Findings = buildFindings(st, a.opts.EvidenceCap, a.logEnds())
+	st.wuCorrelate(r.Findings)
 	r.Computers = st.computerList()
 	r.Inputs = a.inputList()
 	r.Coverage = a.coverageList()
@@ -316,6 +322,6 @@ func (a *Analyzer) ResultContext(ctx context.Context) (*Result, error) {
 	r.InputWarnings = inputWarnings(r.Matrix, a.opts.TZ)
 	r.Services = st.perComputerService(r.Service)
 	r.Failures = failureList(st, r.Findings)
-	r.Verdict = verdict(r, logged, a.opts.TZ)
+	r.Verdict = wuVerdict(r, st, logged, a.opts.TZ)
 	return r, ctx.Err()
 }

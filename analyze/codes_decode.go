@@ -11,6 +11,8 @@ type codeRow struct {
 	Aliases  []string
 	Category string
 	Meaning  string
+	// Component is the part of the reporting software (kbdata "component").
+	Component string
 }
 
 // Facilities with a special meaning for BITS.
@@ -70,7 +72,7 @@ func decode(code uint32, table map[uint32]codeRow) CodeInfo {
 
 	if row, ok := table[code]; ok {
 		ci.Known = true
-		ci.Name, ci.Aliases, ci.Category, ci.Meaning = row.Name, row.Aliases, row.Category, row.Meaning
+		ci.Name, ci.Aliases, ci.Category, ci.Meaning, ci.Component = row.Name, row.Aliases, row.Category, row.Meaning, row.Component
 		if ci.HTTPStatus != 0 && ci.Meaning == "" {
 			ci.Meaning = httpMeaning(ci.HTTPStatus)
 		}

@@ -240,6 +240,9 @@ func TestCorpusSystemLogs(t *testing.T) {
 				t.Logf("also read from the trailing partial chunk: %v", partial)
 			}
 			for _, f := range r.Findings {
+				if f.Source != "" { // Windows Update findings: TestCorpusWindowsUpdate
+					continue
+				}
 				t.Errorf("finding %s (%s) x%d: %s", f.KBID, f.Severity, f.Count, f.Summary)
 			}
 			t.Logf("%s | state %q start type %q", r.Verdict, r.Service.StateNow, r.Service.StartType)

@@ -148,7 +148,11 @@ func (a *Analyzer) coverageList() []Coverage {
 // bitsOnlyWarning describes a log of which only the BITS records were
 // analysed; the record headers tell the span of the whole log.
 func (a *Analyzer) bitsOnlyWarning(in *Input) string {
-	w := fmt.Sprintf("This log holds other records too; the times above span its BITS records only (%d of %d records).", a.perFile[in.Path], in.Records)
+	n, wu := a.perFile[in.Path], a.perFileWU[in.Path]
+	w := fmt.Sprintf("This log holds other records too; the times above span its BITS records only (%d of %d records).", n, in.Records)
+	if wu > 0 {
+		w = fmt.Sprintf("This log holds other records too; the times above span its analysed records only (%d BITS and %d Windows Update of %d records).", n-wu, wu, in.Records)
+	}
 	if in.LogFirst.IsZero() {
 		return w
 	}

@@ -61,7 +61,8 @@
 //   - coverage[] per file, computer and channel: first, last, records,
 //     first_record_id, last_record_id, record_id_gaps, missing_record_ids,
 //     bits_only (the log holds other records too, so the times and ids
-//     span its BITS records only; the whole log's span is in the inputs'
+//     span its analysed records only: BITS, and Windows Update client and
+//     Delivery Optimization; the whole log's span is in the inputs'
 //     log_first/log_last) and warning (wrapped log, short window,
 //     gaps: what the evidence cannot show).
 //   - timeline[] {start, length ("1h" when the failures span up to 3 days,

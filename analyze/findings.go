@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"bitsdiag/textfmt"
 	"fmt"
 	"slices"
 	"sort"
@@ -270,6 +271,9 @@ func (s *state) evidence(occs []*occurrence, n int) []Evidence {
 
 // evidenceText describes the record behind an occurrence.
 func evidenceText(o *occurrence) string {
+	if t := wuEvidenceText(o); t != "" {
+		return t
+	}
 	e := o.ev
 	if IsConfigFact(e) {
 		return liveJobText(e)
@@ -580,17 +584,11 @@ func hostList(h []string) string {
 
 // pluralWord picks the singular or the plural form.
 func pluralWord(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return textfmt.Word(n, one, many)
 }
 
 func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return textfmt.Count(n, noun, noun+"s")
 }
 
 func limit(s []string, n int) []string {
@@ -602,10 +600,7 @@ func limit(s []string, n int) []string {
 
 // fmtTime formats t to the minute in zone loc (UTC when nil), naming the zone.
 func fmtTime(t time.Time, loc *time.Location) string {
-	if loc == nil {
-		loc = time.UTC
-	}
-	return t.In(loc).Format("2006-01-02 15:04 MST")
+	return textfmt.Time(t, loc, textfmt.Minutes)
 }
 
 // roundDur says how long d is in words: "40 seconds", "13 minutes",

@@ -88,6 +88,10 @@ type CodeInfo struct {
 	Known bool `json:"known"`
 	// Hint is an extra remark, e.g. how a bare Win32 number would be wrapped.
 	Hint string `json:"hint,omitempty"`
+	// Component is the part of the reporting software the code belongs to
+	// (Windows Update: "download manager", "protocol talker", ...), "" when
+	// the table does not say.
+	Component string `json:"component,omitempty"`
 }
 
 // KB is the loaded knowledge base.

@@ -33,7 +33,7 @@ type ruleFile struct {
 	ImpliedCode  string   `json:"implied_code,omitempty"`  // the code the event stands for when it carries none
 	Fallback     string   `json:"fallback,omitempty"`      // entry used when no signature names the event
 	UnknownCode  bool     `json:"unknown_code,omitempty"`  // a failure code without entry gets a finding of its own
-	Scope        string   `json:"scope"`                   // "job" or "service"
+	Scope        string   `json:"scope"`                   // "job", "service" or "wu"
 	NoStatus     bool     `json:"no_status,omitempty"`     // recovered/unresolved does not apply
 	Timeline     string   `json:"timeline,omitempty"`      // service timeline kind, "" = not on it
 	Comment      string   `json:"comment,omitempty"`
@@ -101,6 +101,10 @@ type codeFile struct {
 	Category string   `json:"category"`
 	Meaning  string   `json:"meaning"`
 	Comment  string   `json:"comment,omitempty"`
+	// Component is the part of the reporting software the code belongs to
+	// ("download manager", "protocol talker", ...); required for Windows
+	// Update and Delivery Optimization rows.
+	Component string `json:"component,omitempty"`
 }
 
 // kbSchemaVersion is the only schema version this build reads.

@@ -170,6 +170,9 @@ func (s *kbSet) add(file string, f *kbFile, override bool) error {
 		if c.Category == "" || (c.Name == "" && c.Meaning == "") {
 			return &KBError{File: file, Item: item, Problem: "needs a category and a name or a meaning"}
 		}
+		if err := checkComponent(c, override); err != nil {
+			return &KBError{File: file, Item: item, Problem: err.Error()}
+		}
 		if seenCode[v] {
 			return &KBError{File: file, Item: item, Problem: FormatCode(v) + " repeated in this file"}
 		}
@@ -190,7 +193,7 @@ func (s *kbSet) build() (*KB, error) {
 		codes:  make(map[uint32]codeRow, len(s.codes)),
 	}
 	for v, c := range s.codes {
-		kb.codes[v] = codeRow{Name: c.Name, Aliases: c.Aliases, Category: c.Category, Meaning: c.Meaning}
+		kb.codes[v] = codeRow{Name: c.Name, Aliases: c.Aliases, Category: c.Category, Meaning: c.Meaning, Component: c.Component}
 	}
 	kb.procs = make(map[string]*Procedure, len(s.procs))
 	for id, p := range s.procs {
@@ -262,8 +265,8 @@ func (rf ruleFile) rule(kb *KB) (EventRule, error) {
 	default:
 		return r, fmt.Errorf("policy %q: use code-only, code-first or event-first", rf.Policy)
 	}
-	if rf.Scope != "job" && rf.Scope != "service" {
-		return r, fmt.Errorf("scope %q: use job or service", rf.Scope)
+	if rf.Scope != "job" && rf.Scope != "service" && rf.Scope != scopeWU {
+		return r, fmt.Errorf("scope %q: use job, service or wu", rf.Scope)
 	}
 	switch r.kind {
 	case "", ServiceState, ServiceStartType, ServiceStartFailure, ServiceCrash, ServiceTimeout, ServiceLogonFailure, ServiceBITSSystem:
@@ -497,6 +500,26 @@ func appendUnique(list []string, more ...string) []string {
 		}
 	}
 	return list
+}
+
+// componentCategories are the code categories whose rows must name their
+// component (the reporting software's part, kbdata "component").
+var componentCategories = map[string]bool{"Windows Update": true, "Delivery Optimization": true}
+
+// checkComponent validates a code row's component: one line of plain text,
+// present in the built-in rows of the categories that need it (a --kb file
+// may leave it out).
+func checkComponent(c codeFile, override bool) error {
+	comp := strings.TrimSpace(c.Component)
+	switch {
+	case comp != c.Component || strings.ContainsAny(c.Component, "\r\n\t"):
+		return fmt.Errorf("component %q: one line without surrounding spaces", c.Component)
+	case len(comp) > 80:
+		return fmt.Errorf("component is longer than 80 characters")
+	case comp == "" && !override && componentCategories[c.Category]:
+		return fmt.Errorf("a %s code row needs a component", c.Category)
+	}
+	return nil
 }
 
 // envVar matches a Command Prompt variable such as %SystemRoot%; PowerShell

@@ -120,6 +120,14 @@ type Finding struct {
 	EvidenceTotal int          `json:"evidence_total"`
 	RetrySeconds  int64        `json:"retry_seconds,omitempty"` // unresolved / no retry seen: time from the last failure to the end of the computer's logs
 	Variant       string       `json:"kb_variant,omitempty"`    // the conditions of the knowledge-base variant whose cause and fix were used, e.g. "proxy absent"
+	// Source is the evidence source of a Windows Update finding
+	// ("windows-update", "delivery-optimization"); "" for BITS findings.
+	Source string `json:"source,omitempty"`
+	// Updates are the titles of the updates a Windows Update finding is about.
+	Updates []string `json:"updates,omitempty"`
+	// WSUSServers are the WSUS servers ("host:port") of the finding's
+	// downloads, from WSUS content URLs (:8530|8531/Content/...).
+	WSUSServers []string `json:"wsus_servers,omitempty"`
 }
 
 // CodeCount is one error code seen in a finding.
@@ -293,7 +301,7 @@ type Coverage struct {
 	FirstRecordID  uint64    `json:"first_record_id"`
 	LastRecordID   uint64    `json:"last_record_id"`
 	MissingRecords uint64    `json:"missing_record_ids"`  // ids between first and last that no record carries (only when every record was decoded)
-	BITSOnly       bool      `json:"bits_only,omitempty"` // the log holds other records too: first/last and ids span only its BITS records
+	BITSOnly       bool      `json:"bits_only,omitempty"` // the log holds other records too: first/last and ids span only its analysed (BITS, Windows Update) records
 	TimeGaps       []TimeGap `json:"time_gaps,omitempty"` // silences of 48 hours or more between records (logs whose every record was analysed)
 }
 

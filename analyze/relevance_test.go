@@ -23,6 +23,10 @@ func TestRelevant(t *testing.T) {
 		{"7001 BITS as dependency of another", scm(1, 0, 7001, u16("NcaSvc"), "param1", "NcaSvc", "param2", bitsDisplayName, "param3", "%%1068"), false},
 		{"7045 install ignored", scm(1, 0, 7045, nil, "ServiceName", bitsDisplayName), false},
 		{"other provider", &parse.Event{Provider: "EventLog", EventID: 6005}, false},
+		{"wu 20", &parse.Event{Provider: ProviderWU, Channel: "System", EventID: 20}, true},
+		{"wu 41 operational", &parse.Event{Provider: ProviderWU, Channel: ChannelWUOperational, EventID: 41}, true},
+		{"wu 45 not read", &parse.Event{Provider: ProviderWU, Channel: ChannelWUOperational, EventID: 45}, false},
+		{"do any", &parse.Event{Provider: ProviderDO, Channel: ChannelDOOperational, EventID: 1001}, true},
 		{"nil", nil, false},
 	}
 	for _, tc := range tests {
@@ -48,6 +52,10 @@ func TestFilterPeek(t *testing.T) {
 		{"scm unknown id", parse.Peek{Provider: ProviderSCM, EventID: -1}, true},
 		{"scm 7045", parse.Peek{Provider: ProviderSCM, EventID: 7045}, false},
 		{"other provider", parse.Peek{Provider: "Microsoft-Windows-Kernel-General", EventID: 1}, false},
+		{"wu 20", parse.Peek{Provider: ProviderWU, EventID: 20}, true},
+		{"wu 45", parse.Peek{Provider: ProviderWU, EventID: 45}, false},
+		{"wu unknown id", parse.Peek{Provider: ProviderWU, EventID: -1}, true},
+		{"do any", parse.Peek{Provider: ProviderDO, EventID: 1001}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -20,7 +20,7 @@ type EventRule struct {
 	impliedCode uint32           // code the event stands for when it carries none
 	fallbackID  string           // KB entry used when no signature names the event (checked when the knowledge base loads)
 	unknownCode bool             // a failure code without entry gets a finding of its own
-	scope       string           // "job" or "service"
+	scope       string           // "job", "service" or "wu"
 	noStatus    bool             // recovered/unresolved does not apply
 	kind        ServiceEventKind // service timeline kind ("" = not on the service timeline)
 	pct         bool             // code fields count only in "%%N" form

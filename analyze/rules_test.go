@@ -50,7 +50,7 @@ func TestRulesCoverSourceEvents(t *testing.T) {
 	for _, tab := range []struct {
 		src   Source
 		rules map[uint16]EventRule
-	}{{bitsSource{}, bitsRules}, {scmSource{}, scmRules}} {
+	}{{bitsSource{}, bitsRules}, {scmSource{}, scmRules}, {wuSource{}, rulesOf(ProviderWU)}, {doSource{}, rulesOf(ProviderDO)}} {
 		for _, id := range tab.src.Events() {
 			if _, ok := tab.rules[id]; !ok {
 				t.Errorf("%s event %d has no event rule", tab.src.Name(), id)

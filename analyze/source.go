@@ -5,6 +5,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"bitsdiag/parse"
 )
@@ -50,11 +51,12 @@ type correlator interface {
 }
 
 // DefaultSources returns the sources of the built-in analysis, in a fixed
-// order: Bits-Client events, Service Control Manager events about BITS, and
+// order: Bits-Client events, Service Control Manager events about BITS,
+// Windows Update client and Delivery Optimization events (source_wu.go),
 // configuration snapshots (a non-event source, source_config.go), and the
 // Windows version of System event 6009 (context only, source_os.go).
 func DefaultSources() []Source {
-	return []Source{bitsSource{}, scmSource{}, configSource{}, osSource{}}
+	return []Source{bitsSource{}, scmSource{}, wuSource{}, doSource{}, configSource{}, osSource{}}
 }
 
 // catalog looks sources up by provider.
@@ -73,8 +75,27 @@ func newCatalog(srcs []Source) *catalog {
 	return c
 }
 
-// source returns the source reading provider, or nil.
-func (c *catalog) source(provider string) Source { return c.byPrv[strings.ToLower(provider)] }
+// source returns the source reading provider, or nil. It is called for
+// every record (the pre-filter), so an ASCII name is lower-cased in a
+// stack buffer rather than by strings.ToLower, which allocates.
+func (c *catalog) source(provider string) Source {
+	var buf [128]byte
+	if len(provider) <= len(buf) {
+		b := buf[:len(provider)]
+		ascii := true
+		for i := 0; i < len(provider) && ascii; i++ {
+			ch := provider[i]
+			if 'A' <= ch && ch <= 'Z' {
+				ch += 'a' - 'A'
+			}
+			b[i], ascii = ch, ch < utf8.RuneSelf
+		}
+		if ascii {
+			return c.byPrv[string(b)]
+		}
+	}
+	return c.byPrv[strings.ToLower(provider)]
+}
 
 // relevant is the one relevance decision: the provider's source decides. A
 // record whose provider is not known yet (a Peek) is kept.

@@ -85,7 +85,9 @@ func TestToySource(t *testing.T) {
 // id a source handles and a code field the event has (done-when 2).
 func TestKBSignaturesBindToSources(t *testing.T) {
 	for _, tc := range []struct{ name, events, want string }{
-		{"provider", `[{"provider": "Microsoft-Windows-WindowsUpdateClient", "event_id": 20}]`, `provider "Microsoft-Windows-WindowsUpdateClient" is not read by any source`},
+		{"provider", `[{"provider": "Microsoft-Windows-Kernel-Power", "event_id": 41}]`, `provider "Microsoft-Windows-Kernel-Power" is not read by any source`},
+		{"wu event id", `[{"provider": "Microsoft-Windows-WindowsUpdateClient", "event_id": 45}]`, "event 45 is not handled by source windows-update"},
+		{"do event id", `[{"provider": "Microsoft-Windows-DeliveryOptimization", "event_id": 0}]`, "event 0 is not handled by source delivery-optimization"},
 		{"event id", `[{"provider": "Microsoft-Windows-Bits-Client", "event_id": 99}]`, "event 99 is not handled by source bits-client"},
 		{"code field", `[{"provider": "Microsoft-Windows-Bits-Client", "event_id": 60, "code_field": "hresult"}]`, `code_field "hresult"`},
 		{"scm event", `[{"provider": "Service Control Manager", "event_id": 7045}]`, "event 7045 is not handled by source scm"},

@@ -63,6 +63,7 @@ type state struct {
 	startFails, crashes      int
 	lastState, lastStartType map[string]string         // per computer
 	loc                      *time.Location            // zone of times in prose (summaries, notes)
+	wu                       wuState                   // Windows Update client and Delivery Optimization evidence (wu.go)
 	windows                  map[string]WindowsVersion // per computer, for variants' windows condition
 }
 

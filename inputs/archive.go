@@ -2,6 +2,7 @@ package inputs
 
 import (
 	"archive/tar"
+	"bitsdiag/textfmt"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -53,18 +54,18 @@ func (s *Set) addMember(m member, head []byte, lim Limits, depth int, total *int
 	if lim.MaxEntrySize > 0 && m.size > lim.MaxEntrySize {
 		s.Rejected = append(s.Rejected, Rejected{Path: m.path, Size: m.size,
 			Reason: fmt.Sprintf("uncompressed size %s is over the %s limit for one archived file (possible zip bomb); extract it and give the file instead",
-				byteSize(m.size), byteSize(lim.MaxEntrySize))})
+				textfmt.Bytes(uint64(m.size)), textfmt.Bytes(uint64(lim.MaxEntrySize)))})
 		return
 	}
 	if lim.MaxRatio > 0 && m.csize > 0 && m.size > ratioFloor && m.size/m.csize > lim.MaxRatio {
 		s.Rejected = append(s.Rejected, Rejected{Path: m.path, Size: m.size,
 			Reason: fmt.Sprintf("expands %d times (%s from %s), over the %d:1 limit (possible zip bomb); extract it and give the file instead",
-				m.size/m.csize, byteSize(m.size), byteSize(m.csize), lim.MaxRatio)})
+				m.size/m.csize, textfmt.Bytes(uint64(m.size)), textfmt.Bytes(uint64(m.csize)), lim.MaxRatio)})
 		return
 	}
 	if lim.MaxTotal > 0 && *total+m.size > lim.MaxTotal {
 		s.Rejected = append(s.Rejected, Rejected{Path: m.path, Size: m.size,
-			Reason: fmt.Sprintf("archive's files exceed %s uncompressed in all (possible zip bomb); this one was not read", byteSize(lim.MaxTotal))})
+			Reason: fmt.Sprintf("archive's files exceed %s uncompressed in all (possible zip bomb); this one was not read", textfmt.Bytes(uint64(lim.MaxTotal)))})
 		return
 	}
 	*total += m.size

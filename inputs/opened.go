@@ -1,6 +1,7 @@
 package inputs
 
 import (
+	"bitsdiag/textfmt"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -213,7 +214,7 @@ func spool(r io.Reader, size, memLimit int64, mem *budget) (*Opened, error) {
 	dir := os.TempDir()
 	if free, ok := freeSpace(dir); ok && (size >= 0 && free-size < spareDisk || size < 0 && free < spareDisk) {
 		mem.give(held)
-		return nil, fmt.Errorf("not enough free space in %s for a temporary copy (%s free, %s needed): set TMPDIR to a larger disk", dir, byteSize(free), byteSize(max(size, 0)+spareDisk))
+		return nil, fmt.Errorf("not enough free space in %s for a temporary copy (%s free, %s needed): set TMPDIR to a larger disk", dir, textfmt.Bytes(uint64(free)), textfmt.Bytes(uint64(max(size, 0)+spareDisk)))
 	}
 	f, err := os.CreateTemp(dir, "bitsdiag-*.tmp")
 	if err != nil {

@@ -2,6 +2,7 @@ package inputs
 
 import (
 	"archive/zip"
+	"bitsdiag/textfmt"
 	"bufio"
 	"compress/flate"
 	"context"
@@ -194,7 +195,7 @@ func (s *Set) salvageZip(name string, ra io.ReaderAt, size int64, lim Limits, de
 			n, c, u, err := measureDeflate(ra, data, size, lim.MaxEntrySize)
 			if err != nil {
 				s.Rejected = append(s.Rejected, Rejected{Path: m.path, Size: u,
-					Reason: fmt.Sprintf("archive entry damaged: cut short or corrupt (%v after %s)", err, byteSize(u))})
+					Reason: fmt.Sprintf("archive entry damaged: cut short or corrupt (%v after %s)", err, textfmt.Bytes(uint64(u)))})
 				break
 			}
 			csize, usize, crc, descriptor = n, u, c, 12
@@ -218,7 +219,7 @@ func (s *Set) salvageZip(name string, ra io.ReaderAt, size int64, lim Limits, de
 		}
 		if data+csize > size {
 			s.Rejected = append(s.Rejected, Rejected{Path: m.path, Size: usize,
-				Reason: fmt.Sprintf("archive entry damaged: cut short (the archive ends %s into its %s of data)", byteSize(max(size-data, 0)), byteSize(csize))})
+				Reason: fmt.Sprintf("archive entry damaged: cut short (the archive ends %s into its %s of data)", textfmt.Bytes(uint64(max(size-data, 0))), textfmt.Bytes(uint64(csize)))})
 			break
 		}
 		memCopy, mem := lim.MemCopy, s.mem
@@ -260,7 +261,7 @@ func measureDeflate(ra io.ReaderAt, data, size, limit int64) (clen int64, crc ui
 		return 0, 0, ulen, err
 	}
 	if ulen > limit {
-		return 0, 0, ulen, fmt.Errorf("over the %s limit for one archived file (possible zip bomb)", byteSize(limit))
+		return 0, 0, ulen, fmt.Errorf("over the %s limit for one archived file (possible zip bomb)", textfmt.Bytes(uint64(limit)))
 	}
 	return cr.n - int64(br.Buffered()), h.Sum32(), ulen, nil
 }
@@ -301,18 +302,4 @@ func (c *crcCheck) Read(b []byte) (int, error) {
 		}
 	}
 	return n, err
-}
-
-// byteSize formats a size for messages.
-func byteSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

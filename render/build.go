@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"bitsdiag/analyze"
+	"bitsdiag/textfmt"
 )
 
 // defaultTitle is used when the result has no case title.
@@ -32,10 +33,10 @@ func buildDocument(r *analyze.Result, o Options) *document {
 	buildFindings(d, r, tz, o.Full)
 	buildEvidenceMatrix(d, r, tz, o.Full)
 	buildConfiguration(d, r)
-	buildService(d, r, tz)
+	buildService(d, r, tz, o.Full)
 	buildJobs(d, r, o.Full)
 	buildTimeline(d, r, tz)
-	buildCoverage(d, r, tz)
+	buildCoverage(d, r, tz, o.Full)
 	if o.Full {
 		buildEvidenceAppendix(d, r, tz)
 		buildJobsAppendix(d, r, tz)
@@ -129,7 +130,7 @@ func buildSummary(d *document, r *analyze.Result, tz *time.Location) {
 	t := table{sortable: true, cols: []column{
 		{title: "#", max: 8},
 		{title: "Severity", max: 10},
-		{title: "Cause", max: 90},
+		{title: "Cause", max: 160, whole: true}, // no code cut (ERROR_WINHTTP_CONNECTION_ERROR)
 		{title: "Count", right: true},
 		{title: "Jobs", right: true},
 		{title: "First seen"},
@@ -235,7 +236,7 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 		}
 	}
 	inAppendix := appendixJobs(r, full)
-	seen := stepsSeen{}
+	procs := sharedProcedures(r, full)
 	shown := 0
 	for i := range r.Findings {
 		f := &r.Findings[i]
@@ -259,12 +260,8 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 		if full {
 			items = append(items, field{"Severity", []span{txt(string(f.Severity))}})
 		}
-		items = append(items,
-			field{"Count", []span{txt(findingCount(f))}},
-			field{"Seen", []span{txt(fmtSpan(f.FirstSeen, f.LastSeen, tz))}})
-		if f.Status != "" || f.Transient {
-			items = append(items, field{"Status", []span{txt(findingStatus(f))}})
-		}
+		items = append(items, field{"Count", []span{txt(findingCount(f))}})
+		items = append(items, seenAndStatus(f, tz, full)...)
 		items = append(items, field{"Computers", []span{txt(listMax(f.Computers, maxListed))}})
 		if len(f.Hosts) > 0 {
 			items = append(items, field{"Remote hosts", []span{txt(listMax(f.Hosts, maxListed))}})
@@ -276,6 +273,9 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 			items = append(items, field{"Jobs", []span{txt(findingJobs(f.Jobs, titles, jobIDsWhere(f.Jobs, inAppendix)))}})
 		}
 		items = append(items, findingSource(f, full)...)
+		if f.Source != "" { // Windows Update client or Delivery Optimization evidence
+			items = append(items, field{"Evidence source", []span{txt(f.Source)}})
+		}
 		d.add(fields{items: items})
 		if f.Summary != "" {
 			d.add(para{spans: []span{txt(f.Summary)}})
@@ -288,10 +288,10 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 			d.add(b)
 		}
 		if f.Cause != "" {
-			d.add(heading{level: 4, text: "Cause"}, para{spans: []span{prose(f.Cause)}})
+			d.add(para{spans: []span{bold("Cause:"), txt(" "), prose(f.Cause)}})
 		}
 		if len(f.Fix) > 0 {
-			d.add(heading{level: 4, text: "Fix"}, steps{items: seen.steps(f.ID, f.Fix, full)})
+			d.add(heading{level: 4, text: "Fix"}, steps{items: procs.steps(f.Fix)})
 		}
 		if rest := unattachedCorrections(f); len(rest) > 0 {
 			b := bullets{}
@@ -301,17 +301,17 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 			d.add(heading{level: 4, text: "Corrections to the article"}, b)
 		}
 		if len(f.Verify) > 0 {
-			d.add(heading{level: 4, text: "Verify"}, steps{items: seen.steps(f.ID, f.Verify, full)})
+			d.add(heading{level: 4, text: "Verify"}, steps{items: procs.steps(f.Verify)})
 		}
-		d.add(heading{level: 4, text: "Evidence"})
-		d.add(para{italic: true, spans: []span{txt(evidenceNote(f, full))}})
+		d.add(para{spans: []span{bold("Evidence:"), txt(" " + evidenceNote(f, full))}})
 		if len(f.Evidence) > 0 {
-			d.add(evidenceTable(shownEvidence(f, full), tz))
+			d.add(compactEvidence(evidenceTable(shownEvidence(f, full), tz), f, full))
 		}
 	}
 	if shown == 0 {
 		d.add(para{spans: []span{txt("No finding needs action; the notes are in the summary (details with --full).")}})
 	}
+	buildProcedures(d, procs)
 }
 
 // findingCount says how many failures (or events) a finding counts, in how
@@ -431,7 +431,7 @@ func orDash(s string) string {
 	return s
 }
 
-func buildService(d *document, r *analyze.Result, tz *time.Location) {
+func buildService(d *document, r *analyze.Result, tz *time.Location, full bool) {
 	s := &r.Service
 	d.add(heading{level: 2, text: "Service health", anchor: "service"})
 	routine := 0
@@ -523,10 +523,9 @@ func buildService(d *document, r *analyze.Result, tz *time.Location) {
 	if len(rows) == 0 {
 		return
 	}
-	if len(rows) > maxServiceRows {
-		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
-			"First %d of %d events listed; the JSON output has all.", maxServiceRows, len(rows)))}})
-		rows = rows[:maxServiceRows]
+	if lim := serviceRowLimit(full); len(rows) > lim {
+		d.add(para{italic: true, spans: []span{txt(serviceCutNote(lim, len(rows), full))}})
+		rows = serviceRowsShown(rows, lim, full)
 	}
 	t := table{cols: []column{
 		{title: "Time", keep: true},
@@ -885,7 +884,7 @@ func buildTimeline(d *document, r *analyze.Result, tz *time.Location) {
 	d.add(chart{h: h})
 }
 
-func buildCoverage(d *document, r *analyze.Result, tz *time.Location) {
+func buildCoverage(d *document, r *analyze.Result, tz *time.Location, full bool) {
 	d.add(heading{level: 2, text: "Coverage", anchor: "coverage"})
 	var warn bullets
 	for _, c := range r.Coverage {
@@ -906,16 +905,17 @@ func buildCoverage(d *document, r *analyze.Result, tz *time.Location) {
 	if len(warn.items) == 0 {
 		d.add(para{spans: []span{txt("No coverage warnings.")}})
 	} else {
-		d.add(para{spans: []span{txt(plural(len(warn.items), "coverage warning:", "coverage warnings:"))}}, warn)
+		n := len(warn.items)
+		warn.items = warn.items[:min(n, coverageWarningLimit(full))]
+		d.add(para{spans: []span{txt(coverageWarningsIntro(n, len(warn.items)))}}, warn)
 	}
 	if len(r.Coverage) == 0 {
 		return
 	}
 	rows := r.Coverage
-	if len(rows) > maxCoverageRows {
-		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
-			"First %d of %d coverage entries listed; the JSON output has all.", maxCoverageRows, len(rows)))}})
-		rows = rows[:maxCoverageRows]
+	if lim := coverageRowLimit(full); len(rows) > lim {
+		d.add(para{italic: true, spans: []span{txt(cutNote(lim, len(rows), "coverage entries", full))}})
+		rows = rows[:lim]
 	}
 	t := table{cols: []column{
 		{title: "Computer", max: 30},
@@ -941,7 +941,7 @@ func buildCoverage(d *document, r *analyze.Result, tz *time.Location) {
 }
 
 // recordIDs describes a coverage entry's record ids: range, gaps, missing ids
-// and whether the span covers only the BITS records.
+// and whether the span covers only the analysed (BITS, Windows Update) records.
 func recordIDs(c *analyze.Coverage) string {
 	var parts []string
 	if c.FirstRecordID != 0 || c.LastRecordID != 0 {
@@ -952,7 +952,7 @@ func recordIDs(c *analyze.Coverage) string {
 		parts = append(parts, fmt.Sprintf("%d missing", c.MissingRecords))
 	}
 	if c.BITSOnly {
-		parts = append(parts, "BITS records only")
+		parts = append(parts, "analysed records only")
 	}
 	return strings.Join(parts, ", ")
 }
@@ -1084,7 +1084,7 @@ func buildInventory(d *document, r *analyze.Result, tz *time.Location, full bool
 	for _, in := range r.Inputs {
 		t.rows = append(t.rows, []cell{
 			{text: baseName(in.Path)},
-			{text: FormatBytes(uint64(max(in.Size, 0)))},
+			{text: textfmt.Bytes(uint64(max(in.Size, 0)))},
 			{text: orDash(in.SHA256)},
 			{text: strconv.Itoa(in.Records)},
 			{text: strconv.Itoa(in.RecordsAnalysed)},

@@ -153,3 +153,51 @@ func TestJobsAppendixAndSystemLog(t *testing.T) {
 		t.Error("says the System log is missing though it was given")
 	}
 }
+
+func TestProcedureName(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Export the logs again some time after the fix and run bitsdiag on them: the finding should not come back.",
+			"Export the logs again some time after the fix and run bitsdiag on them"},
+		{"Resume the job so BITS tries again at once instead of waiting for its retry delay (<JobId> from the report).",
+			"Resume the job so BITS tries again at once instead of waiting for its retry delay"},
+		{"Repair damaged system files.", "Repair damaged system files"},
+		{"As an administrator, list the BITS jobs of all users and check that the affected job has left the ERROR state",
+			"As an administrator, list the BITS jobs of all users and check that the affected job has…"},
+	} {
+		if got := procedureName(analyze.Step{Text: tc.in}); got != tc.want {
+			t.Errorf("procedureName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestSharedProcedures: in the short report a step several findings share
+// is printed once in "Shared procedures" and referred to by number; --full
+// prints it in every finding.
+func TestSharedProcedures(t *testing.T) {
+	shared := analyze.Step{Text: "Restart BITS.", Commands: []string{"sc.exe stop bits", "sc.exe start bits"}, Shell: analyze.ShellCmd}
+	r := manyFindings(3)
+	for i := range r.Findings {
+		r.Findings[i].Fix = []analyze.Step{{Text: "Look at it."}, shared}
+	}
+	var b strings.Builder
+	if err := Markdown(&b, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	if n := strings.Count(md, "sc.exe stop bits"); n != 1 {
+		t.Errorf("short report prints the shared commands %d times, want once", n)
+	}
+	if n := strings.Count(md, "See procedure P1: Restart BITS"); n != 3 {
+		t.Errorf("%d references to P1, want 3", n)
+	}
+	if !strings.Contains(md, "## Shared procedures") || !strings.Contains(md, "### P1 · Restart BITS") {
+		t.Error("no Shared procedures section with P1")
+	}
+	b.Reset()
+	if err := Markdown(&b, r, Options{Full: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "sc.exe stop bits"); n != 3 || strings.Contains(b.String(), "Shared procedures") {
+		t.Errorf("--full: shared commands printed %d times (want 3), or a procedures section", n)
+	}
+}

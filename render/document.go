@@ -68,6 +68,7 @@ type column struct {
 	right bool   // right-aligned (numbers)
 	mono  bool   // monospace in the PDF (codes, hashes)
 	keep  bool   // kept on one line in the PDF where possible (times)
+	whole bool   // in the PDF, as wide as its longest code or word needs (up to half the page), never cut
 }
 
 // cell is one table cell; text is untrusted.

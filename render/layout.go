@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"bitsdiag/analyze"
 )
@@ -28,6 +29,15 @@ func stepShellLine(st analyze.Step) string {
 	return "In " + st.Shell.Label() + ":"
 }
 
+// stepShell names the shell a step's commands are for, as the PDF prints
+// it on the commands' band.
+func stepShell(st analyze.Step) string {
+	if st.Shell == "" {
+		return "Command Prompt or PowerShell (as administrator)"
+	}
+	return st.Shell.Label()
+}
+
 // unattachedCorrections are a finding's corrections to the article that no
 // step shows next to its commands.
 func unattachedCorrections(f *analyze.Finding) []string {
@@ -49,7 +59,7 @@ func unattachedCorrections(f *analyze.Finding) []string {
 }
 
 // maxShortJobRows is how many jobs the short report's jobs table lists.
-const maxShortJobRows = 25
+const maxShortJobRows = 15
 
 // jobRowLimit is how many rows the jobs table lists.
 func jobRowLimit(full bool) int {
@@ -156,16 +166,21 @@ func dropComputerColumn(t table, drop bool) table {
 	if !drop {
 		return t
 	}
+	return dropColumn(t, "Computer")
+}
+
+// dropColumn removes the column titled title from t.
+func dropColumn(t table, title string) table {
 	col := -1
 	for i, c := range t.cols {
-		if c.title == "Computer" {
+		if c.title == title {
 			col = i
 		}
 	}
 	if col < 0 {
 		return t
 	}
-	out := table{cols: append(append([]column(nil), t.cols[:col]...), t.cols[col+1:]...)}
+	out := table{cols: append(append([]column(nil), t.cols[:col]...), t.cols[col+1:]...), sortable: t.sortable}
 	for _, row := range t.rows {
 		if col < len(row) {
 			row = append(append([]cell(nil), row[:col]...), row[col+1:]...)
@@ -173,6 +188,37 @@ func dropComputerColumn(t table, drop bool) table {
 		out.rows = append(out.rows, row)
 	}
 	return out
+}
+
+// compactEvidence removes from a finding's evidence table, in the short
+// report, the columns that say nothing the finding's fields do not: the
+// computer when the finding is about one computer, and the job and code
+// columns when no row has one.
+func compactEvidence(t table, f *analyze.Finding, full bool) table {
+	if full {
+		return t
+	}
+	if len(f.Computers) <= 1 {
+		t = dropColumn(t, "Computer")
+	}
+	for _, title := range []string{"Job", "Code"} {
+		col := -1
+		for i, c := range t.cols {
+			if c.title == title {
+				col = i
+			}
+		}
+		empty := col >= 0
+		for _, row := range t.rows {
+			if col >= 0 && col < len(row) && row[col].plain() != "—" {
+				empty = false
+			}
+		}
+		if empty {
+			t = dropColumn(t, title)
+		}
+	}
+	return t
 }
 
 // buildComputers adds the computers × findings table when more than one
@@ -220,6 +266,15 @@ func buildComputers(d *document, r *analyze.Result, full bool) {
 		t.cols = append(t.cols, column{title: "Other", right: true})
 	}
 	t.cols = append(t.cols, column{title: "Total", right: true})
+	if !full && withFailures < len(comps) {
+		// The short report lists the computers with failures; the others
+		// are named in one line.
+		d.add(para{spans: []span{txt(fmt.Sprintf("Without failures: %s.", listMax(comps[withFailures:], maxListed)))}})
+		comps = comps[:withFailures]
+		if len(comps) == 0 {
+			return
+		}
+	}
 	if len(comps) > maxCoverageRows {
 		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
 			"First %d of %d computers listed; the JSON output has all.", maxCoverageRows, len(comps)))}})
@@ -274,38 +329,201 @@ func findingSource(f *analyze.Finding, full bool) []field {
 	return nil
 }
 
-// stepsSeen remembers the steps with commands already printed in the
-// report, so that the short report prints a shared procedure (restart BITS,
-// repair the configuration, export the logs) once and refers to it after.
-type stepsSeen map[string]string // step key -> "step 2 of F1"
+// procedures are the steps with commands that the short report prints
+// once, in its "Shared procedures" section (restart BITS, repair the
+// configuration, export the logs again), and that the findings refer to by
+// number. With --full every finding prints its steps in full.
+type procedures struct {
+	num  map[string]int // step key -> procedure number (1-based)
+	list []analyze.Step
+}
 
 // stepKey identifies a step by its text and commands.
 func stepKey(st analyze.Step) string {
 	return st.Text + "\x00" + strings.Join(st.Commands, "\x00")
 }
 
-// steps returns the steps of finding id to print: with full, all of them;
-// else a step with commands printed for an earlier finding becomes a
-// reference to it.
-func (s stepsSeen) steps(id string, in []analyze.Step, full bool) []analyze.Step {
+// sharedProcedures finds the steps with commands that appear more than once
+// among the findings' fix and verify steps, numbered in order of first
+// appearance; none with full.
+func sharedProcedures(r *analyze.Result, full bool) *procedures {
+	p := &procedures{num: map[string]int{}}
 	if full {
-		return in
+		return p
 	}
+	uses := map[string]int{}
+	var order []analyze.Step
+	for i := range r.Findings {
+		for _, list := range [][]analyze.Step{r.Findings[i].Fix, r.Findings[i].Verify} {
+			for _, st := range list {
+				if len(st.Commands) == 0 {
+					continue
+				}
+				k := stepKey(st)
+				if uses[k] == 0 {
+					order = append(order, st)
+				}
+				uses[k]++
+			}
+		}
+	}
+	for _, st := range order {
+		if uses[stepKey(st)] > 1 {
+			p.list = append(p.list, st)
+			p.num[stepKey(st)] = len(p.list)
+		}
+	}
+	return p
+}
+
+// procedureAnchor is the link target of procedure n (1-based).
+func procedureAnchor(n int) string { return "procedure-" + strconv.Itoa(n) }
+
+// steps returns the steps to print for a finding: a shared procedure
+// becomes a one-line reference to it.
+func (p *procedures) steps(in []analyze.Step) []analyze.Step {
 	out := make([]analyze.Step, 0, len(in))
-	for i, st := range in {
-		if len(st.Commands) == 0 {
-			out = append(out, st)
+	for _, st := range in {
+		if n, ok := p.num[stepKey(st)]; ok && len(st.Commands) > 0 {
+			out = append(out, analyze.Step{Text: fmt.Sprintf("See procedure P%d: %s", n, procedureName(st))})
 			continue
 		}
-		k := stepKey(st)
-		if where, ok := s[k]; ok {
-			out = append(out, analyze.Step{Text: "As " + where + ": " + firstSentence(st.Text)})
-			continue
-		}
-		s[k] = fmt.Sprintf("step %d of %s", i+1, id)
 		out = append(out, st)
 	}
 	return out
+}
+
+// buildProcedures adds the short report's "Shared procedures" section.
+func buildProcedures(d *document, p *procedures) {
+	if len(p.list) == 0 {
+		return
+	}
+	d.add(heading{level: 2, text: "Shared procedures", anchor: "procedures"},
+		para{spans: []span{txt("Steps that several findings share, printed once; the findings refer to them by number.")}})
+	for i, st := range p.list {
+		d.add(heading{level: 3, text: fmt.Sprintf("P%d · %s", i+1, procedureName(st)), anchor: procedureAnchor(i + 1)},
+			steps{items: []analyze.Step{st}})
+	}
+}
+
+// procedureName is a step's first clause (up to its first ": ", ". ", "; "
+// or " ("), without a final full stop, cut at a word to at most about 90
+// runes.
+func procedureName(st analyze.Step) string {
+	s := st.Text
+	for _, sep := range []string{": ", ". ", "; ", " ("} {
+		if i := strings.Index(s, sep); i > 0 {
+			s = s[:i]
+		}
+	}
+	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
+	const maxName = 90
+	if rs := []rune(s); len(rs) > maxName {
+		cut := string(rs[:maxName])
+		if i := strings.LastIndex(cut, " "); i > maxName/2 {
+			cut = cut[:i]
+		}
+		s = strings.TrimRight(cut, " ,") + "…"
+	}
+	return s
+}
+
+// Caps of the short report's service and coverage sections (--full lists up
+// to the report-wide limits; the JSON output always has everything).
+const (
+	maxShortServiceRows = 20
+	maxShortCoverage    = 12 // coverage table rows
+	maxShortWarnings    = 8  // coverage warnings listed
+)
+
+// serviceRowLimit is how many non-routine service events the service table
+// lists.
+func serviceRowLimit(full bool) int {
+	if full {
+		return maxServiceRows
+	}
+	return maxShortServiceRows
+}
+
+// coverageRowLimit is how many rows the coverage table lists.
+func coverageRowLimit(full bool) int {
+	if full {
+		return maxCoverageRows
+	}
+	return maxShortCoverage
+}
+
+// coverageWarningLimit is how many coverage warnings are listed.
+func coverageWarningLimit(full bool) int {
+	if full {
+		return maxCoverageRows
+	}
+	return maxShortWarnings
+}
+
+// coverageWarningsIntro introduces the list of coverage warnings, saying
+// where the ones left out are.
+func coverageWarningsIntro(total, shown int) string {
+	if shown == total {
+		return plural(total, "coverage warning:", "coverage warnings:")
+	}
+	return fmt.Sprintf("%d coverage warnings; the first %d are listed, all with --full and in the JSON output:", total, shown)
+}
+
+// cutNote says that a table lists lim of n entries and where the rest are.
+func cutNote(lim, n int, what string, full bool) string {
+	if full {
+		return fmt.Sprintf("First %d of %d %s listed; the JSON output has all.", lim, n, what)
+	}
+	return fmt.Sprintf("First %d of %d %s listed; all with --full and in the JSON output.", lim, n, what)
+}
+
+// serviceCutNote says which service events a capped table lists.
+func serviceCutNote(lim, n int, full bool) string {
+	if full {
+		return cutNote(lim, n, "events", full)
+	}
+	return fmt.Sprintf("%d of %d events listed (other kinds before plain state changes); all with --full and in the JSON output.", lim, n)
+}
+
+// serviceRowsShown picks the service events a capped table lists: with full
+// the first lim; else the events other than plain state changes first, then
+// state changes, each in time order, and the pick shown in time order.
+func serviceRowsShown(rows []analyze.ServiceEvent, lim int, full bool) []analyze.ServiceEvent {
+	if full || len(rows) <= lim {
+		return rows[:min(lim, len(rows))]
+	}
+	keep := make([]bool, len(rows))
+	n := 0
+	for pass := 0; pass < 2 && n < lim; pass++ {
+		for i, e := range rows {
+			if n < lim && !keep[i] && (pass == 1 || e.Kind != analyze.ServiceState) {
+				keep[i] = true
+				n++
+			}
+		}
+	}
+	out := make([]analyze.ServiceEvent, 0, lim)
+	for i, e := range rows {
+		if keep[i] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// seenAndStatus are a finding's "Seen" and "Status" lines; the short report
+// puts the status on the Seen line ("...; status: unresolved").
+func seenAndStatus(f *analyze.Finding, tz *time.Location, full bool) []field {
+	seen := fmtSpan(f.FirstSeen, f.LastSeen, tz)
+	hasStatus := f.Status != "" || f.Transient
+	switch {
+	case !hasStatus:
+		return []field{{"Seen", []span{txt(seen)}}}
+	case full:
+		return []field{{"Seen", []span{txt(seen)}}, {"Status", []span{txt(findingStatus(f))}}}
+	}
+	return []field{{"Seen", []span{txt(seen + "; status: " + findingStatus(f))}}}
 }
 
 // firstSentence is s up to the end of its first sentence, at most 160

@@ -59,7 +59,7 @@ func TestMarkdownContents(t *testing.T) {
 		"[Proxy does not support HTTP range requests](#finding-1)", // summary links to the finding
 		`<a id="finding-1"></a>`,
 		"`0x80200013 BG_E_INSUFFICIENT_RANGE_SUPPORT (37 events)`",
-		"*2 of 37 records shown; every field in full in Appendix A.*",
+		"**Evidence:** 2 of 37 records shown; every field in full in Appendix A.",
 		"2. If the proxy cannot be changed, let BITS bypass it for the host:\n\n   *In Command Prompt or PowerShell (as administrator):*\n\n   ```\n   netsh winhttp",
 		"8 automatic/manual start-type changes",                                                      // routine entries summarised, not listed
 		"| Windows Update | NT AUTHORITY\\SYSTEM | svchost.exe | dl.contoso-cdn.example | failing |", // failing first

@@ -18,12 +18,13 @@ import (
 
 // Page layout in millimetres and text sizes in points.
 const (
-	marginSide   = 18.0
-	marginTop    = 20.0
-	marginBottom = 18.0
+	marginSide   = 15.0
+	marginTop    = 17.0
+	marginBottom = 15.0
 	bodySize     = 9.0
-	bodyLine     = 4.3
+	bodyLine     = 4.1
 	monoSize     = 8.5
+	shellSize    = 7.5 // the shell named on a code block
 )
 
 // Colours (RGB).
@@ -58,13 +59,22 @@ func PDF(w io.Writer, r *analyze.Result, o Options) (err error) {
 	return nil
 }
 
-// paperSize maps Options.Paper to an fpdf page size.
-func paperSize(p string) (string, error) {
+// PaperSize is the canonical name of a paper size given in any case, "A4"
+// (also for "") or "Letter"; ok is false for any other.
+func PaperSize(p string) (name string, ok bool) {
 	switch strings.ToLower(p) {
 	case "", "a4":
-		return "A4", nil
+		return "A4", true
 	case "letter":
-		return "Letter", nil
+		return "Letter", true
+	}
+	return "", false
+}
+
+// paperSize maps Options.Paper to an fpdf page size.
+func paperSize(p string) (string, error) {
+	if name, ok := PaperSize(p); ok {
+		return name, nil
 	}
 	return "", fmt.Errorf("render: unknown paper size %q (want A4 or Letter)", p)
 }
@@ -96,7 +106,7 @@ func renderPDF(w io.Writer, r *analyze.Result, o Options, size string) (err erro
 	}
 	if n := len(g.replaced); n > 0 && !p.f.Err() {
 		p.para(para{italic: true, spans: []span{txt(fmt.Sprintf(
-			"Note: %s in the logs (for example Chinese or Japanese names) cannot be drawn with this PDF's fonts and %s shown as \uFFFD. The HTML, Markdown and JSON reports show %s as written.",
+			"Note: %s in the logs cannot be drawn with this PDF's fonts and %s shown as \uFFFD. The HTML, Markdown and JSON reports show %s as written.",
 			plural(n, "character", "different characters"), map[bool]string{true: "is", false: "are"}[n == 1], map[bool]string{true: "it", false: "them"}[n == 1]))}})
 	}
 	if err := p.f.Output(w); err != nil {
@@ -116,6 +126,8 @@ type pdfDoc struct {
 	pageH float64
 	cw    float64 // content width
 	keep  float64 // room the block after the next heading needs on its page
+
+	cjkAdded bool // the fallback font is registered (see useFallback)
 }
 
 func newPDFDoc(r *analyze.Result, d *document, size string, g *glyphs, tz *time.Location) *pdfDoc {
@@ -156,7 +168,7 @@ func newPDFDoc(r *analyze.Result, d *document, size string, g *glyphs, tz *time.
 		f.SetFont(fontSans, "", 7.5)
 		p.color(colMuted)
 		f.SetXY(marginSide, 9)
-		f.CellFormat(p.cw*0.65, 4, headTitle, "", 0, "L", false, 0, "")
+		p.cell(p.cw*0.65, 4, headTitle, "L", 0)
 		f.CellFormat(p.cw*0.35, 4, headRight, "", 0, "R", false, 0, "")
 		p.drawColor(colRule)
 		f.SetLineWidth(0.2)
@@ -241,14 +253,26 @@ func (p *pdfDoc) heading(h heading) {
 	} else {
 		p.color(colText)
 	}
-	f.MultiCell(p.cw, size*0.5, text, "", "L", false)
+	lh := size * 0.5
+	if h.level > 3 {
+		lh = size * 0.45
+	}
+	if p.g.needsFallback(text) {
+		f.SetX(marginSide)
+		p.writeH(text, 0, lh)
+		f.Ln(lh)
+	} else {
+		f.MultiCell(p.cw, lh, text, "", "L", false)
+	}
 	if h.level == 2 {
 		p.drawColor(colAccent)
 		f.SetLineWidth(0.4)
 		f.Line(marginSide, f.GetY()+0.5, marginSide+p.cw, f.GetY()+0.5)
 		f.Ln(2.5)
-	} else {
+	} else if h.level == 3 {
 		f.Ln(1)
+	} else {
+		f.Ln(0.4)
 	}
 	p.body()
 }
@@ -289,7 +313,10 @@ func (p *pdfDoc) writeSpans(spans []span, italic bool) {
 // and continues at the left margin, breaking pages as needed. fpdf's own
 // Write is not used: its cost grows with the square of the text's length,
 // and it leaves ragged lines around long words.
-func (p *pdfDoc) write(s string, link int) {
+func (p *pdfDoc) write(s string, link int) { p.writeH(s, link, bodyLine) }
+
+// writeH is write with lines lh high.
+func (p *pdfDoc) writeH(s string, link int, lh float64) {
 	f := p.f
 	cm := f.GetCellMargin()
 	f.SetCellMargin(0)
@@ -304,15 +331,18 @@ func (p *pdfDoc) write(s string, link int) {
 			continue
 		}
 		if f.GetX() > left+0.01 {
-			word := r
-			for i, c := range r {
+			// Measuring at most maxLineRunes+1 runes of the word keeps
+			// long texts without spaces linear; a longer word is wider
+			// than a line anyway.
+			word := r[:min(len(r), maxLineRunes+1)]
+			for i, c := range word {
 				if c == ' ' {
-					word = r[:i]
+					word = word[:i]
 					break
 				}
 			}
-			if w := f.GetStringWidth(string(word)); w > avail && w <= full {
-				f.Ln(bodyLine) // the next word fits on a line of its own
+			if w := p.strWidth(string(word)); w > avail && w <= full {
+				f.Ln(lh) // the next word fits on a line of its own
 				continue
 			}
 		}
@@ -320,24 +350,52 @@ func (p *pdfDoc) write(s string, link int) {
 		// only that much keeps long texts linear instead of quadratic.
 		head := r[:min(len(r), maxLineRunes)]
 		line := r
-		if len(r) > len(head) || f.GetStringWidth(string(r)) > avail {
-			line = nil
-			if lines := f.SplitText(string(head), avail); len(lines) > 0 {
-				line = []rune(lines[0])
-			}
+		if len(r) > len(head) || p.strWidth(string(r)) > avail {
+			line = p.firstLine(head, avail)
 			if len(line) == 0 || len(line) > len(r) || string(line) != string(r[:len(line)]) {
 				line = r[:1] // never stall: at least one character per line
 			}
 		}
-		f.CellFormat(f.GetStringWidth(string(line)), bodyLine, string(line), "", 0, "L", false, link, "")
+		p.cell(p.strWidth(string(line)), lh, string(line), "L", link)
 		r = r[len(line):]
 		if len(r) > 0 {
 			if r[0] == ' ' {
 				r = r[1:]
 			}
-			f.Ln(bodyLine)
+			f.Ln(lh)
 		}
 	}
+}
+
+// firstLine is the first line of r that fits in avail: fpdf's SplitText for
+// text in the Go fonts; for text with runs in the fallback font, the longest
+// prefix that fits, ended at its last space if it has one (Chinese and
+// Japanese text may break between any two characters).
+func (p *pdfDoc) firstLine(r []rune, avail float64) []rune {
+	if !p.g.needsFallback(string(r)) {
+		if lines := p.f.SplitText(string(r), avail); len(lines) > 0 {
+			return []rune(lines[0])
+		}
+		return nil
+	}
+	w, n := 0.0, 0
+	for n < len(r) {
+		cw := p.strWidth(string(r[n]))
+		if w+cw > avail {
+			break
+		}
+		w += cw
+		n++
+	}
+	if n >= len(r) {
+		return r
+	}
+	for i := n; i > 0; i-- {
+		if r[i] == ' ' {
+			return r[:i]
+		}
+	}
+	return r[:n]
 }
 
 // maxLineRunes bounds the characters of one printed line (a full A4 or Letter
@@ -425,17 +483,11 @@ func (p *pdfDoc) steps(b steps) {
 			text = "(no text)"
 		}
 		p.writeProse(text, "")
-		if len(st.Commands) > 0 {
-			f.SetFont(fontSans, "I", bodySize)
-			p.color(colMuted)
-			p.write(" "+p.g.clean(stepShellLine(st)), 0)
-			p.color(colText)
-		}
 		p.body()
 		f.Ln(bodyLine)
 		if len(st.Commands) > 0 {
 			f.Ln(0.5)
-			p.codeBlock(strings.Join(st.Commands, "\n"), marginSide+indent+1)
+			p.codeBlock(strings.Join(st.Commands, "\n"), marginSide+indent+1, stepShell(st))
 		}
 		for _, c := range st.Corrections {
 			f.SetX(marginSide + indent + 1)
@@ -445,18 +497,26 @@ func (p *pdfDoc) steps(b steps) {
 			f.Ln(bodyLine)
 		}
 		f.SetLeftMargin(marginSide)
-		f.Ln(1.5)
+		f.Ln(1)
 	}
-	f.Ln(1)
+	f.Ln(0.5)
 }
 
 // codeBlock draws a command in the monospace font on a grey band from x to
 // the right margin, wrapping long lines and breaking pages between lines.
-func (p *pdfDoc) codeBlock(text string, x float64) {
+// The shell the commands are for (label, may be "") is named in small
+// italics at the right end of the band's first line, or on a line of its
+// own above the commands when the first line leaves no room.
+func (p *pdfDoc) codeBlock(text string, x float64, label string) {
 	f := p.f
-	f.SetFont(fontMono, "", monoSize)
 	w := marginSide + p.cw - x
 	const lh = 3.9
+	labelW := 0.0
+	if label != "" {
+		f.SetFont(fontSans, "I", shellSize)
+		labelW = f.GetStringWidth(label) + 3
+	}
+	f.SetFont(fontMono, "", monoSize)
 	var lines []string
 	for _, l := range strings.Split(strings.TrimRight(sanitizeBlock(text), "\n"), "\n") {
 		l = p.g.clean(strings.ReplaceAll(l, "\t", "    "))
@@ -465,6 +525,10 @@ func (p *pdfDoc) codeBlock(text string, x float64) {
 			split = []string{""}
 		}
 		lines = append(lines, split...)
+	}
+	labelOwnLine := label != "" && len(lines) > 0 && f.GetStringWidth(lines[0])+labelW > w-2
+	if labelOwnLine {
+		lines = append([]string{""}, lines...)
 	}
 	p.fillColor(colCodeBg)
 	p.color(colText)
@@ -486,6 +550,14 @@ func (p *pdfDoc) codeBlock(text string, x float64) {
 		}
 		f.SetXY(x+1, y+top)
 		f.CellFormat(w-2, lh, l, "", 0, "L", false, 0, "")
+		if i == 0 && label != "" {
+			f.SetFont(fontSans, "I", shellSize)
+			p.color(colMuted)
+			f.SetXY(x+1, y+top)
+			f.CellFormat(w-2, lh, label, "", 0, "R", false, 0, "")
+			f.SetFont(fontMono, "", monoSize)
+			p.color(colText)
+		}
 		f.SetXY(x, y+lh+pad)
 	}
 	p.body()
@@ -503,20 +575,22 @@ func headingStyle(level int) (size, before, height float64) {
 	case 3:
 		return 11.5, 4, 9
 	}
-	return 10, 2.5, 7
+	return 9.5, 1.2, 6
 }
 
 // maxKeep caps the room a heading asks for below itself.
-const maxKeep = 90.0
+const maxKeep = 40.0
 
 // keepAfter is the room the blocks after the heading at i need on the same
 // page as the heading: its first content (estimated), or, when another
-// heading follows at once, that heading and its content.
+// heading follows at once or after one introductory paragraph, that heading
+// and its content too.
 func keepAfter(blocks []block, i int) float64 {
 	sum := 0.0
 	for j := i + 1; j < len(blocks); j++ {
 		if h, ok := blocks[j].(heading); ok {
-			if j == i+1 {
+			_, intro := blocks[i+1].(para)
+			if j == i+1 || j == i+2 && intro { // a heading, or an intro paragraph and a heading
 				_, before, height := headingStyle(h.level)
 				sum += before + height + keepAfter(blocks, j)
 			}

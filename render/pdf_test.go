@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"crypto/sha256"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -186,8 +187,70 @@ func TestGlyphCoverage(t *testing.T) {
 			t.Errorf("has(%U) = %v, want %v", tc.r, got, tc.want)
 		}
 	}
-	if got, want := g.clean("ok 漢\x00🚀"), "ok \uFFFD\uFFFD\uFFFD"; got != want {
+	for _, tc := range []struct {
+		r    rune
+		want bool
+	}{{'漢', true}, {'启', true}, {'動', true}, {'か', true}, {'カ', true}, {'A', false}, {0x1F680, false}} {
+		if got := g.fallback(tc.r); got != tc.want {
+			t.Errorf("fallback(%U) = %v, want %v", tc.r, got, tc.want)
+		}
+	}
+	if got, want := g.clean("ok 漢\x00🚀"), "ok 漢\uFFFD\uFFFD"; got != want {
 		t.Errorf("clean = %q, want %q", got, want)
+	}
+	runs := g.runs("BITS 自动启动 to \"按需\"")
+	want := []textRun{{"BITS ", false}, {"自动启动", true}, {" to \"", false}, {"按需", true}, {"\"", false}}
+	if fmt.Sprint(runs) != fmt.Sprint(want) {
+		t.Errorf("runs = %v, want %v", runs, want)
+	}
+}
+
+// TestPDFDrawsCJK (issue 16 item 10): Chinese and Japanese computer names
+// and localized service text are drawn with the embedded fallback font (the
+// text extracts as written, no U+FFFD, no note), measured run by run so a
+// table cell still fits its column; a report without such characters does
+// not carry the fallback font at all.
+func TestPDFDrawsCJK(t *testing.T) {
+	r := richResult()
+	r.Computers = []string{"北京-办公室-PC01", "東京オフィス-PC"}
+	r.Findings[0].Computers = r.Computers
+	for i := range r.Findings[0].Evidence {
+		r.Findings[0].Evidence[i].Computer = r.Computers[i%2]
+	}
+	r.Service.Timeline = append(r.Service.Timeline, analyze.ServiceEvent{Time: r.Generated, Computer: r.Computers[0],
+		EventID: 7040, Kind: analyze.ServiceStartType, Text: "BITS start type changed from \"自动启动\" to \"按需启动\""})
+	var cells []cellLayout
+	pdf := makePDF(t, r, Options{cells: &cells})
+	if !bytes.Contains(pdf, []byte("/BaseFont /utf8cjk")) {
+		t.Error("the fallback font is not in the PDF")
+	}
+	text := pdfText(t, pdf)
+	for _, want := range []string{"北京-办公室-PC01", "東京オフィス-PC", "自动启动"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%q not drawn", want)
+		}
+	}
+	if strings.Contains(text, "\uFFFD") || strings.Contains(text, "cannot be drawn") {
+		t.Error("CJK text replaced by U+FFFD")
+	}
+	found := false
+	for _, c := range cells {
+		if strings.Contains(c.text, "北京") {
+			found = true
+			if got := strings.Join(c.lines, ""); got != c.text {
+				t.Errorf("cell %q laid out as %q", c.text, c.lines)
+			}
+		}
+	}
+	if !found {
+		t.Error("no table cell with a Chinese computer name")
+	}
+	latin := makePDF(t, richResult(), Options{})
+	if bytes.Contains(latin, []byte("utf8cjk")) {
+		t.Error("a report without CJK text carries the fallback font")
+	}
+	if len(pdf) > len(latin)+200_000 {
+		t.Errorf("CJK PDF %d bytes vs %d: the fallback font is not subset", len(pdf), len(latin))
 	}
 }
 
@@ -200,12 +263,15 @@ func TestFontCoverageMalformed(t *testing.T) {
 }
 
 func TestPDFLeavesFontsAlone(t *testing.T) {
-	fonts := [][]byte{goregular.TTF, gobold.TTF, goitalic.TTF, gomono.TTF}
+	fonts := [][]byte{goregular.TTF, gobold.TTF, goitalic.TTF, gomono.TTF, cjkTTF}
 	var before [][32]byte
 	for _, f := range fonts {
 		before = append(before, sha256.Sum256(f))
 	}
 	makePDF(t, richResult(), Options{})
+	cjk := richResult()
+	cjk.Computers = []string{"北京-PC"}
+	makePDF(t, cjk, Options{})
 	for i, f := range fonts {
 		if sha256.Sum256(f) != before[i] {
 			t.Errorf("embedded font %d was modified by rendering", i)

@@ -29,8 +29,9 @@ type pdfRow struct {
 // is in the appendix and the JSON). A whole word claims up to maxWordShare
 // of the width before the table wraps it at its break points.
 const (
-	maxPiece     = 40.0
-	maxWordShare = 0.3
+	maxPiece      = 40.0
+	maxWordShare  = 0.3
+	maxWholeShare = 0.5 // share of the width a column marked whole may claim for one piece
 )
 
 // colWidths fits the columns to the content width in three tiers: first
@@ -43,12 +44,16 @@ func (p *pdfDoc) colWidths(cols []column, titles []string, texts [][]string) []f
 	n := len(cols)
 	hard, soft, pref := make([]float64, n), make([]float64, n), make([]float64, n)
 	measure := func(i int, s string, header bool) {
-		pref[i] = max(pref[i], f.GetStringWidth(s)+margin)
-		for _, w := range strings.Fields(s) {
-			ww := f.GetStringWidth(w) + margin
-			soft[i] = max(soft[i], min(ww, p.cw*maxWordShare))
+		pieceCap := maxPiece
+		if cols[i].whole {
+			pieceCap = p.cw * maxWholeShare
 		}
-		hard[i] = max(hard[i], min(minPieceWidth(s, f.GetStringWidth)+margin, maxPiece))
+		pref[i] = max(pref[i], p.strWidth(s)+margin)
+		for _, w := range strings.Fields(s) {
+			ww := p.strWidth(w) + margin
+			soft[i] = max(soft[i], min(ww, max(p.cw*maxWordShare, pieceCap)))
+		}
+		hard[i] = max(hard[i], min(minPieceWidth(s, p.strWidth)+margin, pieceCap))
 	}
 	for i, c := range cols {
 		p.cellFont(c, true)
@@ -107,7 +112,7 @@ func (p *pdfDoc) layoutRow(cols []column, widths []float64, texts []string, head
 	n := 1
 	for i, c := range cols {
 		p.cellFont(c, header)
-		lines := wrapCell(texts[i], widths[i]-2*p.f.GetCellMargin()-0.3, p.f.GetStringWidth)
+		lines := wrapCell(texts[i], widths[i]-2*p.f.GetCellMargin()-0.3, p.strWidth)
 		if len(lines) > maxCellLines {
 			lines = lines[:maxCellLines]
 			lines[maxCellLines-1] = shorten(lines[maxCellLines-1], max(1, len([]rune(lines[maxCellLines-1]))-1)) + "…"
@@ -157,7 +162,7 @@ func (p *pdfDoc) drawRow(cols []column, widths []float64, r pdfRow, cells []cell
 		}
 		for k, l := range r.lines[i] {
 			f.SetXY(x, y+tablePad+float64(k)*tableLine)
-			f.CellFormat(widths[i], tableLine, l, "", 0, align, false, 0, "")
+			p.cell(widths[i], tableLine, l, align, 0)
 		}
 		x += widths[i]
 	}

@@ -16,6 +16,9 @@ func breakAfter(rs []rune, i int) bool {
 	if i+1 >= len(rs) {
 		return false
 	}
+	if wide(rs[i]) || wide(rs[i+1]) {
+		return true // Chinese, Japanese and Korean text breaks between characters
+	}
 	switch rs[i] {
 	case '/', '\\', '?', '&':
 		return true
@@ -104,4 +107,11 @@ func minPieceWidth(s string, w func(string) float64) float64 {
 		}
 	}
 	return m
+}
+
+// wide reports whether r is a Chinese, Japanese or Korean character, after
+// or before which a line may break.
+func wide(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
+		r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFFEF
 }

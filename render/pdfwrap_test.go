@@ -59,7 +59,8 @@ func TestPDFCellsNotSplit(t *testing.T) {
 				cut := strings.TrimSuffix(b, "…") // a cut piece (the full value is in the JSON)
 				ra := []rune(a)
 				joined := []rune(a + cut)
-				spaced := strings.Contains(c.text, a+" "+cut) || strings.HasPrefix(b, "…")
+				// Cells wrap at any Unicode space (U+3000 too) and print it as " ".
+				spaced := strings.Contains(strings.Join(strings.Fields(c.text), " "), a+" "+cut) || strings.HasPrefix(b, "…")
 				if !spaced && !breakAfter(joined, len(ra)-1) {
 					t.Errorf("%s: cell %q split inside a token: %q | %q", name, c.text, a, b)
 				}
@@ -78,8 +79,8 @@ func TestPDFCellsNotSplit(t *testing.T) {
 	}
 }
 
-// TestPDFSaysWhatItCannotDraw: characters the fonts lack (CJK names in the
-// hostile sample) are replaced with U+FFFD, and the PDF says so and where
+// TestPDFSaysWhatItCannotDraw: characters no embedded font has (emoji and
+// Hebrew in the hostile sample) are replaced with U+FFFD, and the PDF says so and where
 // they can be read (the documented fallback; issue 16 item 10).
 func TestPDFSaysWhatItCannotDraw(t *testing.T) {
 	text := strings.Join(strings.Fields(pdfText(t, makePDF(t, hostileResult(), Options{}))), " ")
@@ -88,5 +89,50 @@ func TestPDFSaysWhatItCannotDraw(t *testing.T) {
 	}
 	if text := pdfText(t, makePDF(t, richResult(), Options{})); strings.Contains(text, "cannot be drawn") {
 		t.Error("note printed though every character could be drawn")
+	}
+}
+
+// TestPDFSummaryCodesWhole: in the findings summary, a finding title's code
+// (ERROR_WINHTTP_CONNECTION_ERROR, two codes joined by " / ") is never cut
+// or split: the Cause column is as wide as its longest code needs.
+func TestPDFSummaryCodesWhole(t *testing.T) {
+	r := manyFindings(6)
+	titles := []string{
+		"Connection to the server was reset or terminated (ERROR_WINHTTP_CONNECTION_ERROR)",
+		"A service BITS depends on cannot start (ERROR_SERVICE_DEPENDENCY_DELETED / ERROR_SERVICE_DEPENDENCY_FAIL)",
+		"Server or proxy ignores HTTP range requests (BG_E_INSUFFICIENT_RANGE_SUPPORT)",
+	}
+	for i, tt := range titles {
+		r.Findings[i].Title = tt
+	}
+	var cells []cellLayout
+	if err := PDF(&bytes.Buffer{}, r, Options{cells: &cells}); err != nil {
+		t.Fatal(err)
+	}
+	code := regexp.MustCompile(`[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+`)
+	for _, tt := range titles {
+		found := false
+		for _, c := range cells {
+			if c.text != tt {
+				continue
+			}
+			found = true
+			lines := strings.Join(c.lines, "\n")
+			if strings.Contains(lines, "…") {
+				t.Errorf("%q cut: %q", tt, c.lines)
+			}
+			for _, m := range code.FindAllString(tt, -1) {
+				whole := false
+				for _, l := range c.lines {
+					whole = whole || strings.Contains(l, m)
+				}
+				if !whole {
+					t.Errorf("code %s split: %q", m, c.lines)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no summary cell %q", tt)
+		}
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"bitsdiag/analyze"
+	"bitsdiag/textfmt"
 )
 
 // Options control how a report is rendered.
@@ -56,16 +57,9 @@ const (
 	maxListed       = 20  // computers, hosts, jobs listed in a finding before "and N more"
 )
 
-// timeLayout is used for every time shown; MST prints the zone abbreviation
-// (or a numeric offset when the zone has none), so every time says its zone.
-const timeLayout = "2006-01-02 15:04:05 MST"
-
 // fmtTime formats t in zone tz; the zero time is "unknown".
 func fmtTime(t time.Time, tz *time.Location) string {
-	if t.IsZero() {
-		return "unknown"
-	}
-	return t.In(tz).Format(timeLayout)
+	return textfmt.Time(t, tz, textfmt.Seconds)
 }
 
 // fmtSpan formats the interval from a to b.
@@ -84,34 +78,19 @@ func zoneName(tz *time.Location) string {
 	return "UTC"
 }
 
-// FormatBytes formats a byte count with binary units ("1.5 MiB"), as the
-// reports show sizes.
-func FormatBytes(n uint64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := uint64(unit), 0
-	for m := n / unit; m >= unit && exp < 5; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
-
 // fmtJobBytes formats a job's transferred and total bytes.
 func fmtJobBytes(j *analyze.Job) string {
 	switch {
 	case j.BytesTransferred != nil && j.BytesTotal != nil:
-		s := FormatBytes(*j.BytesTransferred) + " of " + FormatBytes(*j.BytesTotal)
+		s := textfmt.Bytes(*j.BytesTransferred) + " of " + textfmt.Bytes(*j.BytesTotal)
 		if *j.BytesTotal > 0 && *j.BytesTotal != ^uint64(0) {
 			s += fmt.Sprintf(" (%d%%)", *j.BytesTransferred*100 / *j.BytesTotal)
 		}
 		return s
 	case j.BytesTransferred != nil:
-		return FormatBytes(*j.BytesTransferred) + " of unknown"
+		return textfmt.Bytes(*j.BytesTransferred) + " of unknown"
 	case j.BytesTotal != nil:
-		return "? of " + FormatBytes(*j.BytesTotal)
+		return "? of " + textfmt.Bytes(*j.BytesTotal)
 	}
 	return "unknown"
 }
@@ -145,10 +124,7 @@ func listMax(items []string, max int) string {
 
 // plural returns "1 thing" or "2 things".
 func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
+	return textfmt.Count(n, one, many)
 }
 
 // shorten cuts s to at most max runes, ending with "…" when it was cut.

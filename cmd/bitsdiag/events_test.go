@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"bitsdiag/analyze"
 )
 
 // eventLines decodes JSON Lines output and fails on a malformed line.
@@ -58,7 +60,8 @@ func TestEventsInputs(t *testing.T) {
 	}{
 		{"file", nil, []string{sys}, len(eventLines(t, one)), sys},
 		{"all", nil, []string{"--all", sys}, 140, sys},
-		{"folder", nil, []string{dir}, 237, filepath.Join(dir, "WS-0142-Bits-Client-Operational.evtx")},
+		// 237 Bits-Client and SCM records, 47 Windows Update client records (System).
+		{"folder", nil, []string{dir}, 284, filepath.Join(dir, "WS-0142-Bits-Client-Operational.evtx")},
 		{"zip", nil, []string{zpath}, len(eventLines(t, one)), zpath + "!logs/nested/WS-0142-System.evtx"},
 		{"stdin", sysBytes, []string{"-"}, len(eventLines(t, one)), "stdin"},
 	}
@@ -84,13 +87,15 @@ func TestEventsInputs(t *testing.T) {
 			}
 		})
 	}
-	// The default keeps Bits-Client and SCM records only; --all keeps all.
+	// The default keeps the records of the sources (Bits-Client, SCM, Windows
+	// Update client, Delivery Optimization) only; --all keeps all.
 	def, all := eventLines(t, one), eventLines(t, oneAll)
 	if len(def) == 0 || len(def) >= len(all) {
 		t.Errorf("default %d records, --all %d: the default should keep a non-empty subset", len(def), len(all))
 	}
 	for _, e := range def {
-		if p := e["provider"]; p != "Service Control Manager" && p != "Microsoft-Windows-Bits-Client" {
+		if p := e["provider"]; p != "Service Control Manager" && p != "Microsoft-Windows-Bits-Client" &&
+			p != analyze.ProviderWU && p != analyze.ProviderDO {
 			t.Errorf("default output holds provider %v", p)
 		}
 	}

@@ -234,6 +234,7 @@ func writeExplained(b *strings.Builder, kb *analyze.KB, x *explained) {
 	}
 	field("category", fmt.Sprintf("%s (%s; facility %s; code 0x%04X)", ci.Category, class, facility, ci.Code&0xFFFF))
 	field("meaning", ci.Meaning)
+	field("component", ci.Component)
 	if len(ci.Aliases) > 0 {
 		field("aliases", strings.Join(ci.Aliases, ", "))
 	}

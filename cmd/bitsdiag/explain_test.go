@@ -30,7 +30,7 @@ func TestExplainGolden(t *testing.T) {
 	}{
 		{"explain-issue.txt", issueCodes},
 		{"explain-issue.json", append([]string{"--format", "json"}, issueCodes...)},
-		{"explain-unknown.txt", []string{"0x80240FFF", "0x00040008", "0x801901A2", "1"}},
+		{"explain-unknown.txt", []string{"0x8024EEEE", "0x00040008", "0x801901A2", "1"}},
 		{"explain-repair.txt", []string{"0x80070424"}},
 	}
 	for _, tt := range tests {
@@ -139,7 +139,7 @@ func TestExplainExitCodes(t *testing.T) {
 		stderr string // substring
 		stdout string // substring
 	}{
-		{"unknown code", []string{"0x80240FFF"}, exitOK, "", "Not in the knowledge base"},
+		{"unknown code", []string{"0x8024EEEE"}, exitOK, "", "Not in the knowledge base"},
 		{"success code", []string{"0x00040008"}, exitOK, "", "success class, not a failure"},
 		{"comma list", []string{"0x80070433, 0x8007042c"}, exitOK, "", "ERROR_SERVICE_DEPENDENCY_FAIL"},
 		{"help", []string{"--help"}, exitOK, "", "Usage: bitsdiag explain"},

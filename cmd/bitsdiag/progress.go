@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bitsdiag/textfmt"
 	"fmt"
 	"io"
 	"strings"
@@ -10,8 +11,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/term"
-
-	"bitsdiag/render"
 )
 
 // progress draws a one-line bar on a terminal: bytes done of total, files
@@ -130,12 +129,12 @@ func progressLine(done, total int64, filesDone, files int, elapsed time.Duration
 	}
 	parts := []string{
 		fmt.Sprintf("%3.0f%%", frac*100),
-		fmt.Sprintf("%s/%s", render.FormatBytes(uint64(done)), render.FormatBytes(uint64(total))),
+		fmt.Sprintf("%s/%s", textfmt.Bytes(uint64(done)), textfmt.Bytes(uint64(total))),
 		fmt.Sprintf(" %d/%d files", filesDone, files),
 	}
 	if secs := elapsed.Seconds(); secs >= 1 && done > 0 {
 		rate := float64(done) / secs
-		parts = append(parts, fmt.Sprintf(" %s/s", render.FormatBytes(uint64(rate))))
+		parts = append(parts, fmt.Sprintf(" %s/s", textfmt.Bytes(uint64(rate))))
 		if left := float64(total-done) / rate; done < total {
 			parts = append(parts, " "+(time.Duration(left)*time.Second).Round(time.Second).String()+" left")
 		}

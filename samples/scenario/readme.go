@@ -25,7 +25,10 @@ Bits-Client manifest and the Service Control Manager; the scenarios below), ` + 
 Events follow ` + "`../shared/reference/bits-facts.md`" + `: ` + "`hr`" + `/` + "`ErrorCode`" + ` are UInt32, job and
 transfer ids GUIDs, SCM error parameters ` + "`%%N`" + `, SCM ` + "`<Binary>`" + ` the UTF-16LE key name
 (7036: ` + "`BITS/4`" + ` running, ` + "`BITS/1`" + ` stopped), Bits-Client events carry no Qualifiers, SCM events
-Qualifiers 16384/49152. This file is generated too (` + "`scenario/readme.go`" + `).
+Qualifiers 16384/49152. Windows Update client events follow wu-facts.md
+(version 1 templates; System 19/20/43/44, WindowsUpdateClient/Operational 25/26/31/41; errorCode
+a hex string such as 0x80246009, unlike BITS' decimal hr; the WU scenarios write that channel
+to WindowsUpdateClient-Operational.evtx). This file is generated too (` + "`scenario/readme.go`" + `).
 
 Every file is checked by two independent parsers (` + "`samples_test.go`" + `): libevtx's ` + "`evtxexport`" + ` and
 python-evtx's ` + "`evtx_dump.py`" + ` (Debian ` + "`libevtx-utils`" + `, ` + "`python3-evtx`" + `) must return the intended

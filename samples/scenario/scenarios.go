@@ -12,6 +12,7 @@ func All() []Scenario {
 	out = append(out, extraScenarios()...)
 	out = append(out, eventScenarios()...)
 	out = append(out, diagScenarios()...)
+	out = append(out, wuScenarios()...)
 	out = append(out, customerCase(), nonEnglish(), damaged())
 	return out
 }
