@@ -359,15 +359,14 @@ func wuVerdict(r *Result, s *state, analysed int, loc *time.Location) string {
 		}
 	}
 	nBITS := analysed - len(s.wu.events)
-	var b strings.Builder
+	var bitsPart string
 	if nBITS > 0 || len(bits.Findings) > 0 {
-		b.WriteString(verdict(&bits, nBITS, loc))
-		b.WriteString(" ")
+		bitsPart = verdict(&bits, nBITS, loc)
 	} else {
 		// No BITS record at all: still say what the logs cannot show.
-		b.WriteString(strings.TrimSpace("No BITS events found in the input." + blindSpots(bits.Matrix) + " " + strings.Join(ShortInputWarnings(bits.InputWarnings, 3), " ")))
-		b.WriteString(" ")
+		bitsPart = strings.TrimSpace("No BITS events found in the input." + blindSpots(bits.Matrix) + " " + strings.Join(ShortInputWarnings(bits.InputWarnings, 3), " "))
 	}
+	var b strings.Builder
 	failures, computers := 0, map[string]bool{}
 	for _, f := range wu {
 		failures += f.Count
@@ -433,5 +432,21 @@ func wuVerdict(r *Result, s *state, analysed int, loc *time.Location) string {
 				strings.Join(limit(era, 3), ", "))
 		}
 	}
-	return strings.TrimSpace(b.String())
+	// The verdict leads with the finding the table leads with: the Windows
+	// Update sentence first when a Windows Update finding ranks first.
+	if len(wu) > 0 && leadsTable(r, wu[0]) {
+		return strings.TrimSpace(b.String() + " " + bitsPart)
+	}
+	return strings.TrimSpace(bitsPart + " " + b.String())
+}
+
+// leadsTable reports whether f is the first finding of the findings table
+// (informational findings are notes, not rows).
+func leadsTable(r *Result, f *Finding) bool {
+	for i := range r.Findings {
+		if r.Findings[i].Severity != SeverityInfo {
+			return &r.Findings[i] == f
+		}
+	}
+	return false
 }

@@ -64,6 +64,11 @@ func TestCorpusTugixPair(t *testing.T) {
 	if len(r.Services) != 1 || r.Services[0].Computer != "DESKTOP-HB59U74" || r.Services[0].StartTypeEnd != "demand start" {
 		t.Errorf("services %+v, want one row for DESKTOP-HB59U74 (demand start)", r.Services)
 	}
+	// The table leads with the System log's Windows Update install failure
+	// (an error nobody recovered from); the verdict leads with it too.
+	if len(r.Findings) == 0 || r.Findings[0].KBID != "wu-install-failure" || !strings.HasPrefix(r.Verdict, "Windows Update reported 1 failure") {
+		t.Errorf("table leads with %v, verdict with %.80q: they must lead with the same finding", kbIDsOf(r), r.Verdict)
+	}
 
 	r, _, _ = jsonReport(t, nil, "-q", bits)
 	seenRecovered := false
