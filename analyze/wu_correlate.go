@@ -555,12 +555,13 @@ func wuVerdict(r *Result, s *state, analysed int, loc *time.Location) string {
 }
 
 // wsusVerdict names, of several WSUS servers, the failing ones with the
-// findings that need action there, then those whose failures recovered and
-// those with no failure in any finding.
+// findings that need action there, those that findings not split by server
+// may concern, those whose failures recovered, and those with no failure in
+// any warning or error finding.
 func wsusVerdict(fs []Finding, servers []string) string {
 	failing, unsplit, recovered := map[string][]string{}, map[string][]string{}, map[string]bool{}
 	add := func(f *Finding, srv string, st Status) {
-		if f.Severity == SeverityInfo || st == StatusRecovered {
+		if st == StatusRecovered {
 			recovered[srv] = true
 			return
 		}
@@ -573,6 +574,9 @@ func wsusVerdict(fs []Finding, servers []string) string {
 	}
 	for i := range fs {
 		f := &fs[i]
+		if f.Severity == SeverityInfo {
+			continue // a note, not a failure
+		}
 		switch {
 		case len(f.PerWSUSServer) > 0:
 			for _, p := range f.PerWSUSServer {
@@ -580,7 +584,7 @@ func wsusVerdict(fs []Finding, servers []string) string {
 			}
 		case len(f.WSUSServers) == 1:
 			add(f, f.WSUSServers[0], f.Status)
-		case f.Severity != SeverityInfo:
+		default:
 			// Not attributable to one of its servers.
 			for _, srv := range f.WSUSServers {
 				unsplit[srv] = append(unsplit[srv], f.ID)

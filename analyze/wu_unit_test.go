@@ -153,7 +153,7 @@ func TestWSUSVerdict(t *testing.T) {
 			"WSUS servers (3): failing a:8530 (F1); failures recovered b:8530; no failure seen c:8530."},
 		{"single-server findings",
 			[]Finding{{ID: "F1", Severity: SeverityWarning, WSUSServers: []string{"b:8530"}, Status: StatusNoRetrySeen}, {ID: "F2", Severity: SeverityInfo, WSUSServers: []string{"a:8530"}}},
-			"WSUS servers (3): failing b:8530 (F1); failures recovered a:8530; no failure seen c:8530."},
+			"WSUS servers (3): failing b:8530 (F1); no failure seen a:8530, c:8530."},
 		{"not attributable",
 			[]Finding{{ID: "F3", Severity: SeverityError, WSUSServers: []string{"a:8530", "b:8530"}}},
 			"WSUS servers (3): possibly failing (findings not attributable to one server) a:8530 (F3), b:8530 (F3); no failure seen c:8530."},
