@@ -100,6 +100,10 @@ func clipUTF8(s string, n int) string {
 type factMaker struct {
 	strs   *interner
 	fields map[string]map[string]bool // lower-case provider -> kept field names
+	// lastProvider and lastKeep remember the last event's provider and its
+	// fields entry: consecutive events nearly always share a provider.
+	lastProvider string
+	lastKeep     map[string]bool
 }
 
 func newFactMaker(c *catalog, kb *KB) *factMaker {
@@ -148,7 +152,10 @@ func (m *factMaker) fact(e *parse.Event) *Fact {
 		Computer: s(e.Computer), Channel: s(e.Channel), Provider: s(e.Provider), EventID: e.EventID,
 		Level: e.Level,
 	}
-	keep := m.fields[strings.ToLower(e.Provider)]
+	if e.Provider != m.lastProvider || m.lastKeep == nil {
+		m.lastProvider, m.lastKeep = e.Provider, m.fields[strings.ToLower(e.Provider)]
+	}
+	keep := m.lastKeep
 	n := 0
 	for _, d := range e.Data {
 		if keep[d.Name] {

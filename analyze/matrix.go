@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -263,7 +264,7 @@ func inputWarnings(m []ComputerEvidence, loc *time.Location) []string {
 		}
 		parts = append(parts, p+")")
 	}
-	out = append(out, fmt.Sprintf("The inputs come from %d different computers: %s. Each computer is diagnosed on its own logs; a log of one computer says nothing about another.",
+	out = append(out, fmt.Sprintf(inputsFrom+"%d different computers: %s."+inputsOwn,
 		len(roots), strings.Join(parts, "; ")))
 	for i := 0; i < len(named); i++ {
 		for j := i + 1; j < len(named); j++ {
@@ -273,11 +274,51 @@ func inputWarnings(m []ComputerEvidence, loc *time.Location) []string {
 			a0, a1 := named[i].span()
 			b0, b1 := named[j].span()
 			if !overlap(a0, a1, b0, b1) {
-				out = append(out, fmt.Sprintf("The logs of %s and of %s do not overlap in time: they cannot show the same incident.", named[i].Computer, named[j].Computer))
+				out = append(out, fmt.Sprintf("The logs of %s and of %s"+noOverlap, named[i].Computer, named[j].Computer))
 			}
 		}
 	}
 	return out
+}
+
+// The sentences of the input warnings that ShortInputWarnings shortens.
+const (
+	inputsFrom = "The inputs come from "
+	inputsOwn  = " Each computer is diagnosed on its own logs; a log of one computer says nothing about another."
+	noOverlap  = " do not overlap in time: they cannot show the same incident."
+)
+
+// ShortInputWarnings shortens input warnings for a verdict or a short
+// report: the list of computers the inputs come from becomes their count
+// when there are more than max, and at most max of the pairs of computers
+// whose logs do not overlap are named, then their count. The full list
+// stays in Result.InputWarnings.
+func ShortInputWarnings(ws []string, max int) []string {
+	var out, pairs []string
+	for _, w := range ws {
+		switch {
+		case strings.HasPrefix(w, inputsFrom) && strings.HasSuffix(w, inputsOwn):
+			n, _, _ := strings.Cut(strings.TrimPrefix(w, inputsFrom), " ")
+			if count, err := strconv.Atoi(n); err == nil && count > max {
+				w = inputsFrom + n + " different computers." + inputsOwn
+			}
+			out = append(out, w)
+		case strings.HasPrefix(w, "The logs of ") && strings.HasSuffix(w, noOverlap):
+			pairs = append(pairs, w)
+		default:
+			out = append(out, w)
+		}
+	}
+	if len(pairs) <= max {
+		return append(out, pairs...)
+	}
+	out = append(out, pairs[:max]...)
+	more := "more "
+	if max == 0 {
+		more = ""
+	}
+	return append(out, fmt.Sprintf("The logs of %d %spairs of computers%s (every pair in the JSON output's input_warnings and in the report with --full).",
+		len(pairs)-max, more, strings.TrimSuffix(noOverlap, ".")))
 }
 
 // shareFile reports whether two matrix rows have a log file in common.

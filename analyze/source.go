@@ -5,6 +5,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"bitsdiag/parse"
 )
@@ -73,8 +74,27 @@ func newCatalog(srcs []Source) *catalog {
 	return c
 }
 
-// source returns the source reading provider, or nil.
-func (c *catalog) source(provider string) Source { return c.byPrv[strings.ToLower(provider)] }
+// source returns the source reading provider, or nil. It is called for
+// every record (the pre-filter), so an ASCII name is lower-cased in a
+// stack buffer rather than by strings.ToLower, which allocates.
+func (c *catalog) source(provider string) Source {
+	var buf [128]byte
+	if len(provider) <= len(buf) {
+		b := buf[:len(provider)]
+		ascii := true
+		for i := 0; i < len(provider) && ascii; i++ {
+			ch := provider[i]
+			if 'A' <= ch && ch <= 'Z' {
+				ch += 'a' - 'A'
+			}
+			b[i], ascii = ch, ch < utf8.RuneSelf
+		}
+		if ascii {
+			return c.byPrv[string(b)]
+		}
+	}
+	return c.byPrv[strings.ToLower(provider)]
+}
 
 // relevant is the one relevance decision: the provider's source decides. A
 // record whose provider is not known yet (a Peek) is kept.

@@ -15,7 +15,7 @@ const maxNamed = 3
 // per computer what the logs cannot show and warnings about inputs that do
 // not belong together.
 func verdict(r *Result, analysed int, loc *time.Location) string {
-	return strings.TrimSpace(findingsVerdict(r, analysed, loc) + notesText(r.Findings) + blindSpots(r.Matrix) + " " + strings.Join(r.InputWarnings, " "))
+	return strings.TrimSpace(findingsVerdict(r, analysed, loc) + notesText(r.Findings) + blindSpots(r.Matrix) + " " + strings.Join(ShortInputWarnings(r.InputWarnings, 3), " "))
 }
 
 // notesText names the informational findings as notes that need no action.

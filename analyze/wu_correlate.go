@@ -480,7 +480,7 @@ func wuVerdict(r *Result, s *state, analysed int, loc *time.Location) string {
 		b.WriteString(" ")
 	} else {
 		// No BITS record at all: still say what the logs cannot show.
-		b.WriteString(strings.TrimSpace("No BITS events found in the input." + blindSpots(bits.Matrix) + " " + strings.Join(bits.InputWarnings, " ")))
+		b.WriteString(strings.TrimSpace("No BITS events found in the input." + blindSpots(bits.Matrix) + " " + strings.Join(ShortInputWarnings(bits.InputWarnings, 3), " ")))
 		b.WriteString(" ")
 	}
 	failures, computers := 0, map[string]bool{}

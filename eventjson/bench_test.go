@@ -9,9 +9,14 @@ import (
 )
 
 // BenchmarkEventsAll reads BITSDIAG_BENCH_FILE as "bitsdiag events --all"
-// does (decode every record, encode it as JSON Lines into a reused buffer)
-// and reports MB/s; set BITSDIAG_BENCH_WORKERS to pin the chunk workers.
-func BenchmarkEventsAll(b *testing.B) {
+// does (decode every record and encode it as JSON Lines in the chunk
+// workers, parse.Options.Encode) and reports MB/s.
+func BenchmarkEventsAll(b *testing.B) { benchEvents(b, true) }
+
+// BenchmarkEventsAllSerial encodes in the consumer instead (one goroutine).
+func BenchmarkEventsAllSerial(b *testing.B) { benchEvents(b, false) }
+
+func benchEvents(b *testing.B, parallel bool) {
 	path := os.Getenv("BITSDIAG_BENCH_FILE")
 	if path == "" {
 		b.Skip("set BITSDIAG_BENCH_FILE to a large .evtx file (e.g. made with ../shared/tools/evtx_synth.py)")
@@ -30,7 +35,11 @@ func BenchmarkEventsAll(b *testing.B) {
 	var out int
 	var line []byte
 	for b.Loop() {
-		rd, err := parse.NewReader(f, st.Size(), parse.Options{Name: path})
+		o := parse.Options{Name: path}
+		if parallel {
+			o.Encode = Append
+		}
+		rd, err := parse.NewReader(f, st.Size(), o)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -40,6 +49,10 @@ func BenchmarkEventsAll(b *testing.B) {
 				break
 			}
 			if err != nil {
+				continue
+			}
+			if parallel {
+				out += len(rd.Encoded())
 				continue
 			}
 			line = Append(line[:0], ev)

@@ -112,6 +112,10 @@ func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) && plain8(s[i:i+8]) {
+			i += 8
+			continue
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if safe[c] {
@@ -161,3 +165,16 @@ func AppendString(b []byte, s string) []byte {
 }
 
 const hexLower = "0123456789abcdef"
+
+// plain8 reports whether the 8 bytes of s are all ASCII that needs no
+// escape (not a control character, '"', '\\', '<', '>' or '&'), testing
+// them together: hasZero(v) is non-zero when a byte of v is 0.
+func plain8(s string) bool {
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	const lsb, msb = 0x0101010101010101, 0x8080808080808080
+	hasZero := func(v uint64) uint64 { return (v - lsb) & ^v & msb }
+	bad := x&msb | (x-lsb*0x20)&^x&msb | // non-ASCII; below 0x20
+		hasZero(x^(lsb*'"')) | hasZero(x^(lsb*'\\')) | hasZero(x^(lsb*'<')) | hasZero(x^(lsb*'>')) | hasZero(x^(lsb*'&'))
+	return bad == 0
+}

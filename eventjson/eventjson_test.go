@@ -2,6 +2,7 @@ package eventjson
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -88,6 +89,15 @@ func TestAppendString(t *testing.T) {
 		}
 		cases = append(cases, string(b))
 	}
+	// Every byte at every position of a plain 17-byte string (the 8-byte
+	// fast path sees it in each lane).
+	for c := range 256 {
+		for pos := range 17 {
+			b := []byte("abcdefghijklmnopq")
+			b[pos] = byte(c)
+			cases = append(cases, string(b))
+		}
+	}
 	for _, s := range cases {
 		want, _ := json.Marshal(s)
 		if got := AppendString(nil, s); string(got) != string(want) {
@@ -170,7 +180,9 @@ func corpusHash(name string, slack bool) (string, error) {
 		return "", err
 	}
 	h := sha256.New()
-	rd, err := parse.NewReader(f, st.Size(), parse.Options{Name: name, RecoverSlack: slack})
+	// Lines are encoded in the chunk workers, as "bitsdiag events" does
+	// (parse.Options.Encode), and checked against encoding the event here.
+	rd, err := parse.NewReader(f, st.Size(), parse.Options{Name: name, RecoverSlack: slack, Encode: Append})
 	if err != nil {
 		return hex.EncodeToString(h.Sum(nil)), nil // events prints nothing
 	}
@@ -188,7 +200,10 @@ func corpusHash(name string, slack bool) (string, error) {
 			return "", fmt.Errorf("reading: %w", err)
 		}
 		line = Append(line[:0], ev)
-		h.Write(line)
+		if !bytes.Equal(rd.Encoded(), line) {
+			return "", fmt.Errorf("record %d: worker encoded %q, want %q", ev.RecordID, rd.Encoded(), line)
+		}
+		h.Write(rd.Encoded())
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

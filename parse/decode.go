@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -378,16 +379,38 @@ func (d *decoder) guid(s string) string {
 	return d.guidOut
 }
 
+// parseUint reads a decimal or 0x-prefixed hexadecimal number that fits in
+// bits; anything else (empty, a sign, other characters, out of range) is 0.
+// It is strconv.ParseUint with those bases, without the error it allocates.
 func parseUint(s string, bits int) uint64 {
 	s = strings.TrimSpace(s)
-	var v uint64
-	var err error
+	base := uint64(10)
 	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
-		v, err = strconv.ParseUint(s[2:], 16, bits)
-	} else {
-		v, err = strconv.ParseUint(s, 10, bits)
+		s, base = s[2:], 16
 	}
-	if err != nil {
+	if s == "" {
+		return 0
+	}
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var d uint64
+		switch {
+		case '0' <= c && c <= '9':
+			d = uint64(c - '0')
+		case 'a' <= c && c <= 'f':
+			d = uint64(c-'a') + 10
+		case 'A' <= c && c <= 'F':
+			d = uint64(c-'A') + 10
+		default:
+			return 0
+		}
+		if d >= base || v > (math.MaxUint64-d)/base {
+			return 0
+		}
+		v = v*base + d
+	}
+	if bits < 64 && v>>uint(bits) != 0 {
 		return 0
 	}
 	return v

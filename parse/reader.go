@@ -26,6 +26,12 @@ type Options struct {
 	// decodable record; if it returns false the reader stops after the first
 	// chunk and Summary.SkippedChannel names the channel.
 	KeepChannel func(channel string) bool
+	// Encode, when set, is called by the decoding goroutines (in parallel,
+	// so it must be safe for concurrent use) for each decoded event before
+	// Next returns it; it appends the event's encoding to b. Encoded returns
+	// what it appended for the event Next last returned. It may change the
+	// event (it is not yet shared).
+	Encode func(b []byte, e *Event) []byte
 
 	noSharedTemplates bool // tests: compile every template in every chunk
 }
@@ -56,9 +62,10 @@ type Reader struct {
 
 	cur      *chunkResult
 	pos      int
-	stopped  bool // no more results are handed out
-	finished bool // the summary is complete
-	decided  bool // KeepChannel was asked
+	enc      []byte // Encode's output for the event Next last returned
+	stopped  bool   // no more results are handed out
+	finished bool   // the summary is complete
+	decided  bool   // KeepChannel was asked
 }
 
 // job asks a worker to decode chunk slot idx and deliver the result to out.
@@ -187,9 +194,15 @@ func (rd *Reader) Next() (*Event, error) {
 			if it.err != nil {
 				return nil, it.err
 			}
+			if rd.cur.enc != nil {
+				rd.enc = rd.cur.enc[it.encStart:it.encEnd]
+			}
 			return it.ev, nil
 		}
-		rd.cur = nil
+		if rd.cur != nil && rd.cur.enc != nil {
+			encPool.Put(rd.cur.enc[:0])
+		}
+		rd.cur, rd.enc = nil, nil
 		if rd.stopped {
 			return nil, io.EOF
 		}
@@ -216,6 +229,13 @@ func (rd *Reader) Next() (*Event, error) {
 		}
 	}
 }
+
+// Encoded returns Options.Encode's output for the event Next last returned
+// (nil without Encode). It is valid until the next call to Next or Close.
+func (rd *Reader) Encoded() []byte { return rd.enc }
+
+// encPool holds the chunk buffers Options.Encode appends to.
+var encPool = sync.Pool{New: func() any { return make([]byte, 0, 256<<10) }}
 
 // fold adds a chunk's counts and problems to the summary.
 func (rd *Reader) fold(res *chunkResult) {
@@ -282,7 +302,7 @@ func (rd *Reader) Summary() *Summary { return &rd.sum }
 // returns io.EOF after Close.
 func (rd *Reader) Close() error {
 	rd.stopped = true
-	rd.cur = nil
+	rd.cur, rd.enc = nil, nil
 	rd.stop()
 	return nil
 }

@@ -61,14 +61,28 @@ func utf16String(b []byte) string {
 	for n > 0 && b[2*n-2] == 0 && b[2*n-1] == 0 {
 		n--
 	}
-	ascii := true
-	for i := 0; i < n; i++ {
-		if b[2*i+1] != 0 || b[2*i] >= utf8.RuneSelf {
-			ascii = false
-			break
+	if n <= asciiStack {
+		// The usual case: short ASCII text, checked and narrowed in one
+		// pass into a stack buffer; the string is its one allocation.
+		var tmp [asciiStack]byte
+		i := 0
+		for ; i+4 <= n; i += 4 {
+			x := binary.LittleEndian.Uint64(b[2*i:])
+			if x&0xFF80FF80FF80FF80 != 0 {
+				break
+			}
+			tmp[i], tmp[i+1], tmp[i+2], tmp[i+3] = byte(x), byte(x>>16), byte(x>>32), byte(x>>48)
 		}
-	}
-	if ascii {
+		for ; i < n; i++ {
+			if b[2*i+1] != 0 || b[2*i] >= utf8.RuneSelf {
+				break
+			}
+			tmp[i] = b[2*i]
+		}
+		if i == n {
+			return string(tmp[:n])
+		}
+	} else if isASCII16(b[:2*n]) {
 		var s strings.Builder // one allocation, not a []byte and its string copy
 		s.Grow(n)
 		for i := 0; i < n; i++ {
@@ -81,6 +95,20 @@ func utf16String(b []byte) string {
 		u[i] = binary.LittleEndian.Uint16(b[2*i:])
 	}
 	return string(utf16.Decode(u))
+}
+
+// asciiStack is the length up to which utf16String narrows ASCII text in a
+// stack buffer.
+const asciiStack = 128
+
+// isASCII16 reports whether the UTF-16LE text b is all ASCII.
+func isASCII16(b []byte) bool {
+	for i := 0; i+1 < len(b); i += 2 {
+		if b[i+1] != 0 || b[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // guidString renders a 16-byte GUID upper-case without braces.

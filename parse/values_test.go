@@ -2,6 +2,8 @@ package parse
 
 import (
 	"encoding/binary"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -66,6 +68,34 @@ func TestRenderValue(t *testing.T) {
 		got, ok := renderValue(tc.typ, tc.b)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("renderValue(0x%02x, % x) = %q, %v; want %q, %v", tc.typ, tc.b, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// TestParseUint: parseUint agrees with strconv.ParseUint (base 10, or 16
+// after 0x) and gives 0 for whatever that rejects.
+func TestParseUint(t *testing.T) {
+	ref := func(s string, bits int) uint64 {
+		s = strings.TrimSpace(s)
+		var v uint64
+		var err error
+		if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
+			v, err = strconv.ParseUint(s[2:], 16, bits)
+		} else {
+			v, err = strconv.ParseUint(s, 10, bits)
+		}
+		if err != nil {
+			return 0
+		}
+		return v
+	}
+	for _, s := range []string{"", " ", "0", "7", " 42 ", "65535", "65536", "255", "256", "-1", "+1", "1_0",
+		"0x", "0xff", "0XFF", "0xFfFf", "0x10000", "0xg", "12a", "a", "18446744073709551615", "18446744073709551616",
+		"0xffffffffffffffff", "0x1ffffffffffffffff", "4294967295", "4294967296", "00012", "0x0012"} {
+		for _, bits := range []int{8, 16, 32, 64} {
+			if got, want := parseUint(s, bits), ref(s, bits); got != want {
+				t.Errorf("parseUint(%q, %d) = %d, want %d", s, bits, got, want)
+			}
 		}
 	}
 }

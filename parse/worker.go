@@ -8,8 +8,9 @@ import (
 
 // item is one output of a chunk: an event or a record error.
 type item struct {
-	ev  *Event
-	err *RecordError
+	ev               *Event
+	err              *RecordError
+	encStart, encEnd int // the event's bytes in chunkResult.enc (Options.Encode)
 }
 
 // chunkResult is everything one chunk slot produced. Counts are folded into
@@ -19,6 +20,8 @@ type chunkResult struct {
 	idx          int
 	present      bool // the slot holds a chunk with a valid magic
 	items        []item
+	events       []Event // the events of items, allocated together (see newEvent)
+	enc          []byte  // Options.Encode's output for the items' events
 	problems     []Problem
 	seen         int
 	decoded      int
@@ -35,6 +38,7 @@ type worker struct {
 	name         string
 	filter       Filter
 	recoverSlack bool
+	encode       func([]byte, *Event) []byte
 	wantChannel  bool
 	noCRC        bool
 	frame        chunkFrame
@@ -57,6 +61,7 @@ func newWorker(o *Options, noCRC bool) *worker {
 		name:         o.Name,
 		filter:       o.Filter,
 		recoverSlack: o.RecoverSlack,
+		encode:       o.Encode,
 		wantChannel:  o.KeepChannel != nil,
 		noCRC:        noCRC,
 		strCache:     make(map[string]string),
@@ -168,7 +173,8 @@ func (w *worker) record(res *chunkResult, idx int, base int64, loc recordLoc) {
 			return
 		}
 	}
-	ev := &Event{
+	ev := w.newEvent(res)
+	*ev = Event{
 		Source:      Source{File: w.name, Chunk: idx, Offset: base + int64(loc.off)},
 		Recovered:   loc.slack,
 		RecordID:    loc.id,
@@ -194,7 +200,30 @@ func (w *worker) record(res *chunkResult, idx int, base int64, loc recordLoc) {
 		res.firstChannel, res.channelKnown = ev.Channel, true
 	}
 	res.decoded++
-	res.items = append(res.items, item{ev: ev})
+	it := item{ev: ev}
+	if w.encode != nil {
+		if res.enc == nil {
+			res.enc = encPool.Get().([]byte)
+		}
+		it.encStart = len(res.enc)
+		res.enc = w.encode(res.enc, ev)
+		it.encEnd = len(res.enc)
+	}
+	res.items = append(res.items, it)
+}
+
+// newEvent returns a zero Event for one of res's records. Without a filter
+// (nearly every record is decoded) the chunk's events are allocated in one
+// slice, not one by one; a consumer that keeps one Event keeps its chunk's.
+func (w *worker) newEvent(res *chunkResult) *Event {
+	if w.filter != nil {
+		return &Event{}
+	}
+	if len(res.events) == cap(res.events) {
+		res.events = make([]Event, 0, max(len(w.frame.records)-len(res.items), 1))
+	}
+	res.events = res.events[:len(res.events)+1]
+	return &res.events[len(res.events)-1]
 }
 
 // fillPeek sets the Peek from the template's field map and the raw values.

@@ -110,11 +110,27 @@ type File struct {
 // file.
 type Handler func(i int, e *parse.Event) error
 
+// Encoder appends the encoding of one selected event to b
+// (eventjson.Append). It must be safe for concurrent use.
+type Encoder func(b []byte, e *parse.Event) []byte
+
+// LineHandler is a Handler that also receives the event's encoding; line is
+// valid only during the call.
+type LineHandler func(i int, e *parse.Event, line []byte) error
+
 // Run reads the files and streams their selected records to h. It returns one
 // File per input, in the inputs' order, so the outcome does not depend on
 // scheduling. It stops early when ctx is cancelled; Files not read are then
 // left empty.
 func Run(ctx context.Context, files []*inputs.File, o Options, h Handler) []File {
+	return RunEncoded(ctx, files, o, nil, func(i int, e *parse.Event, _ []byte) error { return h(i, e) })
+}
+
+// RunEncoded is Run with every selected event encoded by enc in the reader's
+// chunk workers, in parallel, before h receives it with its encoding: the
+// encoding is no longer serialised behind one consumer (bitsdiag events).
+// A nil enc gives h nil lines.
+func RunEncoded(ctx context.Context, files []*inputs.File, o Options, enc Encoder, h LineHandler) []File {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
@@ -135,7 +151,7 @@ func Run(ctx context.Context, files []*inputs.File, o Options, h Handler) []File
 	for range jobs {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = readFile(ctx, i, files[i], o, chunkWorkers, h)
+				results[i] = readFile(ctx, i, files[i], o, chunkWorkers, enc, h)
 				if o.FileDone != nil {
 					o.FileDone(i, results[i])
 				}
@@ -163,7 +179,7 @@ const (
 
 // readFile reads one file: its records through the filters, its summary and
 // its checksum.
-func readFile(ctx context.Context, i int, f *inputs.File, o Options, chunkWorkers int, h Handler) File {
+func readFile(ctx context.Context, i int, f *inputs.File, o Options, chunkWorkers int, enc Encoder, h LineHandler) File {
 	res := File{Input: analyze.Input{Path: f.Path, Size: f.Size, Damage: []analyze.Damage{}}}
 	o.Log.Debug("reading", "file", f.Path, "size", f.Size)
 	done := func() {}
@@ -208,6 +224,19 @@ func readFile(ctx context.Context, i int, f *inputs.File, o Options, chunkWorker
 		fileChannel = ch
 		return o.All || o.Selection.KeepChannel(ch)
 	}
+	if enc != nil {
+		// The same choices as the loop below, made in the chunk workers:
+		// only the selected events are encoded.
+		po.Encode = func(b []byte, ev *parse.Event) []byte {
+			if ev.Channel == "" {
+				ev.Channel = nameChannel
+			}
+			if (!o.All && !o.Selection.Relevant(ev)) || !o.Match.Takes(ev) {
+				return b
+			}
+			return enc(b, ev)
+		}
+	}
 	// The checksum is computed alongside the parse, on another core.
 	var sum string
 	var hashErr error
@@ -250,7 +279,7 @@ func readFile(ctx context.Context, i int, f *inputs.File, o Options, chunkWorker
 		if !o.Match.Takes(ev) {
 			continue
 		}
-		if err := h(i, ev); err != nil {
+		if err := h(i, ev, rd.Encoded()); err != nil {
 			res.Err = err
 			break
 		}

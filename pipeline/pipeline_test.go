@@ -171,3 +171,69 @@ func (c chanSource) Channels() []string       { return c }
 func (chanSource) Relevant(parse.Fields) bool { return false }
 func (chanSource) Fields() []string           { return nil }
 func (chanSource) Events() []uint16           { return nil }
+
+// smallLog writes n distinct minimal Bits-Client records (event 3, one
+// time substitution): about 60 bytes each on disk, the most relevant
+// records a file can hold per byte.
+func smallLog(t *testing.T, n int) string {
+	t.Helper()
+	el := func(name string, attrs []w.Attr, kids ...w.Node) *w.Element {
+		return &w.Element{Name: name, Attrs: attrs, Children: kids}
+	}
+	sys := el("System", nil,
+		el("Provider", []w.Attr{{Name: "Name", Value: w.Text(analyze.ProviderBITS)}}),
+		el("EventID", nil, w.Text("3")),
+		el("TimeCreated", []w.Attr{{Name: "SystemTime", Value: w.Sub{Index: 0, Type: w.TypeFileTime}}}),
+		el("Channel", nil, w.Text("Microsoft-Windows-Bits-Client/Operational")),
+		el("Computer", nil, w.Text("WS-1")),
+	)
+	tm, err := w.NewTemplate(el("Event", nil, sys))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	recs := make([]w.Record, n)
+	for i := range recs {
+		at := t0.Add(time.Duration(i) * time.Second)
+		recs[i] = w.Record{ID: uint64(i + 1), Written: at, Event: w.Instance{Template: tm, Values: []w.Value{w.FileTime(at)}}}
+	}
+	b, err := w.Encode(recs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "small.evtx")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestRetainedPerSmallRecord measures what the analysis keeps per distinct
+// relevant record when records are as small as they can be (the README's
+// memory bound is derived from it).
+func TestRetainedPerSmallRecord(t *testing.T) {
+	const n = 40000
+	p := smallLog(t, n)
+	st, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := collect(t, p)
+	a := analyze.New(analyze.Options{})
+	before := heap()
+	got := 0
+	Run(context.Background(), set.Files, Options{Jobs: 1}, func(_ int, e *parse.Event) error {
+		got++
+		a.AddEvent(e)
+		return nil
+	})
+	retained := int64(heap()) - int64(before)
+	if got != n {
+		t.Fatalf("%d records analysed, want %d", got, n)
+	}
+	t.Logf("%d records in %d bytes (%d per record); %d bytes retained, %d per record", n, st.Size(), st.Size()/n, retained, retained/n)
+	if per := retained / n; per > 512 {
+		t.Errorf("%d bytes retained per minimal record; want at most 512 (the README's bound assumes ~300)", per)
+	}
+	runtime.KeepAlive(a)
+}

@@ -32,10 +32,10 @@ func buildDocument(r *analyze.Result, o Options) *document {
 	buildComputers(d, r, o.Full)
 	buildFindings(d, r, tz, o.Full)
 	buildEvidenceMatrix(d, r, tz, o.Full)
-	buildConfiguration(d, r)
+	buildConfiguration(d, r, o.Full)
 	buildService(d, r, tz, o.Full)
 	buildJobs(d, r, o.Full)
-	buildTimeline(d, r, tz)
+	buildTimeline(d, r, tz, o.Full)
 	buildCoverage(d, r, tz, o.Full)
 	if o.Full {
 		buildEvidenceAppendix(d, r, tz)
@@ -272,10 +272,16 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 		if len(f.Jobs) > 0 {
 			items = append(items, field{"Jobs", []span{txt(findingJobs(f.Jobs, titles, jobIDsWhere(f.Jobs, inAppendix)))}})
 		}
-		items = append(items, findingSource(f, full)...)
-		if f.Source != "" { // Windows Update client or Delivery Optimization evidence
-			items = append(items, field{"Evidence source", []span{txt(f.Source)}})
+		src := findingSource(f, full)
+		switch {
+		case f.Source == "": // BITS and SCM evidence
+		case full || len(src) == 0:
+			src = append(src, field{"Evidence source", []span{txt(f.Source)}})
+		default: // the short report: one Source line
+			last := &src[len(src)-1]
+			last.value = append(append([]span(nil), last.value...), txt("; evidence from "+f.Source))
 		}
+		items = append(items, src...)
 		d.add(fields{items: items})
 		if f.Summary != "" {
 			d.add(para{spans: []span{txt(f.Summary)}})
@@ -290,7 +296,10 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 		if f.Cause != "" {
 			d.add(para{spans: []span{bold("Cause:"), txt(" "), prose(f.Cause)}})
 		}
-		if len(f.Fix) > 0 {
+		if !stepsShown(f, full) && (len(f.Fix) > 0 || len(f.Verify) > 0) {
+			d.add(para{spans: []span{bold("Fix:"), txt(" nothing to do now: later attempts succeeded (status recovered). The fix and verify steps for a recurrence are in the report with --full and in the JSON output.")}})
+		}
+		if len(f.Fix) > 0 && stepsShown(f, full) {
 			d.add(heading{level: 4, text: "Fix"}, steps{items: procs.steps(f.Fix)})
 		}
 		if rest := unattachedCorrections(f); len(rest) > 0 {
@@ -300,7 +309,7 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 			}
 			d.add(heading{level: 4, text: "Corrections to the article"}, b)
 		}
-		if len(f.Verify) > 0 {
+		if len(f.Verify) > 0 && stepsShown(f, full) {
 			d.add(heading{level: 4, text: "Verify"}, steps{items: procs.steps(f.Verify)})
 		}
 		d.add(para{spans: []span{bold("Evidence:"), txt(" " + evidenceNote(f, full))}})
@@ -640,7 +649,12 @@ func buildEvidenceMatrix(d *document, r *analyze.Result, tz *time.Location, full
 			g.comps = append(g.comps, name)
 		}
 	}
-	d.add(dropComputerColumn(t, len(r.Matrix) == 1))
+	if full || len(r.Matrix) == 1 {
+		d.add(dropComputerColumn(t, len(r.Matrix) == 1))
+	} else {
+		d.add(para{spans: []span{txt("Computers with the same logs present and missing share a row; the time is the earliest to the latest record of their logs. Every computer and each log's own time are in the JSON output and, with --full, in this table.")}})
+		d.add(evidenceGroups(r, tz))
+	}
 	var items []analyze.Step
 	for _, g := range gaps {
 		on := "on " + listMax(g.comps, maxListed)
@@ -657,12 +671,103 @@ func buildEvidenceMatrix(d *document, r *analyze.Result, tz *time.Location, full
 			warns = append(warns, []span{txt("On " + orDash(ce.Computer) + ", " + w + ".")})
 		}
 	}
-	for _, w := range r.InputWarnings {
+	inputWarnings := r.InputWarnings
+	if !full {
+		inputWarnings = analyze.ShortInputWarnings(inputWarnings, 5)
+	}
+	for _, w := range inputWarnings {
 		warns = append(warns, []span{txt(w)})
 	}
 	if len(warns) > 0 {
 		d.add(bullets{items: warns})
 	}
+}
+
+// evidenceGroups is the short report's evidence table: one row per set of
+// computers with the same logs present and the same logs missing, with the
+// time their logs cover together.
+func evidenceGroups(r *analyze.Result, tz *time.Location) table {
+	t := table{cols: []column{
+		{title: "Computers", max: 120},
+		{title: "Logs present", max: 80},
+		{title: "Time covered", max: 50},
+		{title: "Missing", max: 50},
+	}}
+	type group struct {
+		present, missing string
+		comps            []string
+		first, last      time.Time
+	}
+	var groups []*group
+	byKey := map[string]*group{}
+	for _, ce := range r.Matrix {
+		var present, missing []string
+		g := &group{}
+		for _, l := range ce.Logs {
+			present = append(present, channelLabel(l.Channel, false))
+			if l.First.IsZero() {
+				continue
+			}
+			if g.first.IsZero() || l.First.Before(g.first) {
+				g.first = l.First
+			}
+			if l.Last.After(g.last) {
+				g.last = l.Last
+			}
+		}
+		for _, m := range ce.Missing {
+			missing = append(missing, channelLabel(m.Channel, false))
+		}
+		g.present, g.missing = listOr(present, "none"), listOr(missing, "none")
+		key := g.present + "\x00" + g.missing
+		if old := byKey[key]; old != nil {
+			if !g.first.IsZero() && (old.first.IsZero() || g.first.Before(old.first)) {
+				old.first = g.first
+			}
+			if g.last.After(old.last) {
+				old.last = g.last
+			}
+			g = old
+		} else {
+			byKey[key] = g
+			groups = append(groups, g)
+		}
+		name := ce.Computer
+		if name == "" {
+			name = "(not named)"
+		}
+		g.comps = append(g.comps, name)
+	}
+	for _, g := range groups {
+		comps := g.comps[0]
+		if len(g.comps) > 1 {
+			comps = fmt.Sprintf("%d computers: %s", len(g.comps), listMax(g.comps, 3))
+		}
+		covered := "unknown"
+		if !g.first.IsZero() {
+			covered = fmtTime(g.first, tz) + " to " + fmtTime(g.last, tz)
+		}
+		t.rows = append(t.rows, []cell{{text: comps}, {text: g.present}, {text: covered}, {text: g.missing}})
+	}
+	return t
+}
+
+// channelLabel is a channel's name as a short report's table shows it,
+// without the "Microsoft-Windows-" every BITS and Windows Update channel
+// starts with ("Bits-Client/Operational"); full keeps the whole name.
+func channelLabel(ch string, full bool) string {
+	if full {
+		return ch
+	}
+	return strings.TrimPrefix(ch, "Microsoft-Windows-")
+}
+
+// listOr joins items, or returns none when there are none.
+func listOr(items []string, none string) string {
+	if len(items) == 0 {
+		return none
+	}
+	return strings.Join(items, ", ")
 }
 
 // routineKinds counts the routine service events by kind: idle stop/start
@@ -835,12 +940,18 @@ func buildJobs(d *document, r *analyze.Result, full bool) {
 	d.add(dropComputerColumn(t, len(r.Computers) <= 1))
 }
 
-func buildTimeline(d *document, r *analyze.Result, tz *time.Location) {
+// buildTimeline charts the failures over time; the short report charts the
+// findings with the most failures one by one and the rest together, one
+// colour each.
+func buildTimeline(d *document, r *analyze.Result, tz *time.Location, full bool) {
 	d.add(heading{level: 2, text: "Timeline", anchor: "timeline"})
 	h := buildHistogram(r, tz)
 	if h == nil {
 		d.add(para{spans: []span{txt("No failures to chart.")}})
 		return
+	}
+	if !full {
+		h.lump(len(palette) - 2)
 	}
 	d.add(para{spans: []span{txt(fmt.Sprintf("%s, counted per %s and by finding (times in %s).",
 		h.totalText(), h.stepName(), zoneName(tz)))}})
@@ -892,7 +1003,7 @@ func buildCoverage(d *document, r *analyze.Result, tz *time.Location, full bool)
 	for _, c := range rows {
 		t.rows = append(t.rows, []cell{
 			{text: c.Computer},
-			{text: c.Channel},
+			{text: channelLabel(c.Channel, full)},
 			{text: baseName(c.File)},
 			{text: fmtTime(c.First, tz)},
 			{text: fmtTime(c.Last, tz)},

@@ -22,7 +22,12 @@ func eventNumber(e analyze.Evidence) string {
 
 // buildConfiguration lists the configuration check per machine whose
 // snapshots were read (nothing when there were none).
-func buildConfiguration(d *document, r *analyze.Result) {
+//
+// The short report gives per machine the Windows version and its source, the
+// service state, the findings and a count of the files read (of how many
+// snapshot sets); the folders, the file inventory, the owners of the live
+// jobs and the live jobs table only with full (the JSON output has them all).
+func buildConfiguration(d *document, r *analyze.Result, full bool) {
 	if len(r.Configuration) == 0 {
 		return
 	}
@@ -50,18 +55,34 @@ func buildConfiguration(d *document, r *analyze.Result) {
 		if bad > 0 {
 			files += fmt.Sprintf(", %d not readable", bad)
 		}
+		folders := 0
+		if c.Folder != "" {
+			folders = len(strings.Split(c.Folder, ", "))
+		}
+		if !full && folders > 1 {
+			files += fmt.Sprintf(" from %d snapshot folders", folders)
+		}
+		if !full && len(c.Files) > 0 {
+			files += " (the folders and every file with --full and in the JSON output)"
+		}
 		items := []field{
 			{"Windows", []span{txt(c.Windows + fromText(c.WindowsFrom))}},
 			{"Service state", []span{txt(orDash(c.ServiceState) + " (sc.exe query, when the snapshots were taken)")}},
-			{"Folder", []span{txt(orDash(c.Folder))}},
-			{"Files", []span{txt(files)}},
-			{"Findings", []span{txt(deviations)}},
-			{"Live jobs", []span{txt(liveJobsText(&c))}},
 		}
+		if full || folders <= 1 {
+			items = append(items, field{"Folder", []span{txt(orDash(c.Folder))}})
+		}
+		items = append(items,
+			field{"Files", []span{txt(files)}},
+			field{"Findings", []span{txt(deviations)}},
+			field{"Live jobs", []span{txt(liveJobsText(&c, full))}})
 		for _, n := range c.Notes {
 			items = append(items, field{"Note", []span{txt(n)}})
 		}
 		d.add(fields{items: items})
+		if !full {
+			continue
+		}
 		t := table{cols: []column{
 			{title: "File", max: 60},
 			{title: "Kind", max: 24},
@@ -122,9 +143,17 @@ func fromText(from string) string {
 }
 
 // liveJobsText counts the live jobs per owner against the policy limits.
-func liveJobsText(c *analyze.ConfigCheck) string {
+// The short report gives the count and the limits; full adds the owners.
+func liveJobsText(c *analyze.ConfigCheck, full bool) string {
 	if c.LiveJobs == 0 {
 		return "none listed"
+	}
+	if !full {
+		s := strconv.Itoa(c.LiveJobs)
+		if c.PerUserLimit > 0 {
+			s += fmt.Sprintf("; limits %d per user, %d per computer", c.PerUserLimit, c.PerComputerLimit)
+		}
+		return s + "; per owner and the live jobs table with --full and in the JSON output"
 	}
 	var owners []string
 	for _, o := range c.Owners {

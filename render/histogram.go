@@ -197,6 +197,59 @@ func buildHistogram(r *analyze.Result, tz *time.Location) *histogram {
 	return h
 }
 
+// lump keeps the keep series with the most failures or events and merges
+// the others into one series per noun ("other findings"), so that no two
+// series share a colour of the chart's palette.
+func (h *histogram) lump(keep int) {
+	if len(h.series) <= keep+1 {
+		return
+	}
+	order := make([]int, len(h.series))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return h.series[order[a]].total > h.series[order[b]].total })
+	kept := make([]bool, len(h.series))
+	for _, i := range order[:keep] {
+		kept[i] = true
+	}
+	to := make([]int, len(h.series)) // old series -> new series
+	var out []series
+	for i, s := range h.series { // the kept ones in their order
+		if kept[i] {
+			to[i] = len(out)
+			out = append(out, s)
+		}
+	}
+	other := map[string]int{} // noun -> new series
+	ids := map[string][]string{}
+	for i, s := range h.series { // the others, each noun in one series
+		if kept[i] {
+			continue
+		}
+		k, ok := other[s.noun]
+		if !ok {
+			k = len(out)
+			other[s.noun] = k
+			out = append(out, series{id: "Other", noun: s.noun})
+		}
+		to[i] = k
+		out[k].total += s.total
+		ids[s.noun] = append(ids[s.noun], s.id)
+	}
+	for noun, k := range other {
+		out[k].title = fmt.Sprintf("%d findings: %s", len(ids[noun]), listMax(ids[noun], 10))
+	}
+	for j := range h.slots {
+		counts := make([]int, len(out))
+		for i, c := range h.slots[j].counts {
+			counts[to[i]] += c
+		}
+		h.slots[j].counts = counts
+	}
+	h.series = out
+}
+
 // alignSlot returns the start of the slot of length step holding t, counted
 // from local midnight in zone tz.
 func alignSlot(t time.Time, step time.Duration, tz *time.Location) time.Time {

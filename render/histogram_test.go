@@ -2,6 +2,8 @@ package render
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,5 +77,35 @@ func TestHistogramDaysStartAtLocalMidnight(t *testing.T) {
 	}
 	if h.total != 100 {
 		t.Errorf("total %d, want 100", h.total)
+	}
+}
+
+// lump keeps the series with the most failures and merges the rest per
+// noun, keeping every slot's and the chart's total.
+func TestHistogramLump(t *testing.T) {
+	h := &histogram{series: []series{
+		{id: "F1", noun: "failure", total: 1}, {id: "F2", noun: "failure", total: 9},
+		{id: "F3", noun: "event", total: 2}, {id: "F4", noun: "failure", total: 3},
+		{id: "F5", noun: "event", total: 5},
+	}, slots: []slot{{counts: []int{1, 4, 2, 0, 5}, total: 12}, {counts: []int{0, 5, 0, 3, 0}, total: 8}}}
+	h.lump(2)
+	var ids []string
+	for _, s := range h.series {
+		ids = append(ids, s.id+":"+s.noun+":"+strconv.Itoa(s.total))
+	}
+	if got, want := strings.Join(ids, " "), "F2:failure:9 F5:event:5 Other:failure:4 Other:event:2"; got != want {
+		t.Errorf("series %s, want %s", got, want)
+	}
+	for i, s := range h.slots {
+		sum := 0
+		for _, c := range s.counts {
+			sum += c
+		}
+		if sum != s.total || len(s.counts) != len(h.series) {
+			t.Errorf("slot %d: counts %v, total %d", i, s.counts, s.total)
+		}
+	}
+	if h.series[2].title != "2 findings: F1, F4" {
+		t.Errorf("other title %q", h.series[2].title)
 	}
 }

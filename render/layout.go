@@ -275,10 +275,13 @@ func buildComputers(d *document, r *analyze.Result, full bool) {
 			return
 		}
 	}
-	if len(comps) > maxCoverageRows {
-		d.add(para{italic: true, spans: []span{txt(fmt.Sprintf(
-			"First %d of %d computers listed; the JSON output has all.", maxCoverageRows, len(comps)))}})
-		comps = comps[:maxCoverageRows]
+	limit := maxCoverageRows
+	if !full {
+		limit = maxShortComputers
+	}
+	if len(comps) > limit {
+		d.add(para{italic: true, spans: []span{txt(cutNote(limit, len(comps), "computers (most failures first)", full))}})
+		comps = comps[:limit]
 	}
 	for _, c := range comps {
 		row := []cell{{text: orDash(c)}}
@@ -354,6 +357,9 @@ func sharedProcedures(r *analyze.Result, full bool) *procedures {
 	uses := map[string]int{}
 	var order []analyze.Step
 	for i := range r.Findings {
+		if !stepsShown(&r.Findings[i], full) {
+			continue
+		}
 		for _, list := range [][]analyze.Step{r.Findings[i].Fix, r.Findings[i].Verify} {
 			for _, st := range list {
 				if len(st.Commands) == 0 {
@@ -374,6 +380,14 @@ func sharedProcedures(r *analyze.Result, full bool) *procedures {
 		}
 	}
 	return p
+}
+
+// stepsShown reports whether the report prints a finding's fix and verify
+// steps: always with full; in the short report not for a note (it has no
+// section) nor for a finding that recovered by itself (nothing to do now;
+// the steps for a recurrence are in the full report and the JSON output).
+func stepsShown(f *analyze.Finding, full bool) bool {
+	return full || (f.Severity != analyze.SeverityInfo && f.Status != analyze.StatusRecovered)
 }
 
 // procedureAnchor is the link target of procedure n (1-based).

@@ -49,12 +49,13 @@ func (o Options) tz() *time.Location {
 
 // Limits that keep reports readable; every cut is announced in the report.
 const (
-	maxJobRows      = 200 // rows of the jobs table and the jobs appendix
-	maxServiceRows  = 100 // non-routine service events listed
-	maxRoutineList  = 5   // routine service events listed one by one; more are summarised
-	maxCoverageRows = 200 // rows of the coverage table
-	maxDamageList   = 20  // damage entries listed per input file
-	maxListed       = 20  // computers, hosts, jobs listed in a finding before "and N more"
+	maxJobRows        = 200 // rows of the jobs table and the jobs appendix
+	maxServiceRows    = 100 // non-routine service events listed
+	maxRoutineList    = 5   // routine service events listed one by one; more are summarised
+	maxCoverageRows   = 200 // rows of the coverage table
+	maxDamageList     = 20  // damage entries listed per input file
+	maxListed         = 20  // computers, hosts, jobs listed in a finding before "and N more"
+	maxShortComputers = 20  // rows of the short report's computers table; each finding names its computers
 )
 
 // fmtTime formats t in zone tz; the zero time is "unknown".

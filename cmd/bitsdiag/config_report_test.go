@@ -144,9 +144,23 @@ func TestReportWithSnapshotsOfOneMachine(t *testing.T) {
 	if err := json.Unmarshal(so.Bytes(), &other); err != nil || len(other.Configuration) != 0 || len(other.Findings) != 0 {
 		t.Errorf("--computer WS-9999*: configuration %+v, findings %d", other.Configuration, len(other.Findings))
 	}
-	for _, want := range []string{"## Configuration check", "### Machine WS-0663.contoso.local", "Jobs the live listings show", "| ERROR |", "event logs show BITS running"} {
+	for _, want := range []string{"## Configuration check", "### Machine WS-0663.contoso.local", "event logs show BITS running"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q", want)
+		}
+	}
+	// The live jobs table is in the full report only; the short one says so.
+	if !strings.Contains(md, "the live jobs table with --full") || strings.Contains(md, "Jobs the live listings show") {
+		t.Errorf("short Markdown: live jobs table not left to --full")
+	}
+	so.Reset()
+	se.Reset()
+	if code := runReport(context.Background(), []string{"-q", "-f", "md", "--full", dir}, nil, &so, &se); code != exitOK {
+		t.Fatalf("--full: exit %d: %s", code, se.String())
+	}
+	for _, want := range []string{"## Configuration check", "### Machine WS-0663.contoso.local", "Jobs the live listings show", "| ERROR |", "event logs show BITS running"} {
+		if !strings.Contains(so.String(), want) {
+			t.Errorf("--full Markdown lacks %q", want)
 		}
 	}
 }

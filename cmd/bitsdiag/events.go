@@ -146,6 +146,7 @@ func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fmt.Fprintf(stderr, "bitsdiag events: no EVTX event log found in %s%s\n", describePaths(fs.Args()), skippedNote(set))
 		return exitFail
 	}
+	defer tuneGC(400, 48<<20)()
 	po := pipeline.Options{Jobs: cfg.jobs, All: cfg.all, RecoverSlack: cfg.slack, Match: plan.match, Log: log}
 	var files []pipeline.File
 	write := func(w io.Writer) error {
@@ -235,7 +236,6 @@ func writeEvents(ctx context.Context, w io.Writer, set *inputs.Set, po pipeline.
 		}
 	}()
 	bufs := make([]*bufio.Writer, len(set.Files))
-	lines := make([][]byte, len(set.Files))
 	var spoolErr error
 	var mu sync.Mutex
 	fail := func(err error) {
@@ -259,13 +259,13 @@ func writeEvents(ctx context.Context, w io.Writer, set *inputs.Set, po pipeline.
 		}
 		bufs[i] = nil
 	}
-	files := pipeline.Run(ctx, set.Files, po, func(i int, e *parse.Event) error {
+	// Lines are encoded in the reader's chunk workers, in parallel.
+	files := pipeline.RunEncoded(ctx, set.Files, po, eventjson.Append, func(i int, e *parse.Event, line []byte) error {
 		if !inWindow(e.TimeCreated) {
 			return nil
 		}
-		lines[i] = eventjson.Append(lines[i][:0], e)
 		if sequential {
-			_, err := w.Write(lines[i])
+			_, err := w.Write(line)
 			return err
 		}
 		if bufs[i] == nil {
@@ -276,7 +276,7 @@ func writeEvents(ctx context.Context, w io.Writer, set *inputs.Set, po pipeline.
 			}
 			spools[i], bufs[i] = f, bufio.NewWriterSize(f, 64<<10)
 		}
-		_, err := bufs[i].Write(lines[i])
+		_, err := bufs[i].Write(line)
 		return err
 	})
 	for _, f := range files {
