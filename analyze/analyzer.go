@@ -3,6 +3,7 @@ package analyze
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"sync"
 	"time"
@@ -46,12 +47,13 @@ type Analyzer struct {
 	mu        sync.Mutex
 	facts     *factMaker
 	inputs    []Input
-	events    map[dupKey]*Fact     // relevant facts, deduplicated
-	perFile   map[string]int       // relevant in-window events per file (before dedupe)
-	perFileWU map[string]int       // of those, Windows Update client and Delivery Optimization events
-	coverage  map[covKey]*covStats // relevant in-window events, per file/computer/channel
-	sighted   []sighting           // every relevant copy, while a relative window is unresolved
-	newest    time.Time            // newest relevant event seen
+	events    map[dupKey]*Fact          // relevant facts, deduplicated
+	perFile   map[string]int            // relevant in-window events per file (before dedupe)
+	perFileWU map[string]int            // of those, Windows Update client and Delivery Optimization events
+	coverage  map[covKey]*covStats      // relevant in-window events, per file/computer/channel
+	sighted   []sighting                // every relevant copy, while a relative window is unresolved
+	newest    time.Time                 // newest relevant event seen
+	windows   map[string]WindowsVersion // per computer, from context records (source_os.go)
 }
 
 // sighting is one copy of a relevant record, kept only while a relative
@@ -83,6 +85,7 @@ func New(o Options) *Analyzer {
 		perFile:   map[string]int{},
 		perFileWU: map[string]int{},
 		coverage:  map[covKey]*covStats{},
+		windows:   map[string]WindowsVersion{},
 	}
 	if a.kb == nil {
 		a.kb, a.kbErr = LoadKBFor(o.Sources)
@@ -111,6 +114,10 @@ func (a *Analyzer) AddEvent(e *parse.Event) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if _, ok := a.sources.source(e.Provider).(contextSource); ok {
+		a.noteWindows(a.facts.fact(e)) // context, not an analysed record
+		return
+	}
 	a.addFact(a.facts.fact(e))
 }
 
@@ -288,6 +295,7 @@ func (a *Analyzer) ResultContext(ctx context.Context) (*Result, error) {
 
 	st := newState(a.kb, a.sources)
 	st.loc = a.opts.TZ
+	st.windows = a.windows
 	for i, e := range evs {
 		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -310,6 +318,8 @@ func (a *Analyzer) ResultContext(ctx context.Context) (*Result, error) {
 	r.Coverage = a.coverageList()
 	r.Timeline = timeline(loggedOccs(st.occs), r.Findings)
 	r.Matrix = evidenceMatrix(r.Inputs, r.Coverage)
+	r.windows = maps.Clone(a.windows)
+	attachWindows(r.Matrix, r.windows)
 	r.InputWarnings = inputWarnings(r.Matrix, a.opts.TZ)
 	r.Services = st.perComputerService(r.Service)
 	r.Failures = failureList(st, r.Findings)

@@ -86,6 +86,7 @@ type entryFile struct {
 type variantFile struct {
 	Proxy   string     `json:"proxy,omitempty"`
 	Owner   string     `json:"owner,omitempty"`
+	Windows string     `json:"windows,omitempty"`
 	Cause   string     `json:"cause"`
 	Fix     []stepFile `json:"fix"`
 	Verify  []stepFile `json:"verify,omitempty"`

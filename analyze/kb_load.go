@@ -385,15 +385,20 @@ func (s *kbSet) entry(ef entryFile) (*Entry, error) {
 
 // variant converts and checks one variant of an entry.
 func (s *kbSet) variant(vf variantFile, corr *[]string) (Variant, error) {
-	v := Variant{Proxy: vf.Proxy, Owner: vf.Owner, Cause: vf.Cause, Comment: vf.Comment}
+	v := Variant{Proxy: vf.Proxy, Owner: vf.Owner, Windows: vf.Windows, Cause: vf.Cause, Comment: vf.Comment}
 	if v.Proxy != "" && v.Proxy != CondPresent && v.Proxy != CondAbsent {
 		return v, fmt.Errorf("proxy %q: use present or absent", v.Proxy)
 	}
 	if v.Owner != "" && v.Owner != CondService && v.Owner != CondUser {
 		return v, fmt.Errorf("owner %q: use service or user", v.Owner)
 	}
-	if v.Proxy == "" && v.Owner == "" {
-		return v, fmt.Errorf("needs a condition (proxy or owner)")
+	if v.Windows != "" {
+		if _, _, err := parseWindowsCond(v.Windows); err != nil {
+			return v, err
+		}
+	}
+	if v.Proxy == "" && v.Owner == "" && v.Windows == "" {
+		return v, fmt.Errorf("needs a condition (proxy, owner or windows)")
 	}
 	if strings.TrimSpace(v.Cause) == "" || len(vf.Fix) == 0 {
 		return v, fmt.Errorf("needs a cause and at least one fix step")

@@ -14,7 +14,12 @@ type Variant struct {
 	// LocalSystem, NetworkService, LocalService) or "user" (every one by a
 	// user); "" does not test it. Findings whose owners are unknown or mixed
 	// meet neither.
-	Owner   string `json:"owner,omitempty"`
+	Owner string `json:"owner,omitempty"`
+	// Windows is a version condition, ">=10.0.17134" or "<10.0.17134"
+	// (major.minor.build): it holds when every computer of the finding has
+	// a Windows version from its System log (event 6009) that meets it; a
+	// computer of unknown version meets none. "" does not test it.
+	Windows string `json:"windows,omitempty"`
 	Cause   string `json:"cause"`
 	Fix     []Step `json:"fix"`
 	Verify  []Step `json:"verify,omitempty"` // nil keeps the entry's
@@ -79,6 +84,9 @@ func (s *state) applyVariants(f *Finding, en *Entry, occs []*occurrence) {
 		if v.Owner != "" && v.Owner != owner {
 			continue
 		}
+		if v.Windows != "" && !windowsMet(v.Windows, f.Computers, s.windows) {
+			continue
+		}
 		f.Cause = v.Cause
 		f.Fix = append([]Step{}, v.Fix...)
 		if v.Verify != nil {
@@ -90,6 +98,9 @@ func (s *state) applyVariants(f *Finding, en *Entry, occs []*occurrence) {
 		}
 		if v.Owner != "" {
 			conds = append(conds, "owner "+v.Owner)
+		}
+		if v.Windows != "" {
+			conds = append(conds, "windows "+v.Windows)
 		}
 		f.Variant = strings.Join(conds, ", ")
 		return

@@ -46,6 +46,9 @@ type ComputerEvidence struct {
 	Logs     []LogSpan    `json:"logs"`
 	Missing  []MissingLog `json:"missing"`
 	Warnings []string     `json:"warnings"` // e.g. the computer's logs do not overlap in time
+	// Windows is the version the computer's System log names (its newest
+	// event 6009); nil when no System log of the computer has one.
+	Windows *WindowsVersion `json:"windows"`
 }
 
 // LogSpan is one kind of log of one computer and the time it covers.

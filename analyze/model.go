@@ -33,6 +33,9 @@ type Result struct {
 	// Configuration is the configuration check per machine whose snapshots
 	// were read (absent when none were).
 	Configuration []ConfigCheck `json:"configuration,omitempty"`
+	// windows is the Windows version per computer from context records
+	// (event 6009, source_os.go); the JSON has it in the evidence matrix.
+	windows map[string]WindowsVersion
 }
 
 // Tool names the program that produced the result.

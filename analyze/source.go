@@ -52,10 +52,11 @@ type correlator interface {
 
 // DefaultSources returns the sources of the built-in analysis, in a fixed
 // order: Bits-Client events, Service Control Manager events about BITS,
-// Windows Update client and Delivery Optimization events (source_wu.go), and
-// configuration snapshots (a non-event source, source_config.go).
+// Windows Update client and Delivery Optimization events (source_wu.go),
+// configuration snapshots (a non-event source, source_config.go), and the
+// Windows version of System event 6009 (context only, source_os.go).
 func DefaultSources() []Source {
-	return []Source{bitsSource{}, scmSource{}, wuSource{}, doSource{}, configSource{}}
+	return []Source{bitsSource{}, scmSource{}, wuSource{}, doSource{}, configSource{}, osSource{}}
 }
 
 // catalog looks sources up by provider.
@@ -134,6 +135,19 @@ func Select(srcs []Source) Selection {
 		srcs = DefaultSources()
 	}
 	return Selection{newCatalog(srcs)}
+}
+
+// Analysed returns the selection without context-only sources (the
+// Windows version of event 6009): exactly the records the analysis counts
+// as analysed, which "bitsdiag events" prints without --all.
+func (s Selection) Analysed() Selection {
+	var keep []Source
+	for _, src := range s.catalog().list {
+		if _, ctx := src.(contextSource); !ctx {
+			keep = append(keep, src)
+		}
+	}
+	return Selection{newCatalog(keep)}
 }
 
 // catalog returns the selection's sources; the zero Selection has the

@@ -61,9 +61,10 @@ type state struct {
 	timeline                 []ServiceEvent
 	typeWords                map[int][2]string // timeline index -> 7040 from/to words
 	startFails, crashes      int
-	lastState, lastStartType map[string]string // per computer
-	loc                      *time.Location    // zone of times in prose (summaries, notes)
-	wu                       wuState           // Windows Update client and Delivery Optimization evidence (wu.go)
+	lastState, lastStartType map[string]string         // per computer
+	loc                      *time.Location            // zone of times in prose (summaries, notes)
+	wu                       wuState                   // Windows Update client and Delivery Optimization evidence (wu.go)
+	windows                  map[string]WindowsVersion // per computer, for variants' windows condition
 }
 
 func newState(kb *KB, sources *catalog) *state {

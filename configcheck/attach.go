@@ -30,9 +30,6 @@ import (
 // the embedded one). Without files, Attach is a.ResultContext.
 func Attach(ctx context.Context, a *analyze.Analyzer, kb *analyze.KB, files []File, ao AttachOptions) (*analyze.Result, error) {
 	opt := ao.Settings
-	if len(files) == 0 {
-		return a.ResultContext(ctx)
-	}
 	first, err := a.ResultContext(ctx) // the logs alone: computers, service runs, event counts
 	if err != nil {
 		return nil, err
@@ -41,6 +38,10 @@ func Attach(ctx context.Context, a *analyze.Analyzer, kb *analyze.KB, files []Fi
 		if kb, err = analyze.LoadKB(); err != nil {
 			return nil, err
 		}
+	}
+	if len(files) == 0 {
+		eventVersionRepair(first, kb, nil)
+		return first, nil
 	}
 	type group struct {
 		folder string
@@ -89,7 +90,8 @@ func Attach(ctx context.Context, a *analyze.Analyzer, kb *analyze.KB, files []Fi
 		if ao.Computer != nil && !ao.Computer(computer) {
 			continue // --computer leaves this machine out
 		}
-		opts := Options{Settings: opt, Events: eventCounts(first, computer), ServiceRanAt: serviceRanAt(first, computer)}
+		opts := Options{Settings: opt, Events: eventCounts(first, computer), ServiceRanAt: serviceRanAt(first, computer),
+			EventVersion: EventVersion(first, computer)}
 		res := Analyze(g.files, opts)
 		for _, it := range res.Inventory {
 			if it.Status == StatusUnreadable {
@@ -141,7 +143,53 @@ func Attach(ctx context.Context, a *analyze.Analyzer, kb *analyze.KB, files []Fi
 		}
 		r.Configuration = append(r.Configuration, c)
 	}
+	eventVersionRepair(r, kb, func(c string) bool {
+		return slices.ContainsFunc(machines, func(m machine) bool { return strings.EqualFold(m.computer, c) })
+	})
 	return r, nil
+}
+
+// EventVersion is the version computer's System log names (event 6009,
+// analyze.ComputerEvidence.Windows); unknown when it names none.
+func EventVersion(r *analyze.Result, computer string) Version {
+	w, ok := r.WindowsOf(computer)
+	if !ok || computer == "" {
+		return Version{}
+	}
+	if w.Major < 6 || (w.Major == 6 && w.Minor < 1) {
+		return Version{} // before Windows 7: no configuration is known
+	}
+	v := VersionFromBuild(w.Build, fmt.Sprintf("System event 6009 (%s, record %d)", w.File, w.RecordID))
+	return v
+}
+
+// eventVersionRepair gives the findings of computers no snapshot describes
+// (snapshotted reports whether one does) the repair procedure of the
+// version their System logs name: a finding whose computers all have one
+// known version family gets that family's variant; others keep theirs.
+func eventVersionRepair(r *analyze.Result, kb *analyze.KB, snapshotted func(string) bool) {
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if strings.HasPrefix(f.KBID, "config-") || len(f.Computers) == 0 {
+			continue
+		}
+		var v Version
+		for j, c := range f.Computers {
+			if snapshotted != nil && snapshotted(c) {
+				v = Version{}
+				break
+			}
+			cv := EventVersion(r, c)
+			if cv.Family == FamilyUnknown || (j > 0 && cv.Family != v.Family) {
+				v = Version{}
+				break
+			}
+			v = cv
+		}
+		if v.Family != FamilyUnknown {
+			versionedRepair(f, kb, v)
+		}
+	}
 }
 
 // AttachOptions control Attach.

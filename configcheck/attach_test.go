@@ -5,8 +5,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"bitsdiag/analyze"
+	"bitsdiag/parse"
 	"bitsdiag/samples/snapgen"
 )
 
@@ -146,5 +148,38 @@ func TestSameMachineTwice(t *testing.T) {
 	}
 	if len(r.Configuration) != 1 || r.Configuration[0].Computer != "PC1" || len(r.Findings) != 1 || r.Findings[0].Count != 1 {
 		t.Fatalf("configuration %+v, findings %+v", r.Configuration, r.Findings)
+	}
+}
+
+// Snapshots that do not name the version (no reg-windows-version.txt): the
+// version comes from the computer's System event 6009, else it is unknown.
+func TestVersionFromEventLog(t *testing.T) {
+	m := snapgen.Windows7()
+	var files []File
+	for _, f := range setFiles(m, snapgen.ShellCmd, "case/PC1") {
+		if !strings.HasSuffix(f.Name, "/reg-windows-version.txt") {
+			files = append(files, f)
+		}
+	}
+	for _, tc := range []struct {
+		name, data, windows, from string
+	}{
+		{"6009", "6.01.,7601,Service Pack 1,Multiprocessor Free,17514", "Windows 7", "System event 6009"},
+		{"none", "", "unknown", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := analyze.New(analyze.Options{})
+			if tc.data != "" {
+				a.AddEvent(&parse.Event{Source: parse.Source{File: "case/PC1/System.evtx"}, RecordID: 7, TimeCreated: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC),
+					Computer: "PC1", Channel: "System", Provider: analyze.ProviderEventLog, EventID: 6009, Data: []parse.Field{{Name: "Data", Value: tc.data}}})
+			}
+			r, err := Attach(context.Background(), a, nil, files, AttachOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Configuration) != 1 || !strings.Contains(r.Configuration[0].Windows, tc.windows) || !strings.Contains(r.Configuration[0].WindowsFrom, tc.from) {
+				t.Fatalf("configuration %+v", r.Configuration)
+			}
+		})
 	}
 }

@@ -666,6 +666,7 @@ func buildEvidenceMatrix(d *document, r *analyze.Result, tz *time.Location, full
 		d.add(steps{items: items})
 	}
 	var warns [][]span
+	warns = append(warns, windowsLines(r, tz)...)
 	for _, ce := range r.Matrix {
 		for _, w := range ce.Warnings {
 			warns = append(warns, []span{txt("On " + orDash(ce.Computer) + ", " + w + ".")})
@@ -768,6 +769,42 @@ func listOr(items []string, none string) string {
 		return none
 	}
 	return strings.Join(items, ", ")
+}
+
+// windowsLines name the Windows version of each computer whose System log
+// has event 6009: one line per version, naming its computers (at most
+// maxListed, then a count); one computer's line also gives the boot time.
+func windowsLines(r *analyze.Result, tz *time.Location) [][]span {
+	var order []string
+	byVersion := map[string][]string{}
+	var only *analyze.WindowsVersion
+	for _, ce := range r.Matrix {
+		if ce.Windows == nil {
+			continue
+		}
+		v := ce.Windows.String()
+		if _, ok := byVersion[v]; !ok {
+			order = append(order, v)
+		}
+		byVersion[v] = append(byVersion[v], orDash(ce.Computer))
+		only = ce.Windows
+	}
+	if len(order) == 1 && len(byVersion[order[0]]) == 1 {
+		on := ""
+		if len(r.Matrix) > 1 {
+			on = " on " + byVersion[order[0]][0]
+		}
+		return [][]span{{txt(fmt.Sprintf("Windows version%s: %s (System event 6009 at the boot of %s).", on, only, fmtTime(only.Seen, tz)))}}
+	}
+	var out [][]span
+	for _, v := range order {
+		whose := "their"
+		if len(byVersion[v]) == 1 {
+			whose = "its"
+		}
+		out = append(out, []span{txt(fmt.Sprintf("Windows version %s on %s (System event 6009 at %s newest boot).", v, listMax(byVersion[v], maxListed), whose))})
+	}
+	return out
 }
 
 // routineKinds counts the routine service events by kind: idle stop/start

@@ -1,10 +1,13 @@
 package samples
 
 import (
+	"bytes"
+	"io"
 	"strings"
 	"testing"
 
 	"bitsdiag/analyze"
+	"bitsdiag/parse"
 	"bitsdiag/samples/scenario"
 )
 
@@ -28,6 +31,42 @@ func TestDiagnosisSamples(t *testing.T) {
 		if len(r.Findings) != 1 || r.Findings[0].Status != analyze.StatusNoRetrySeen || r.Findings[0].RetrySeconds >= 600 ||
 			!strings.Contains(r.Verdict, "no retry seen") || !analyze.NeedsAction(&r.Findings[0]) {
 			t.Errorf("findings %+v\nverdict %s", r.Findings, r.Verdict)
+		}
+	})
+	t.Run("windows-version", func(t *testing.T) {
+		ins := scenarioInputs(t, scenarioByID(t, "windows-version"))
+		r := analyse(t, ins...)
+		w, ok := r.WindowsOf("WS-0761.contoso.local")
+		if !ok || w.Version != "10.0.19045" || len(r.Matrix) != 1 || r.Matrix[0].Windows == nil {
+			t.Fatalf("version %+v %v, matrix %+v", w, ok, r.Matrix)
+		}
+		// The analysed records are those events prints without --all: the
+		// two 6009 records are read for the version but not counted.
+		analysed, os := 0, 0
+		rd, err := parse.NewReader(bytes.NewReader(ins[0].data), int64(len(ins[0].data)), parse.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			e, err := rd.Next()
+			if err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if analyze.Select(nil).Analysed().Relevant(e) {
+				analysed++
+			}
+			if e.EventID == 6009 {
+				os++
+			}
+		}
+		if len(r.Inputs) != 1 || r.Inputs[0].RecordsAnalysed != analysed || os != 2 || analysed == 0 {
+			t.Errorf("records_analysed %+v, want %d (6009 records: %d)", r.Inputs, analysed, os)
+		}
+		f := r.Findings[0]
+		if f.KBID != "start-service-not-in-exe" || !stepsMention(f.Fix, "-k netsvcs -p") || stepsMention(f.Fix, "EventSystem") {
+			t.Errorf("repair procedure is not the Windows 10 variant: %+v", f.Fix)
 		}
 	})
 	t.Run("info60-interruption", func(t *testing.T) {

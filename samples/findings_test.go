@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"bitsdiag/analyze"
+	"bitsdiag/configcheck"
 	"bitsdiag/parse"
 	"bitsdiag/render"
 	"bitsdiag/samples/evtxwrite"
@@ -63,7 +64,9 @@ func analyse(t *testing.T, ins ...input) *analyze.Result {
 	for _, in := range ins {
 		addInput(t, a, in)
 	}
-	r, err := a.ResultContext(context.Background())
+	// As the report does: Attach without snapshot files is the analysis
+	// plus the repair procedure of the version the event logs name (6009).
+	r, err := configcheck.Attach(context.Background(), a, nil, nil, configcheck.AttachOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

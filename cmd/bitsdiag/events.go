@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"bitsdiag/analyze"
 	"bitsdiag/eventjson"
 	"bitsdiag/inputs"
 	"bitsdiag/parse"
@@ -147,7 +148,11 @@ func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return exitFail
 	}
 	defer tuneGC(400, 48<<20)()
-	po := pipeline.Options{Jobs: cfg.jobs, All: cfg.all, RecoverSlack: cfg.slack, Match: plan.match, Log: log}
+	// Context records (the Windows version, event 6009) are not analysed
+	// records: like the report's records_analysed, events leaves them out
+	// unless --all.
+	po := pipeline.Options{Jobs: cfg.jobs, All: cfg.all, RecoverSlack: cfg.slack, Match: plan.match, Log: log,
+		Selection: analyze.Select(nil).Analysed()}
 	var files []pipeline.File
 	write := func(w io.Writer) error {
 		var werr error

@@ -255,3 +255,17 @@ func (h *Host) CrashedNoAction(t time.Time, s Service, n int) Event {
 func (h *Host) LogonFailed(t time.Time, s Service, account string, win32 int) Event {
 	return h.scm(t, 7038, LevelError, "", UTF16Z(s.Key), s.Display, account, fmt.Sprintf("%%%%%d", win32))
 }
+
+// OSVersion is System event 6009 of the EventLog provider, written at each
+// boot: major.minor ("10.00."), build, service pack, kernel kind, and a
+// number. Windows writes the payload as one string-array <Data>, which
+// readers render as its values joined by commas; the sample writes that
+// rendering as one string.
+func (h *Host) OSVersion(t time.Time, majorMinor string, build int, servicePack string) Event {
+	q := qualWarning // 0x8000 as Windows writes it (event id 0x80001779)
+	return Event{
+		Provider: EventLog, EventID: 6009, Qualifiers: &q, Level: LevelInfo, Keywords: 0x80000000000000, Time: t,
+		Channel: ChannelSystem, Computer: h.Computer,
+		Data: []Field{Str("Data", fmt.Sprintf("%s,%d,%s,Multiprocessor Free,0", majorMinor, build, servicePack))},
+	}
+}

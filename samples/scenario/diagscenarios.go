@@ -5,7 +5,7 @@ import "time"
 // diagScenarios show how the diagnosis judges status, interruptions, proxy
 // evidence and incomplete or mismatched inputs (issue 12).
 func diagScenarios() []Scenario {
-	return []Scenario{noRetrySeen(), info60Interruption(), proxyAbsentRecovered(), systemOnly(), twoComputers()}
+	return []Scenario{noRetrySeen(), info60Interruption(), proxyAbsentRecovered(), systemOnly(), twoComputers(), windowsVersion()}
 }
 
 // noRetrySeen: a job fails with 403 and the log ends a minute later.
@@ -103,5 +103,29 @@ func twoComputers() Scenario {
 			{Name: id + "/WS-0755-" + opFile, FirstRecordID: 7100, Events: op, Note: "Bits-Client Operational log of WS-0755"},
 			{Name: id + "/WS-0756-" + sysFile, FirstRecordID: 61000, Events: sys, Note: "System log of WS-0756"},
 		},
+	}
+}
+
+// windowsVersion: a System log whose 6009 names Windows 10 22H2, where BITS
+// is not in the netsvcs group: the repair procedure is the Windows 10
+// variant (no snapshot names the version; the event log does).
+func windowsVersion() Scenario {
+	const id = "windows-version"
+	h := NewHost("WS-0761.contoso.local")
+	c := newClock(id, 2026, 3, 9)
+	var sys []Event
+	for d := 0; d < 2; d++ {
+		t := c.at(d, 7, 56, 30)
+		sys = append(sys, h.OSVersion(t.Add(-20*time.Second), "10.00.", 19045, ""))
+		sys = append(sys, h.Boot(t, false)...)
+		sys = append(sys, h.StartFailed(t.Add(119*time.Second), BITS, 1083))
+	}
+	sys = append(sys, h.NoiseBetween(c.at(0, 7, 0, 0), c.at(1, 19, 0, 0), 30)...)
+	return Scenario{
+		ID: id, Title: "The System log names the Windows version (event 6009)",
+		Summary: "BITS fails to start at both boots with %%1083 (not in the netsvcs group). Event 6009 says Windows 10.0.19045, so the report shows the version in the evidence section and prints the Windows 10 repair procedure (image path with -p, no EventSystem dependency) instead of the article's Windows 7 commands. 6009 is context: it is not counted as an analysed record.",
+		Files:   []File{{Name: id + "/" + sysFile, FirstRecordID: 52000, Events: sys, Note: "System log of WS-0761"}},
+		Findings: []Finding{{KBID: "start-service-not-in-exe", Events: map[uint16]int{7000: 2}, Computers: 1, Status: "unresolved",
+			Note: "%%1083; repair procedure for Windows 10 1703 and later"}},
 	}
 }

@@ -22,6 +22,9 @@ type Provider struct {
 var (
 	BitsClient = Provider{Name: "Microsoft-Windows-Bits-Client", GUID: "{EF1CC15B-46C1-414E-BB95-E76B077BD51E}"}
 	SCM        = Provider{Name: "Service Control Manager", GUID: "{555908D1-A6D7-4695-8E1E-26931D2012F4}", EventSourceName: "Service Control Manager"}
+	// EventLog is the Event Log service's classic provider (6005, 6009):
+	// no GUID in its records.
+	EventLog = Provider{Name: "EventLog"}
 )
 
 // Channel names.
@@ -226,11 +229,13 @@ func (ts *Templates) Record(e Event, id uint64) (evtxwrite.Record, error) {
 		v[subUserID] = sid
 	}
 	v[subProviderName] = evtxwrite.String(e.Provider.Name)
-	g, err := evtxwrite.ParseGUID(e.Provider.GUID)
-	if err != nil {
-		return evtxwrite.Record{}, err
+	if e.Provider.GUID != "" { // classic providers (EventLog) have none
+		g, err := evtxwrite.ParseGUID(e.Provider.GUID)
+		if err != nil {
+			return evtxwrite.Record{}, err
+		}
+		v[subProviderGUID] = evtxwrite.GUIDValue(g)
 	}
-	v[subProviderGUID] = evtxwrite.GUIDValue(g)
 	if e.Provider.EventSourceName != "" {
 		v[subEventSourceName] = evtxwrite.String(e.Provider.EventSourceName)
 	}
