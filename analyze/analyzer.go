@@ -310,8 +310,9 @@ func (a *Analyzer) ResultContext(ctx context.Context) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	r.Findings = buildFindings(st, a.opts.EvidenceCap, a.logEnds())
-	st.wuCorrelate(r.Findings)
+	logEnd := a.logEnds()
+	r.Findings = buildFindings(st, a.opts.EvidenceCap, logEnd)
+	st.wuCorrelate(r.Findings, logEnd)
 	r.Computers = st.computerList()
 	r.Inputs = a.inputList()
 	r.Coverage = a.coverageList()

@@ -128,6 +128,21 @@ type Finding struct {
 	// WSUSServers are the WSUS servers ("host:port") of the finding's
 	// downloads, from WSUS content URLs (:8530|8531/Content/...).
 	WSUSServers []string `json:"wsus_servers,omitempty"`
+	// PerWSUSServer splits the finding's failures by WSUS server when they
+	// involve more than one; nil otherwise.
+	PerWSUSServer []WSUSServerFailures `json:"per_wsus_server,omitempty"`
+}
+
+// WSUSServerFailures is the part of a finding's failures that involve one
+// WSUS server: BITS events whose transfer or job URL is that server's
+// content, or Windows Update download failures linked to such transfers.
+type WSUSServerFailures struct {
+	Server    string   `json:"server"` // host:port
+	Count     int      `json:"count"`  // the finding's events that involve the server
+	Computers []string `json:"computers"`
+	// Status is the status of the server's failing BITS transfers (for a
+	// Windows Update finding, of the transfers its failures are linked to).
+	Status Status `json:"status"`
 }
 
 // CodeCount is one error code seen in a finding.

@@ -84,8 +84,12 @@ func findingsVerdict(r *Result, analysed int, loc *time.Location) string {
 		b.WriteString(configLead(f))
 	} else if isJobFinding(f) && failureEvents(f) != nil {
 		what := "BITS transfers"
-		if len(f.Hosts) > 0 {
-			what += " to " + hostList(f.Hosts)
+		hosts, healedServers := failingHosts(f)
+		if len(hosts) > 0 {
+			what += " to " + hostList(hosts)
+		}
+		if len(healedServers) > 0 {
+			what += " (those to WSUS " + pluralWord(len(healedServers), "server", "servers") + " " + strings.Join(healedServers, ", ") + " recovered)"
 		}
 		if len(f.Proxies) > 0 {
 			what += " via " + pluralWord(len(f.Proxies), "proxy", "proxies") + " " + hostList(f.Proxies)

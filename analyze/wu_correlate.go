@@ -127,8 +127,9 @@ func (s *state) bitsLinks(o *occurrence, ids map[string]string) []wuLink {
 // wuCorrelate completes the Windows Update findings: their source, the
 // updates by title, the BITS failures that explain them (or that none
 // does), whether BITS can be the cause at all, the WSUS servers; and marks
-// BITS findings whose jobs Windows Update created.
-func (s *state) wuCorrelate(fs []Finding) {
+// BITS findings whose jobs Windows Update created; and splits findings that
+// involve more than one WSUS server by server (logEnd as for status).
+func (s *state) wuCorrelate(fs []Finding, logEnd map[string]time.Time) {
 	if len(s.wu.events) == 0 && len(s.jobs) == 0 {
 		return
 	}
@@ -147,23 +148,27 @@ func (s *state) wuCorrelate(fs []Finding) {
 			continue
 		}
 		if occs[0].scope != scopeWU {
-			s.markWUJobs(f, occs)
+			s.markWUJobs(f, occs, logEnd)
 			continue
 		}
-		s.wuFinding(f, occs, ids)
+		s.wuFinding(f, occs, ids, logEnd)
 	}
 }
 
 // markWUJobs notes on a BITS finding that its jobs belong to Windows Update
 // and names the WSUS servers they download from.
-func (s *state) markWUJobs(f *Finding, occs []*occurrence) {
+func (s *state) markWUJobs(f *Finding, occs []*occurrence, logEnd map[string]time.Time) {
 	n, servers := 0, map[string]bool{}
+	var per []serverOcc
 	for _, o := range occs {
 		if isWUJob(s.jobs[o.jobKey]) {
 			n++
 		}
 		if w := wsusServerOf(o.url, s.wu.servers); w != "" {
 			servers[w] = true
+		}
+		if w := s.occServer(o); w != "" {
+			per = append(per, serverOcc{w, o, o})
 		}
 	}
 	if n > 0 {
@@ -173,10 +178,12 @@ func (s *state) markWUJobs(f *Finding, occs []*occurrence) {
 		f.WSUSServers = keys(servers)
 		f.Notes = append(f.Notes, "WSUS content: the failing URLs are on WSUS "+pluralWord(len(servers), "server", "servers")+" "+strings.Join(f.WSUSServers, ", ")+".")
 	}
+	f.PerWSUSServer = s.perServer(per, len(f.WSUSServers), logEnd)
+	perServerNote(f)
 }
 
 // wuFinding completes one Windows Update finding.
-func (s *state) wuFinding(f *Finding, occs []*occurrence, ids map[string]string) {
+func (s *state) wuFinding(f *Finding, occs []*occurrence, ids map[string]string, logEnd map[string]time.Time) {
 	f.Source = "windows-update"
 	if strings.EqualFold(occs[0].ev.Provider, ProviderDO) {
 		f.Source = "delivery-optimization"
@@ -185,6 +192,7 @@ func (s *state) wuFinding(f *Finding, occs []*occurrence, ids map[string]string)
 	var order []string
 	download, linked, unlinked, uncovered := 0, 0, 0, 0
 	var links []wuLink
+	var per []serverOcc
 	servers := map[string]bool{}
 	for _, o := range occs {
 		w := wuFields(o.ev)
@@ -212,6 +220,9 @@ func (s *state) wuFinding(f *Finding, occs []*occurrence, ids map[string]string)
 		case len(ls) > 0:
 			linked++
 			links = append(links, ls[0])
+			if w := s.occServer(ls[0].o); w != "" {
+				per = append(per, serverOcc{w, o, ls[0].o})
+			}
 		case s.bitsCovers(o.ev.Computer, o.ev.TimeCreated):
 			unlinked++
 		default:
@@ -259,6 +270,110 @@ func (s *state) wuFinding(f *Finding, occs []*occurrence, ids map[string]string)
 		f.WSUSServers = keys(servers)
 		f.Notes = append(f.Notes, "WSUS "+pluralWord(len(servers), "server", "servers")+" of this computer's BITS downloads: "+strings.Join(f.WSUSServers, ", ")+".")
 	}
+	f.PerWSUSServer = s.perServer(per, len(f.WSUSServers), logEnd)
+	perServerNote(f)
+}
+
+// failingHosts are the hosts of a finding's failures without those of the
+// WSUS servers whose failures recovered (when others did not); the second
+// value names those servers.
+func failingHosts(f *Finding) (hosts, healed []string) {
+	failing, done := map[string]bool{}, map[string]bool{}
+	for _, p := range f.PerWSUSServer {
+		h, _, _ := strings.Cut(p.Server, ":")
+		if p.Status == StatusRecovered {
+			done[h] = true
+			healed = append(healed, p.Server)
+		} else {
+			failing[h] = true
+		}
+	}
+	if len(failing) == 0 {
+		return f.Hosts, nil
+	}
+	for _, h := range f.Hosts {
+		if !done[strings.ToLower(h)] || failing[strings.ToLower(h)] {
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts, healed
+}
+
+// perServerNote says in the finding's notes how its events split by WSUS
+// server.
+func perServerNote(f *Finding) {
+	if len(f.PerWSUSServer) == 0 {
+		return
+	}
+	parts := make([]string, 0, len(f.PerWSUSServer))
+	for _, p := range f.PerWSUSServer {
+		d := fmt.Sprintf("%s: %s on %s", p.Server, plural(p.Count, "event"), plural(len(p.Computers), "computer"))
+		if p.Status != StatusNone {
+			d += ", " + string(p.Status)
+		}
+		parts = append(parts, d)
+	}
+	f.Notes = append(f.Notes, "Per WSUS server: "+strings.Join(parts, "; ")+".")
+}
+
+// serverOcc is one of a finding's events that involves a WSUS server: the
+// event counted, and the BITS failure whose status is the server's (the
+// same event for BITS findings, the linked transfer for Windows Update).
+type serverOcc struct {
+	server string
+	o      *occurrence
+	bits   *occurrence
+}
+
+// occServer is the WSUS server of a BITS occurrence: its transfer's URL,
+// else the first WSUS content URL of its job; "" when none.
+func (s *state) occServer(o *occurrence) string {
+	if w := wsusServerOf(o.url, s.wu.servers); w != "" || o.url != "" {
+		return w
+	}
+	if j := s.jobs[o.jobKey]; j != nil {
+		for _, u := range j.urls {
+			if w := wsusServerOf(u, s.wu.servers); w != "" {
+				return w
+			}
+		}
+	}
+	return ""
+}
+
+// perServer is the per-WSUS-server breakdown of a finding's events, by
+// server name; nil unless they involve two servers or more, or the
+// finding names that many (listed is len(WSUSServers)): then the breakdown
+// says which of them its failures are on.
+func (s *state) perServer(per []serverOcc, listed int, logEnd map[string]time.Time) []WSUSServerFailures {
+	groups := map[string][]serverOcc{}
+	for _, p := range per {
+		groups[p.server] = append(groups[p.server], p)
+	}
+	if len(groups) == 0 || len(groups) < 2 && listed < 2 {
+		return nil
+	}
+	names := map[string]bool{}
+	for srv := range groups {
+		names[srv] = true
+	}
+	var out []WSUSServerFailures
+	for _, srv := range keys(names) {
+		comps, seen := map[string]bool{}, map[*occurrence]bool{}
+		var bits []*occurrence
+		for _, p := range groups[srv] {
+			if c := p.o.ev.Computer; c != "" {
+				comps[c] = true
+			}
+			if !seen[p.bits] {
+				seen[p.bits] = true
+				bits = append(bits, p.bits)
+			}
+		}
+		st, _ := s.status(bits, logEnd)
+		out = append(out, WSUSServerFailures{Server: srv, Count: len(groups[srv]), Computers: keys(comps), Status: st})
+	}
+	return out
 }
 
 // wuOnDownloadPath reports whether a Windows Update failure is a download
@@ -406,7 +521,10 @@ func wuVerdict(r *Result, s *state, analysed int, loc *time.Location) string {
 			servers[w] = true
 		}
 	}
-	if len(servers) > 0 {
+	switch {
+	case len(servers) > 1:
+		b.WriteString(" " + wsusVerdict(r.Findings, keys(servers)))
+	case len(servers) > 0:
 		fmt.Fprintf(&b, " WSUS %s: %s.", pluralWord(len(servers), "server", "servers"), strings.Join(keys(servers), ", "))
 	}
 	doLog := false
@@ -449,4 +567,70 @@ func leadsTable(r *Result, f *Finding) bool {
 		}
 	}
 	return false
+}
+
+// wsusVerdict names, of several WSUS servers, the failing ones with the
+// findings that need action there, those that findings not split by server
+// may concern, those whose failures recovered, and those with no failure in
+// any warning or error finding.
+func wsusVerdict(fs []Finding, servers []string) string {
+	failing, unsplit, recovered := map[string][]string{}, map[string][]string{}, map[string]bool{}
+	add := func(f *Finding, srv string, st Status) {
+		if st == StatusRecovered {
+			recovered[srv] = true
+			return
+		}
+		for _, id := range failing[srv] {
+			if id == f.ID {
+				return
+			}
+		}
+		failing[srv] = append(failing[srv], f.ID)
+	}
+	for i := range fs {
+		f := &fs[i]
+		if f.Severity == SeverityInfo {
+			continue // a note, not a failure
+		}
+		switch {
+		case len(f.PerWSUSServer) > 0:
+			for _, p := range f.PerWSUSServer {
+				add(f, p.Server, p.Status)
+			}
+		case len(f.WSUSServers) == 1:
+			add(f, f.WSUSServers[0], f.Status)
+		default:
+			// Not attributable to one of its servers.
+			for _, srv := range f.WSUSServers {
+				unsplit[srv] = append(unsplit[srv], f.ID)
+			}
+		}
+	}
+	var bad, open, healed, clean []string
+	for _, srv := range servers {
+		switch {
+		case len(failing[srv]) > 0:
+			bad = append(bad, srv+" ("+strings.Join(failing[srv], ", ")+")")
+		case len(unsplit[srv]) > 0:
+			open = append(open, srv+" ("+strings.Join(unsplit[srv], ", ")+")")
+		case recovered[srv]:
+			healed = append(healed, srv)
+		default:
+			clean = append(clean, srv)
+		}
+	}
+	var parts []string
+	if len(bad) > 0 {
+		parts = append(parts, "failing "+strings.Join(bad, ", "))
+	}
+	if len(open) > 0 {
+		parts = append(parts, "possibly failing (findings not attributable to one server) "+strings.Join(open, ", "))
+	}
+	if len(healed) > 0 {
+		parts = append(parts, "failures recovered "+strings.Join(healed, ", "))
+	}
+	if len(clean) > 0 {
+		parts = append(parts, "no failure seen "+strings.Join(clean, ", "))
+	}
+	return fmt.Sprintf("WSUS servers (%d): %s.", len(servers), strings.Join(parts, "; "))
 }

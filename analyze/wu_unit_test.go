@@ -138,3 +138,42 @@ func TestWSUSServerOfNamedServer(t *testing.T) {
 		t.Errorf("unnamed server on 80: %q", got)
 	}
 }
+
+func TestWSUSVerdict(t *testing.T) {
+	per := func(srv string, st Status) WSUSServerFailures {
+		return WSUSServerFailures{Server: srv, Count: 1, Status: st}
+	}
+	tests := []struct {
+		name string
+		fs   []Finding
+		want string
+	}{
+		{"one failing, one recovered",
+			[]Finding{{ID: "F1", Severity: SeverityError, PerWSUSServer: []WSUSServerFailures{per("a:8530", StatusUnresolved), per("b:8530", StatusRecovered)}}},
+			"WSUS servers (3): failing a:8530 (F1); failures recovered b:8530; no failure seen c:8530."},
+		{"single-server findings",
+			[]Finding{{ID: "F1", Severity: SeverityWarning, WSUSServers: []string{"b:8530"}, Status: StatusNoRetrySeen}, {ID: "F2", Severity: SeverityInfo, WSUSServers: []string{"a:8530"}}},
+			"WSUS servers (3): failing b:8530 (F1); no failure seen a:8530, c:8530."},
+		{"not attributable",
+			[]Finding{{ID: "F3", Severity: SeverityError, WSUSServers: []string{"a:8530", "b:8530"}}},
+			"WSUS servers (3): possibly failing (findings not attributable to one server) a:8530 (F3), b:8530 (F3); no failure seen c:8530."},
+	}
+	for _, tt := range tests {
+		if got := wsusVerdict(tt.fs, []string{"a:8530", "b:8530", "c:8530"}); got != tt.want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestFailingHosts(t *testing.T) {
+	f := &Finding{Hosts: []string{"wsus01.contoso.local", "wsus02.contoso.local"}, PerWSUSServer: []WSUSServerFailures{
+		{Server: "wsus01.contoso.local:8530", Status: StatusUnresolved}, {Server: "wsus02.contoso.local:8530", Status: StatusRecovered}}}
+	hosts, healed := failingHosts(f)
+	if strings.Join(hosts, ",") != "wsus01.contoso.local" || strings.Join(healed, ",") != "wsus02.contoso.local:8530" {
+		t.Errorf("hosts %v, healed %v", hosts, healed)
+	}
+	f.PerWSUSServer = nil
+	if hosts, healed := failingHosts(f); len(hosts) != 2 || healed != nil {
+		t.Errorf("without breakdown: hosts %v, healed %v", hosts, healed)
+	}
+}

@@ -145,6 +145,16 @@ func TestScenarioFindings(t *testing.T) {
 				if string(f.Status) != p.Status {
 					t.Errorf("%s: status %q, want %q", p.KBID, f.Status, p.Status)
 				}
+				var per []string
+				for _, w := range f.PerWSUSServer {
+					per = append(per, fmt.Sprintf("%s %d %s", w.Server, w.Count, w.Status))
+				}
+				if !reflect.DeepEqual(per, p.PerServer) {
+					t.Errorf("%s: per WSUS server %q, want %q", p.KBID, per, p.PerServer)
+				}
+			}
+			if s.ID == "wsus-two-servers" && !strings.Contains(r.Verdict, "failing wsus01.contoso.local:8530 (F1") {
+				t.Errorf("verdict does not name the failing WSUS server: %q", r.Verdict)
 			}
 			if s.ID == "healthy" && (len(r.Findings) != 0 || !strings.HasPrefix(r.Verdict, "No BITS failures found")) {
 				t.Errorf("healthy: %d findings, verdict %q", len(r.Findings), r.Verdict)

@@ -125,6 +125,9 @@ type Finding struct {
 	Status string
 	// Note says in words what else the finding shows (codes, hosts, proxies).
 	Note string
+	// PerServer is the finding's per-WSUS-server breakdown, one
+	// "server count status" per server; nil when it has none.
+	PerServer []string
 }
 
 // Count is the number of events the finding counts.

@@ -113,6 +113,7 @@ func wuScenarios() []Scenario {
 
 	var out []Scenario
 	out = append(out, wsusBITSFailure())
+	out = append(out, wsusTwoServers())
 
 	out = append(out, wuScenario("wu-install-failure", "Install failures that are not BITS' fault (System 20)",
 		"Two updates download fine (44, 41) and fail to install: a Store app with 0x80073CF9 and a cumulative update with 0x800F0922. BITS is not involved.",
@@ -204,6 +205,41 @@ func wsusBITSFailure() Scenario {
 		Findings: []Finding{
 			{KBID: "job-http-404", Events: map[uint16]int{61: 2, 211: 1}, Jobs: 1, Computers: 1, Status: "unresolved", Note: "0x80190194 from wsus01.contoso.local (WSUS content)"},
 			{KBID: "wu-dm-bits", Events: map[uint16]int{31: 1}, Computers: 1, Note: "0x80246009 linked to the WU Client Download job's 0x80190194 from WSUS server wsus01.contoso.local:8530"},
+		},
+	}
+}
+
+// wsusTwoServers is one WSUS client downloading from two WSUS servers, with
+// the same cause on both: during a WSUS migration the client's policy moved
+// it from wsus01 to wsus02. The job created before the move keeps getting
+// 404 from wsus01, which lacks the file (unresolved, and Windows Update
+// reports it); wsus02 answered 404 once while it was still fetching the file
+// from its upstream server, then served it.
+func wsusTwoServers() Scenario {
+	const id = "wsus-two-servers"
+	h := NewHost("WS-0741.contoso.local")
+	c := newClock(id, 2026, 3, 2)
+	u := Update{Title: "2026-02 Security Update for Windows Server 2016 for x64-based Systems (KB5075999)", GUID: "{6e2b9d14-3a7f-4c85-9b06-d1f4e8a2c7b9}", Revision: 1}
+	const file = "E5/1B3D5F7A9C1E3B5D7F9A1C3E5B7D9F1A3C5E7B9D.cab"
+	t := c.at(0, 9, 40, 2)
+	j1 := wuJob(h, file, 44_040_192)
+	op := h.RetryingJob(t.Add(time.Second), j1, "", repeat(hrHTTP404, 2), 5*time.Minute, false)
+	last := op[len(op)-1].Time
+	op = append(op, h.JobError(last.Add(200*time.Millisecond), j1, hrHTTP404))
+	wu := []Event{h.WUDownloadStarted(t, u), h.WUDownloadFailed(last.Add(3*time.Second), u, 0x80246009)}
+	j2 := h.NewJob("WU Client Download", sysUser, svcHost, h.BitsPID+8, "http://wsus02.contoso.local:8530/Content/"+file, 44_040_192)
+	op = append(op, h.RetryingJob(c.at(0, 11, 52, 17), j2, "", repeat(hrHTTP404, 1), 10*time.Minute, true)...)
+	files := wuFiles(id, h, c, 53010, wu)
+	files = append(files, File{Name: id + "/" + opFile, FirstRecordID: 7801, Events: op, Note: "Bits-Client Operational log of " + h.Computer})
+	return Scenario{
+		ID: id, Title: "Two WSUS servers: one keeps answering 404, the other recovered",
+		Summary: "During a WSUS migration WS-0741 is moved from wsus01.contoso.local:8530 to wsus02.contoso.local:8530. wsus01 lacks an update file: the job gets 404 twice and goes into the error state, and Windows Update reports 0x80246009. wsus02 answers 404 once for the same file and serves it on the retry. The 404 finding is broken down per WSUS server and the verdict names wsus01 as the failing server.",
+		Files:   files,
+		Findings: []Finding{
+			{KBID: "job-http-404", Events: map[uint16]int{61: 3, 211: 1}, Jobs: 2, Computers: 1, Status: "unresolved", Note: "0x80190194 from two WSUS servers: wsus01 unresolved, wsus02 recovered",
+				PerServer: []string{"wsus01.contoso.local:8530 3 unresolved", "wsus02.contoso.local:8530 1 recovered"}},
+			{KBID: "wu-dm-bits", Events: map[uint16]int{31: 1}, Computers: 1, Note: "0x80246009 linked to the 0x80190194 from wsus01.contoso.local:8530, not wsus02",
+				PerServer: []string{"wsus01.contoso.local:8530 1 unresolved"}},
 		},
 	}
 }
