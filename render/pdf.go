@@ -95,6 +95,7 @@ func renderPDF(w io.Writer, r *analyze.Result, o Options, size string) (err erro
 	d := buildDocument(r, o)
 	p := newPDFDoc(r, d, size, g, tz)
 	p.cells = o.cells
+	p.compact = !o.Full && len(r.Findings) > compactAbove
 	for i, b := range d.blocks {
 		if _, ok := b.(heading); ok {
 			p.keep = keepAfter(d.blocks, i)
@@ -126,6 +127,10 @@ type pdfDoc struct {
 	pageH float64
 	cw    float64 // content width
 	keep  float64 // room the block after the next heading needs on its page
+
+	// compact sets a short report of many findings tighter: key/value
+	// lines run in, one after another, instead of one per line.
+	compact bool
 
 	cjkAdded bool // the fallback font is registered (see useFallback)
 }
@@ -236,6 +241,9 @@ func (p *pdfDoc) heading(h heading) {
 	text := p.g.clean(shorten(sanitizeLine(h.text), maxHeading))
 	size, before, keep := headingStyle(h.level)
 	if f.GetY() > marginTop+1 {
+		if h.level > 3 {
+			before = p.gap(before)
+		}
 		f.Ln(before)
 	}
 	p.need(keep + p.keep)
@@ -427,11 +435,23 @@ func (p *pdfDoc) para(b para) {
 	p.f.SetX(marginSide)
 	p.writeSpans(b.spans, b.italic)
 	p.f.Ln(bodyLine)
-	p.f.Ln(1.5)
+	p.f.Ln(p.gap(1.5))
+}
+
+// gap is the space of s millimetres between blocks, less in a compact report.
+func (p *pdfDoc) gap(s float64) float64 {
+	if p.compact {
+		return s / 2
+	}
+	return s
 }
 
 func (p *pdfDoc) fields(b fields) {
 	f := p.f
+	if p.compact {
+		p.runInFields(b)
+		return
+	}
 	f.SetFont(fontSans, "B", bodySize)
 	keyW := 24.0
 	for _, it := range b.items {
@@ -453,6 +473,27 @@ func (p *pdfDoc) fields(b fields) {
 	f.Ln(1.5)
 }
 
+// runInFields writes key/value lines as one paragraph: each bold key is
+// followed by its value and a separating dot, wrapping like running text.
+func (p *pdfDoc) runInFields(b fields) {
+	f := p.f
+	p.need(2 * bodyLine)
+	f.SetX(marginSide)
+	for i, it := range b.items {
+		if i > 0 {
+			p.body()
+			p.write("  ·  ", 0)
+		}
+		f.SetFont(fontSans, "B", bodySize)
+		p.color(colMuted)
+		p.write(p.g.clean(it.key)+" ", 0)
+		p.body()
+		p.writeSpans(it.value, false)
+	}
+	f.Ln(bodyLine)
+	f.Ln(1.5)
+}
+
 func (p *pdfDoc) bullets(b bullets) {
 	f := p.f
 	for _, it := range b.items {
@@ -462,7 +503,11 @@ func (p *pdfDoc) bullets(b bullets) {
 		f.SetLeftMargin(marginSide + 5.5)
 		p.writeSpans(it, false)
 		f.SetLeftMargin(marginSide)
-		f.Ln(bodyLine + 0.8)
+		if p.compact {
+			f.Ln(bodyLine + 0.2)
+		} else {
+			f.Ln(bodyLine + 0.8)
+		}
 	}
 	f.Ln(1)
 }
@@ -497,9 +542,9 @@ func (p *pdfDoc) steps(b steps) {
 			f.Ln(bodyLine)
 		}
 		f.SetLeftMargin(marginSide)
-		f.Ln(1)
+		f.Ln(p.gap(1))
 	}
-	f.Ln(0.5)
+	f.Ln(p.gap(0.5))
 }
 
 // codeBlock draws a command in the monospace font on a grey band from x to
@@ -561,7 +606,7 @@ func (p *pdfDoc) codeBlock(text string, x float64, label string) {
 		f.SetXY(x, y+lh+pad)
 	}
 	p.body()
-	f.Ln(1)
+	f.Ln(p.gap(1))
 }
 
 // headingStyle returns a heading level's font size, the space above it and
