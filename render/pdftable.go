@@ -34,6 +34,7 @@ type pdfRow struct {
 const (
 	maxPiece      = 40.0
 	maxWordShare  = 0.3
+	maxKeepShare  = 0.4 // share of the width a kept column may claim for its whole text
 	maxWholeShare = 0.5 // share of the width a column marked whole may claim for one piece
 )
 
@@ -66,7 +67,7 @@ func (p *pdfDoc) colWidths(cols []column, titles []string, texts [][]string) []f
 			measure(i, row[i], false)
 		}
 		if c.keep {
-			hard[i] = max(hard[i], min(pref[i], p.cw*maxWordShare))
+			hard[i] = max(hard[i], min(pref[i], p.cw*maxKeepShare))
 		}
 		soft[i] = max(soft[i], hard[i])
 		pref[i] = min(max(pref[i], soft[i]), p.cw)
