@@ -919,7 +919,7 @@ func buildJobs(d *document, r *analyze.Result, full bool) {
 		{title: "Remote host", max: 48},
 		{title: "Outcome", max: 12, keep: true},
 		{title: "Errors", max: 60, mono: true},
-		{title: "Bytes", max: 40},
+		{title: "Bytes", max: 40, keep: true},
 	}}
 	for i, j := range jobs {
 		num := cell{text: strconv.Itoa(i + 1)}

@@ -104,8 +104,14 @@ func renderPDF(w io.Writer, r *analyze.Result, o Options, size string) (err erro
 		p.compact = true
 		p.bodySize, p.bodyLine, p.monoSize = compactBodySize, compactBodyLine, compactMonoSize
 	}
-	for i, b := range d.blocks {
-		if _, ok := b.(heading); ok {
+	for i := 0; i < len(d.blocks); i++ {
+		b := d.blocks[i]
+		if h, ok := b.(heading); ok {
+			if st, ok := p.runInStep(h, d.blocks[i+1:]); ok {
+				p.para(para{spans: []span{bold(h.text + ":"), txt(" "), prose(st.Text)}})
+				i++
+				continue
+			}
 			p.keep = keepAfter(d.blocks, i)
 		}
 		p.block(b)
@@ -122,6 +128,24 @@ func renderPDF(w io.Writer, r *analyze.Result, o Options, size string) (err erro
 		return fmt.Errorf("render: building PDF: %w", err)
 	}
 	return nil
+}
+
+// runInStep reports whether a compact report prints the level-4 heading h
+// and the steps after it (rest[0]) as one run-in paragraph, "Verify: …":
+// when they are one step without commands or corrections.
+func (p *pdfDoc) runInStep(h heading, rest []block) (analyze.Step, bool) {
+	if !p.compact || h.level != 4 || h.anchor != "" || len(rest) == 0 {
+		return analyze.Step{}, false
+	}
+	st, ok := rest[0].(steps)
+	if !ok || len(st.items) != 1 {
+		return analyze.Step{}, false
+	}
+	one := st.items[0]
+	if len(one.Commands) > 0 || len(one.Corrections) > 0 || strings.TrimSpace(one.Text) == "" {
+		return analyze.Step{}, false
+	}
+	return one, true
 }
 
 // pdfDoc is one PDF being written.
@@ -252,7 +276,7 @@ func (p *pdfDoc) heading(h heading) {
 	text := p.g.clean(shorten(sanitizeLine(h.text), maxHeading))
 	size, before, keep := headingStyle(h.level)
 	if f.GetY() > marginTop+1 {
-		if h.level > 3 {
+		if h.level > 2 {
 			before = p.gap(before)
 		}
 		f.Ln(before)
