@@ -238,6 +238,7 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 	inAppendix := appendixJobs(r, full)
 	procs := sharedProcedures(r, full)
 	shown := 0
+	rows := evidenceRows(r, full)
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		if !full && f.Severity == analyze.SeverityInfo {
@@ -312,9 +313,9 @@ func buildFindings(d *document, r *analyze.Result, tz *time.Location, full bool)
 		if len(f.Verify) > 0 && stepsShown(f, full) {
 			d.add(heading{level: 4, text: "Verify"}, steps{items: procs.steps(f.Verify)})
 		}
-		d.add(para{spans: []span{bold("Evidence:"), txt(" " + evidenceNote(f, full))}})
+		d.add(para{spans: []span{bold("Evidence:"), txt(" " + evidenceNote(f, full, rows))}})
 		if len(f.Evidence) > 0 {
-			d.add(compactEvidence(evidenceTable(shownEvidence(f, full), tz), f, full))
+			d.add(compactEvidence(evidenceTable(shownEvidence(f, rows), tz), f, full))
 		}
 	}
 	if shown == 0 {
@@ -955,7 +956,7 @@ func buildJobs(d *document, r *analyze.Result, full bool) {
 		{title: "Remote host", max: 48},
 		{title: "Outcome", max: 12, keep: true},
 		{title: "Errors", max: 60, mono: true},
-		{title: "Bytes", max: 40},
+		{title: "Bytes", max: 40, keep: true},
 	}}
 	for i, j := range jobs {
 		num := cell{text: strconv.Itoa(i + 1)}

@@ -201,3 +201,38 @@ func TestSharedProcedures(t *testing.T) {
 		t.Errorf("--full: shared commands printed %d times (want 3), or a procedures section", n)
 	}
 }
+
+// TestEvidenceRows: the short report shows 3 evidence records a finding, 2
+// (the first and the last) when it has more than compactAbove findings, and
+// --full all of them; the note says how many of how many.
+func TestEvidenceRows(t *testing.T) {
+	ev := make([]analyze.Evidence, 7)
+	for i := range ev {
+		ev[i].RecordID = uint64(100 + i)
+	}
+	f := &analyze.Finding{Evidence: ev, EvidenceTotal: 40}
+	for _, tc := range []struct {
+		findings int
+		full     bool
+		want     []uint64
+		note     string
+	}{
+		{findings: 1, want: []uint64{100, 103, 106}, note: "3 of 40 records shown"},
+		{findings: compactAbove, want: []uint64{100, 103, 106}, note: "3 of 40 records shown"},
+		{findings: compactAbove + 1, want: []uint64{100, 106}, note: "2 of 40 records shown"},
+		{findings: compactAbove + 1, full: true, want: []uint64{100, 101, 102, 103, 104, 105, 106}, note: "7 of 40 records shown"},
+	} {
+		r := &analyze.Result{Findings: make([]analyze.Finding, tc.findings)}
+		n := evidenceRows(r, tc.full)
+		var got []uint64
+		for _, e := range shownEvidence(f, n) {
+			got = append(got, e.RecordID)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%d findings, full %v: records %v, want %v", tc.findings, tc.full, got, tc.want)
+		}
+		if note := evidenceNote(f, tc.full, n); !strings.HasPrefix(note, tc.note) {
+			t.Errorf("%d findings, full %v: note %q, want it to start %q", tc.findings, tc.full, note, tc.note)
+		}
+	}
+}

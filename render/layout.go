@@ -73,16 +73,34 @@ func jobRowLimit(full bool) int {
 // the short report.
 const maxShortEvidence = 3
 
+// compactAbove is the number of findings above which a short report is set
+// compactly: two evidence rows per finding, and in the PDF run-in key/value
+// lines and tighter lists.
+const compactAbove = 10
+
+// evidenceRows is how many evidence records a finding's table shows in the
+// short report: maxShortEvidence, or the first and the last when the report
+// has more than compactAbove findings; 0 (all) with --full.
+func evidenceRows(r *analyze.Result, full bool) int {
+	switch {
+	case full:
+		return 0
+	case len(r.Findings) > compactAbove:
+		return 2
+	}
+	return maxShortEvidence
+}
+
 // shownEvidence is the evidence a finding's table shows: all the analysis
-// kept with --full, else the first, the last and some between.
-func shownEvidence(f *analyze.Finding, full bool) []analyze.Evidence {
+// kept when n is 0, else n records: the first, the last and some between.
+func shownEvidence(f *analyze.Finding, n int) []analyze.Evidence {
 	ev := f.Evidence
-	if full || len(ev) <= maxShortEvidence {
+	if n == 0 || len(ev) <= n {
 		return ev
 	}
-	out := make([]analyze.Evidence, 0, maxShortEvidence)
-	for i := 0; i < maxShortEvidence; i++ {
-		out = append(out, ev[i*(len(ev)-1)/(maxShortEvidence-1)])
+	out := make([]analyze.Evidence, 0, n)
+	for i := 0; i < n; i++ {
+		out = append(out, ev[i*(len(ev)-1)/(n-1)])
 	}
 	return out
 }
@@ -95,13 +113,13 @@ func inputNeedsDetail(in *analyze.Input) bool {
 
 // evidenceNote says how many evidence records a finding's table shows and
 // where the rest are.
-func evidenceNote(f *analyze.Finding, full bool) string {
+func evidenceNote(f *analyze.Finding, full bool, rows int) string {
 	total := max(f.EvidenceTotal, len(f.Evidence))
 	where := "every field in full in Appendix A"
 	if !full {
 		where = "every field in full with --full (Appendix A) and in the JSON output"
 	}
-	return fmt.Sprintf("%d of %d records shown; %s.", len(shownEvidence(f, full)), total, where)
+	return fmt.Sprintf("%d of %d records shown; %s.", len(shownEvidence(f, rows)), total, where)
 }
 
 // appendixJobs is the set of job ids Appendix B shows in full (none without

@@ -25,6 +25,11 @@ const (
 	bodyLine     = 4.1
 	monoSize     = 8.5
 	shellSize    = 7.5 // the shell named on a code block
+
+	// The same in a compact report (pdfDoc.compact).
+	compactBodySize = 8.5
+	compactBodyLine = 3.85
+	compactMonoSize = 8
 )
 
 // Colours (RGB).
@@ -95,8 +100,18 @@ func renderPDF(w io.Writer, r *analyze.Result, o Options, size string) (err erro
 	d := buildDocument(r, o)
 	p := newPDFDoc(r, d, size, g, tz)
 	p.cells = o.cells
-	for i, b := range d.blocks {
-		if _, ok := b.(heading); ok {
+	if !o.Full && len(r.Findings) > compactAbove {
+		p.compact = true
+		p.bodySize, p.bodyLine, p.monoSize = compactBodySize, compactBodyLine, compactMonoSize
+	}
+	for i := 0; i < len(d.blocks); i++ {
+		b := d.blocks[i]
+		if h, ok := b.(heading); ok {
+			if st, ok := p.runInStep(h, d.blocks[i+1:]); ok {
+				p.para(para{spans: []span{bold(h.text + ":"), txt(" "), prose(st.Text)}})
+				i++
+				continue
+			}
 			p.keep = keepAfter(d.blocks, i)
 		}
 		p.block(b)
@@ -115,6 +130,24 @@ func renderPDF(w io.Writer, r *analyze.Result, o Options, size string) (err erro
 	return nil
 }
 
+// runInStep reports whether a compact report prints the level-4 heading h
+// and the steps after it (rest[0]) as one run-in paragraph, "Verify: …":
+// when they are one step without commands or corrections.
+func (p *pdfDoc) runInStep(h heading, rest []block) (analyze.Step, bool) {
+	if !p.compact || h.level != 4 || h.anchor != "" || len(rest) == 0 {
+		return analyze.Step{}, false
+	}
+	st, ok := rest[0].(steps)
+	if !ok || len(st.items) != 1 {
+		return analyze.Step{}, false
+	}
+	one := st.items[0]
+	if len(one.Commands) > 0 || len(one.Corrections) > 0 || strings.TrimSpace(one.Text) == "" {
+		return analyze.Step{}, false
+	}
+	return one, true
+}
+
 // pdfDoc is one PDF being written.
 type pdfDoc struct {
 	cells *[]cellLayout // when not nil, every table cell's layout is recorded here
@@ -127,12 +160,19 @@ type pdfDoc struct {
 	cw    float64 // content width
 	keep  float64 // room the block after the next heading needs on its page
 
+	// compact sets a short report of many findings tighter: key/value
+	// lines run in, one after another, instead of one per line.
+	compact bool
+
+	bodySize, bodyLine, monoSize float64 // running text's font sizes and line height
+
 	cjkAdded bool // the fallback font is registered (see useFallback)
 }
 
 func newPDFDoc(r *analyze.Result, d *document, size string, g *glyphs, tz *time.Location) *pdfDoc {
 	f := fpdf.New("P", "mm", size, "")
-	p := &pdfDoc{f: f, g: g, tz: tz, links: map[string]int{}}
+	p := &pdfDoc{f: f, g: g, tz: tz, links: map[string]int{},
+		bodySize: bodySize, bodyLine: bodyLine, monoSize: monoSize}
 	p.pageW, p.pageH = f.GetPageSize()
 	p.cw = p.pageW - 2*marginSide
 
@@ -198,7 +238,7 @@ func (p *pdfDoc) fillColor(c [3]int) { p.f.SetFillColor(c[0], c[1], c[2]) }
 
 // body selects the body text font and colour.
 func (p *pdfDoc) body() {
-	p.f.SetFont(fontSans, "", bodySize)
+	p.f.SetFont(fontSans, "", p.bodySize)
 	p.color(colText)
 }
 
@@ -236,6 +276,9 @@ func (p *pdfDoc) heading(h heading) {
 	text := p.g.clean(shorten(sanitizeLine(h.text), maxHeading))
 	size, before, keep := headingStyle(h.level)
 	if f.GetY() > marginTop+1 {
+		if h.level > 2 {
+			before = p.gap(before)
+		}
 		f.Ln(before)
 	}
 	p.need(keep + p.keep)
@@ -288,16 +331,16 @@ func (p *pdfDoc) writeSpans(spans []span, italic bool) {
 	for _, s := range spans {
 		switch s.kind {
 		case spanText:
-			f.SetFont(fontSans, plain, bodySize)
+			f.SetFont(fontSans, plain, p.bodySize)
 			p.write(p.g.clean(s.text), 0)
 		case spanBold:
-			f.SetFont(fontSans, "B", bodySize)
+			f.SetFont(fontSans, "B", p.bodySize)
 			p.write(p.g.clean(s.text), 0)
 		case spanCode:
-			f.SetFont(fontMono, "", monoSize)
+			f.SetFont(fontMono, "", p.monoSize)
 			p.write(p.g.clean(s.text), 0)
 		case spanLink:
-			f.SetFont(fontSans, plain, bodySize)
+			f.SetFont(fontSans, plain, p.bodySize)
 			p.color(colLink)
 			p.write(p.g.clean(s.text), p.links[s.anchor])
 			p.color(colText)
@@ -313,7 +356,7 @@ func (p *pdfDoc) writeSpans(spans []span, italic bool) {
 // and continues at the left margin, breaking pages as needed. fpdf's own
 // Write is not used: its cost grows with the square of the text's length,
 // and it leaves ragged lines around long words.
-func (p *pdfDoc) write(s string, link int) { p.writeH(s, link, bodyLine) }
+func (p *pdfDoc) write(s string, link int) { p.writeH(s, link, p.bodyLine) }
 
 // writeH is write with lines lh high.
 func (p *pdfDoc) writeH(s string, link int, lh float64) {
@@ -408,7 +451,7 @@ func (p *pdfDoc) writeProse(s, plain string) {
 	f := p.f
 	for i, part := range strings.Split(sanitizeLine(s), "`") {
 		if i%2 == 1 {
-			f.SetFont(fontMono, "", monoSize)
+			f.SetFont(fontMono, "", p.monoSize)
 			p.write(p.g.clean(part), 0)
 			continue
 		}
@@ -417,7 +460,7 @@ func (p *pdfDoc) writeProse(s, plain string) {
 			if j%2 == 1 {
 				style = "B"
 			}
-			f.SetFont(fontSans, style, bodySize)
+			f.SetFont(fontSans, style, p.bodySize)
 			p.write(p.g.clean(piece), 0)
 		}
 	}
@@ -426,43 +469,80 @@ func (p *pdfDoc) writeProse(s, plain string) {
 func (p *pdfDoc) para(b para) {
 	p.f.SetX(marginSide)
 	p.writeSpans(b.spans, b.italic)
-	p.f.Ln(bodyLine)
-	p.f.Ln(1.5)
+	p.f.Ln(p.bodyLine)
+	p.f.Ln(p.gap(1.5))
+}
+
+// gap is the space of s millimetres between blocks, less in a compact report.
+func (p *pdfDoc) gap(s float64) float64 {
+	if p.compact {
+		return s / 2
+	}
+	return s
 }
 
 func (p *pdfDoc) fields(b fields) {
 	f := p.f
-	f.SetFont(fontSans, "B", bodySize)
+	if p.compact {
+		p.runInFields(b)
+		return
+	}
+	f.SetFont(fontSans, "B", p.bodySize)
 	keyW := 24.0
 	for _, it := range b.items {
 		keyW = max(keyW, f.GetStringWidth(p.g.clean(it.key))+4)
 	}
 	keyW = min(keyW, p.cw/3)
 	for _, it := range b.items {
-		p.need(bodyLine)
+		p.need(p.bodyLine)
 		f.SetX(marginSide)
-		f.SetFont(fontSans, "B", bodySize)
+		f.SetFont(fontSans, "B", p.bodySize)
 		p.color(colMuted)
-		f.CellFormat(keyW, bodyLine, p.g.clean(it.key), "", 0, "L", false, 0, "")
+		f.CellFormat(keyW, p.bodyLine, p.g.clean(it.key), "", 0, "L", false, 0, "")
 		p.body()
 		f.SetLeftMargin(marginSide + keyW)
 		p.writeSpans(it.value, false)
 		f.SetLeftMargin(marginSide)
-		f.Ln(bodyLine)
+		f.Ln(p.bodyLine)
 	}
+	f.Ln(1.5)
+}
+
+// runInFields writes key/value lines as one paragraph: each bold key is
+// followed by its value and a separating dot, wrapping like running text.
+func (p *pdfDoc) runInFields(b fields) {
+	f := p.f
+	p.need(2 * p.bodyLine)
+	f.SetX(marginSide)
+	for i, it := range b.items {
+		if i > 0 {
+			p.body()
+			p.write("  ·  ", 0)
+		}
+		f.SetFont(fontSans, "B", p.bodySize)
+		p.color(colMuted)
+		p.write(p.g.clean(it.key)+" ", 0)
+		p.body()
+		p.writeSpans(it.value, false)
+	}
+	f.Ln(p.bodyLine)
 	f.Ln(1.5)
 }
 
 func (p *pdfDoc) bullets(b bullets) {
 	f := p.f
 	for _, it := range b.items {
-		p.need(bodyLine)
+		p.need(p.bodyLine)
 		f.SetX(marginSide + 1.5)
-		f.CellFormat(4, bodyLine, "•", "", 0, "L", false, 0, "")
+		f.CellFormat(4, p.bodyLine, "•", "", 0, "L", false, 0, "")
 		f.SetLeftMargin(marginSide + 5.5)
 		p.writeSpans(it, false)
 		f.SetLeftMargin(marginSide)
-		f.Ln(bodyLine + 0.8)
+		if p.compact {
+			f.Ln(p.bodyLine + 0.2)
+		} else {
+			f.Ln(p.bodyLine + 0.8)
+		}
 	}
 	f.Ln(1)
 }
@@ -471,10 +551,10 @@ func (p *pdfDoc) steps(b steps) {
 	f := p.f
 	const indent = 7.0
 	for i, st := range b.items {
-		p.need(2 * bodyLine)
+		p.need(2 * p.bodyLine)
 		f.SetX(marginSide)
-		f.SetFont(fontSans, "B", bodySize)
-		f.CellFormat(indent, bodyLine, fmt.Sprintf("%d.", i+1), "", 0, "R", false, 0, "")
+		f.SetFont(fontSans, "B", p.bodySize)
+		f.CellFormat(indent, p.bodyLine, fmt.Sprintf("%d.", i+1), "", 0, "R", false, 0, "")
 		p.body()
 		f.SetLeftMargin(marginSide + indent + 1)
 		f.SetX(marginSide + indent + 1)
@@ -484,22 +564,22 @@ func (p *pdfDoc) steps(b steps) {
 		}
 		p.writeProse(text, "")
 		p.body()
-		f.Ln(bodyLine)
+		f.Ln(p.bodyLine)
 		if len(st.Commands) > 0 {
 			f.Ln(0.5)
 			p.codeBlock(strings.Join(st.Commands, "\n"), marginSide+indent+1, stepShell(st))
 		}
 		for _, c := range st.Corrections {
 			f.SetX(marginSide + indent + 1)
-			f.SetFont(fontSans, "I", bodySize-1)
+			f.SetFont(fontSans, "I", p.bodySize-1)
 			p.writeProse("Corrected from the article: "+c, "")
 			p.body()
-			f.Ln(bodyLine)
+			f.Ln(p.bodyLine)
 		}
 		f.SetLeftMargin(marginSide)
-		f.Ln(1)
+		f.Ln(p.gap(1))
 	}
-	f.Ln(0.5)
+	f.Ln(p.gap(0.5))
 }
 
 // codeBlock draws a command in the monospace font on a grey band from x to
@@ -561,7 +641,7 @@ func (p *pdfDoc) codeBlock(text string, x float64, label string) {
 		f.SetXY(x, y+lh+pad)
 	}
 	p.body()
-	f.Ln(1)
+	f.Ln(p.gap(1))
 }
 
 // headingStyle returns a heading level's font size, the space above it and

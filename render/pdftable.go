@@ -10,6 +10,9 @@ const (
 	tableSize     = 8
 	tableLine     = 3.6
 	tablePad      = 1.0
+	compactSize   = 7 // tableSize in a compact report (pdfDoc.compact)
+	compactLine   = 3.15
+	compactPad    = 0.7
 	maxCellLines  = 24 // a cell never grows beyond this many lines
 	headerFillRGB = 0xDCE4F0
 	zebraFillRGB  = 0xF5F5F5
@@ -31,6 +34,7 @@ type pdfRow struct {
 const (
 	maxPiece      = 40.0
 	maxWordShare  = 0.3
+	maxKeepShare  = 0.4 // share of the width a kept column may claim for its whole text
 	maxWholeShare = 0.5 // share of the width a column marked whole may claim for one piece
 )
 
@@ -63,7 +67,7 @@ func (p *pdfDoc) colWidths(cols []column, titles []string, texts [][]string) []f
 			measure(i, row[i], false)
 		}
 		if c.keep {
-			hard[i] = max(hard[i], min(pref[i], p.cw*maxWordShare))
+			hard[i] = max(hard[i], min(pref[i], p.cw*maxKeepShare))
 		}
 		soft[i] = max(soft[i], hard[i])
 		pref[i] = min(max(pref[i], soft[i]), p.cw)
@@ -123,19 +127,39 @@ func (p *pdfDoc) layoutRow(cols []column, widths []float64, texts []string, head
 		}
 		n = max(n, len(lines))
 	}
-	r.height = float64(n)*tableLine + 2*tablePad
+	r.height = float64(n)*p.tableLine() + 2*p.tablePad()
 	return r
 }
 
 func (p *pdfDoc) cellFont(c column, header bool) {
+	size := float64(tableSize)
+	if p.compact {
+		size = compactSize
+	}
 	switch {
 	case header:
-		p.f.SetFont(fontSans, "B", tableSize)
+		p.f.SetFont(fontSans, "B", size)
 	case c.mono:
-		p.f.SetFont(fontMono, "", tableSize-0.5)
+		p.f.SetFont(fontMono, "", size-0.5)
 	default:
-		p.f.SetFont(fontSans, "", tableSize)
+		p.f.SetFont(fontSans, "", size)
 	}
+}
+
+// tableLine is the height of a line of table text.
+func (p *pdfDoc) tableLine() float64 {
+	if p.compact {
+		return compactLine
+	}
+	return tableLine
+}
+
+// tablePad is the room above and below a table row's text.
+func (p *pdfDoc) tablePad() float64 {
+	if p.compact {
+		return compactPad
+	}
+	return tablePad
 }
 
 // drawRow draws a laid-out row at the current y.
@@ -161,8 +185,8 @@ func (p *pdfDoc) drawRow(cols []column, widths []float64, r pdfRow, cells []cell
 			align = "R"
 		}
 		for k, l := range r.lines[i] {
-			f.SetXY(x, y+tablePad+float64(k)*tableLine)
-			p.cell(widths[i], tableLine, l, align, 0)
+			f.SetXY(x, y+p.tablePad()+float64(k)*p.tableLine())
+			p.cell(widths[i], p.tableLine(), l, align, 0)
 		}
 		x += widths[i]
 	}
@@ -216,7 +240,7 @@ func (p *pdfDoc) table(t table) {
 		p.drawRow(t.cols, widths, r, t.rows[i], fill, false)
 	}
 	p.body()
-	f.Ln(3)
+	f.Ln(p.gap(3))
 }
 
 // cellLayout records how one table cell was wrapped (tests read it).

@@ -44,9 +44,13 @@ func TestPDFCellsNotSplit(t *testing.T) {
 	}
 	code := regexp.MustCompile(`0x[0-9A-F]{8}`)
 	checked := 0
-	for name, r := range map[string]*analyze.Result{"rich": narrow, "hostile": hostileResult()} {
+	// compact: a short report of more than compactAbove findings, set in
+	// the smaller table font.
+	compact := manyFindings(compactAbove + 1)
+	compact.Jobs = narrow.Jobs
+	for name, r := range map[string]*analyze.Result{"rich": narrow, "hostile": hostileResult(), "compact": compact} {
 		var cells []cellLayout
-		if err := PDF(&bytes.Buffer{}, r, Options{Full: true, cells: &cells}); err != nil {
+		if err := PDF(&bytes.Buffer{}, r, Options{Full: name != "compact", cells: &cells}); err != nil {
 			t.Fatal(err)
 		}
 		for _, c := range cells {
