@@ -42,29 +42,32 @@ func (s *Set) addSevenZip(name string, ra io.ReaderAt, size int64, lim Limits, d
 		}
 		f, memCopy, mem := f, lim.MemCopy, s.mem
 		usize := clampSize(f.UncompressedSize)
-		m := member{path: name + "!" + f.Name, name: f.Name, size: usize,
-			open: func(ctx context.Context) (o *Opened, err error) {
-				mu.Lock()
-				defer mu.Unlock()
-				defer recoverAs(&err)
-				rc, err := f.Open()
-				if err != nil {
-					return nil, err
-				}
-				defer rc.Close()
-				return copyEntry(ctx, rc, usize, memCopy, mem)
-			}}
-		head, err := func() (head []byte, err error) {
+		// withEntry opens the entry under the archive's lock, with a panic
+		// in the decompressor reported as an error, and hands it to use.
+		withEntry := func(use func(io.Reader) error) (err error) {
 			mu.Lock()
 			defer mu.Unlock()
 			defer recoverAs(&err)
 			rc, err := f.Open()
 			if err != nil {
-				return nil, err
+				return err
 			}
 			defer rc.Close()
-			return readHead(rc)
-		}()
+			return use(rc)
+		}
+		m := member{path: name + "!" + f.Name, name: f.Name, size: usize,
+			open: func(ctx context.Context) (o *Opened, err error) {
+				err = withEntry(func(r io.Reader) (err error) {
+					o, err = copyEntry(ctx, r, usize, memCopy, mem)
+					return err
+				})
+				return o, err
+			}}
+		var head []byte
+		err := withEntry(func(r io.Reader) (err error) {
+			head, err = readHead(r)
+			return err
+		})
 		if err != nil {
 			m.damaged = "cannot read archive entry: " + err.Error()
 		}
