@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -28,6 +29,12 @@ type Options struct {
 	SinceAgo, UntilAgo time.Duration
 	Now                time.Time // Result.Generated
 	EvidenceCap        int       // evidence records kept per finding; 0 = DefaultEvidenceCap
+	// FactLimit and FactBytes bound the distinct relevant records the
+	// analysis keeps (their number and estimated size); past them the
+	// oldest are cut (Window.Cut). Zero means DefaultFactLimit and
+	// DefaultFactBytes.
+	FactLimit int
+	FactBytes int64
 	Title              string    // Result.Title
 	Version            string    // Result.Tool.Version
 	// TZ is the zone of the times written into prose (the verdict, finding
@@ -47,11 +54,18 @@ type Analyzer struct {
 	mu        sync.Mutex
 	facts     *factMaker
 	inputs    []Input
-	events    map[dupKey]*Fact          // relevant facts, deduplicated
+	store     *factStore                // relevant facts from records, deduplicated
+	config    map[dupKey]*Fact          // facts of configuration snapshots
 	perFile   map[string]int            // relevant in-window events per file (before dedupe)
 	perFileWU map[string]int            // of those, Windows Update client and Delivery Optimization events
 	coverage  map[covKey]*covStats      // relevant in-window events, per file/computer/channel
-	sighted   []sighting                // every relevant copy, while a relative window is unresolved
+	covRuns   int                       // record id runs kept in coverage (maxIDRuns)
+	covDays   int                       // days kept in coverage (maxDays)
+	sighted   []sighting                // relevant copies, while a relative window is unresolved
+	pruned    int                       // len(sighted) after the last pruning
+	rows      map[covKey]int32          // sighting.row -> covKey (rowKeys)
+	rowKeys   []covKey
+	sightCut  bool // sightings were cut (maxSightings): coverage starts after the cut too
 	newest    time.Time                 // newest relevant event seen
 	windows   map[string]WindowsVersion // per computer, from context records (source_os.go)
 }
@@ -59,8 +73,14 @@ type Analyzer struct {
 // sighting is one copy of a relevant record, kept only while a relative
 // window waits for the newest event: what coverage and per-file counts need.
 type sighting struct {
-	fact *Fact // the copy's fact (copies of one record share strings)
+	id            uint64
+	sec           int64 // time: Unix seconds and nanoseconds
+	nsec          int32
+	row           int32 // covKey, in Analyzer.rowKeys
+	wu, recovered bool
 }
+
+func (s sighting) time() time.Time { return time.Unix(s.sec, int64(s.nsec)).UTC() }
 
 // dupKey identifies one record across overlapping copies of a log.
 type dupKey struct {
@@ -81,7 +101,9 @@ func New(o Options) *Analyzer {
 		opts:      o,
 		kb:        o.KB,
 		sources:   newCatalog(o.Sources),
-		events:    map[dupKey]*Fact{},
+		store:     newFactStore(o.FactLimit, o.FactBytes),
+		config:    map[dupKey]*Fact{},
+		rows:      map[covKey]int32{},
 		perFile:   map[string]int{},
 		perFileWU: map[string]int{},
 		coverage:  map[covKey]*covStats{},
@@ -136,40 +158,85 @@ func (a *Analyzer) addFact(f *Fact) {
 	if IsConfigFact(f) {
 		// A snapshot is not a record of the logs: it neither sets nor
 		// obeys the time window, and has no coverage of its own.
-		a.keep(f)
+		k := dupKey{f.Computer, f.Channel, f.RecordID, f.TimeCreated.UnixNano()}
+		if old, ok := a.config[k]; !ok || sourceLess(f.Source, old.Source) {
+			a.config[k] = f
+		}
 		return
 	}
 	if f.TimeCreated.After(a.newest) {
 		a.newest = f.TimeCreated
 	}
 	if a.relative() {
-		a.sighted = append(a.sighted, sighting{fact: f})
-		a.keep(f)
+		a.sight(f)
+		a.store.add(f)
 		return
 	}
 	if !a.inWindow(f.TimeCreated) {
 		return
 	}
-	a.count(f)
-	a.keep(f)
+	a.count(copyOf(f))
+	a.store.add(f)
+}
+
+// copyOf is what coverage and the per-file counts need of one copy.
+func copyOf(f *Fact) relevantCopy {
+	return relevantCopy{key: covKey{f.Source.File, f.Computer, f.Channel}, id: f.RecordID, time: f.TimeCreated,
+		wu: isWUFact(f), recovered: f.Recovered}
+}
+
+// relevantCopy is one copy of a relevant record, as coverage counts it.
+type relevantCopy struct {
+	key           covKey
+	id            uint64
+	time          time.Time
+	wu, recovered bool
 }
 
 // count adds one in-window copy to coverage and the per-file counts.
-func (a *Analyzer) count(f *Fact) {
-	a.observe(f)
-	a.perFile[f.Source.File]++
-	if isWUFact(f) {
-		a.perFileWU[f.Source.File]++
+func (a *Analyzer) count(c relevantCopy) {
+	a.observe(c)
+	a.perFile[c.key.file]++
+	if c.wu {
+		a.perFileWU[c.key.file]++
 	}
 }
 
-// keep stores the fact unless a preferred copy of the record is stored.
-func (a *Analyzer) keep(f *Fact) {
-	k := dupKey{f.Computer, f.Channel, f.RecordID, f.TimeCreated.UnixNano()}
-	if old, ok := a.events[k]; ok && !sourceLess(f.Source, old.Source) {
+// sight keeps a copy while a relative window is unresolved. Copies and
+// facts before the window as it stands now are dropped: the window only
+// moves forward as newer events come. Past maxSightings copies, the oldest
+// half is cut from coverage and analysis alike.
+func (a *Analyzer) sight(f *Fact) {
+	k := covKey{f.Source.File, f.Computer, f.Channel}
+	row, ok := a.rows[k]
+	if !ok {
+		row = int32(len(a.rowKeys))
+		a.rows[k] = row
+		a.rowKeys = append(a.rowKeys, k)
+	}
+	t := f.TimeCreated
+	a.sighted = append(a.sighted, sighting{id: f.RecordID, sec: t.Unix(), nsec: int32(t.Nanosecond()), row: row,
+		wu: isWUFact(f), recovered: f.Recovered})
+	if len(a.sighted) < 2*a.pruned+1024 {
 		return
 	}
-	a.events[k] = f
+	if a.opts.SinceAgo > 0 {
+		since := a.newest.Add(-a.opts.SinceAgo)
+		a.store.dropBefore(since)
+		a.sighted = slices.DeleteFunc(a.sighted, func(s sighting) bool { return s.time().Before(since) })
+	}
+	if len(a.sighted) > maxSightings {
+		ts := make([]int64, len(a.sighted))
+		for i, s := range a.sighted {
+			ts[i] = s.sec
+		}
+		slices.Sort(ts)
+		cut := time.Unix(ts[len(ts)/2], 999999999).UTC()
+		a.sighted = slices.DeleteFunc(a.sighted, func(s sighting) bool { return !s.time().After(cut) })
+		a.store.cutAt(cut)
+		a.sightCut = true
+	}
+	a.pruned = len(a.sighted)
 }
 
 // resolveWindow fixes a relative window from the newest event and replays
@@ -189,16 +256,25 @@ func (a *Analyzer) resolveWindow() {
 	}
 	a.opts.SinceAgo, a.opts.UntilAgo = 0, 0
 	for _, s := range a.sighted {
-		if a.inWindow(s.fact.TimeCreated) {
-			a.count(s.fact)
+		if t := s.time(); a.inWindow(t) {
+			a.count(relevantCopy{key: a.rowKeys[s.row], id: s.id, time: t, wu: s.wu, recovered: s.recovered})
 		}
 	}
-	a.sighted = nil
-	for k, f := range a.events {
-		if !IsConfigFact(f) && !a.inWindow(f.TimeCreated) {
-			delete(a.events, k)
-		}
+	a.sighted, a.rows, a.rowKeys = nil, nil, nil
+	a.store.dropIf(func(f *Fact) bool { return !a.inWindow(f.TimeCreated) })
+}
+
+// cut reports the records the fact bounds cut from the analysis, or nil.
+func (a *Analyzer) cut() *Cut {
+	s := a.store
+	if !s.isCut || (!a.opts.Since.IsZero() && s.cut.Before(a.opts.Since)) {
+		return nil
 	}
+	total := 0
+	for _, n := range a.perFile {
+		total += n
+	}
+	return &Cut{Before: s.cut, Records: total - s.copies(), Kept: len(s.m), Limit: s.limit, Coverage: a.sightCut}
 }
 
 // sourceLess orders copies of one record so the kept copy is deterministic.
@@ -221,9 +297,12 @@ func (a *Analyzer) inWindow(t time.Time) bool {
 
 // sortedEvents returns the deduplicated relevant facts in time order.
 func (a *Analyzer) sortedEvents() []*Fact {
-	evs := make([]*Fact, 0, len(a.events))
-	for _, e := range a.events {
-		evs = append(evs, e)
+	evs := make([]*Fact, 0, len(a.store.m)+len(a.config))
+	for _, e := range a.store.m {
+		evs = append(evs, e.fact)
+	}
+	for _, f := range a.config {
+		evs = append(evs, f)
 	}
 	sort.Slice(evs, func(i, j int) bool { return eventLess(evs[i], evs[j]) })
 	return evs
@@ -281,6 +360,7 @@ func (a *Analyzer) ResultContext(ctx context.Context) (*Result, error) {
 		t := a.opts.Until
 		r.Window.Until = &t
 	}
+	r.Window.Cut = a.cut()
 	logged := 0 // facts from event records
 	for _, e := range evs {
 		if IsConfigFact(e) {

@@ -1,7 +1,9 @@
 package analyze
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -11,13 +13,30 @@ import (
 // covKey groups records for coverage: one file, computer and channel.
 type covKey struct{ file, computer, channel string }
 
-// covStats is what coverage needs of every record seen.
+// covStats is what coverage needs of every record seen: the record ids as
+// runs of consecutive ids and the times as per-day first and last, both
+// bounded (maxIDRuns, maxDays) across all rows.
 type covStats struct {
-	first, last time.Time
-	n           int
-	ids         []uint64
-	times       []time.Time
+	first, last  time.Time
+	n            int
+	minID, maxID uint64
+	runs         []idRun
+	days         map[int64]*daySpan // Unix day -> first and last record of the day
+	incomplete   bool               // runs or days were not all kept
 }
+
+// idRun is a run of consecutive record ids.
+type idRun struct{ lo, hi uint64 }
+
+// daySpan is the first and last record time of one day.
+type daySpan struct{ first, last time.Time }
+
+// Bounds on coverage's per-record state across all rows: beyond them a row's
+// gap figures are lower bounds (Coverage.GapsIncomplete).
+const (
+	maxIDRuns = 1 << 20 // 16 MiB of runs of consecutive record ids
+	maxDays   = 1 << 17 // days with records (a real log spans a few hundred)
+)
 
 // shortWindow is the span below which a log is reported as a short window.
 const shortWindow = 3 * 24 * time.Hour
@@ -27,25 +46,75 @@ const shortWindow = 3 * 24 * time.Hour
 // others or they were decoded and dropped here; what a log holds beyond its
 // BITS records comes from the reader's summary (Input.LogFirst/LogLast).
 // Records recovered from slack are stale and do not count.
-func (a *Analyzer) observe(e *Fact) {
-	if e.Recovered {
+func (a *Analyzer) observe(c relevantCopy) {
+	if c.recovered {
 		return
 	}
-	k := covKey{e.Source.File, e.Computer, e.Channel}
-	st, ok := a.coverage[k]
+	st, ok := a.coverage[c.key]
 	if !ok {
-		st = &covStats{first: e.TimeCreated, last: e.TimeCreated}
-		a.coverage[k] = st
+		st = &covStats{first: c.time, last: c.time, minID: c.id, maxID: c.id, days: map[int64]*daySpan{}}
+		a.coverage[c.key] = st
 	}
-	if e.TimeCreated.Before(st.first) {
-		st.first = e.TimeCreated
+	if c.time.Before(st.first) {
+		st.first = c.time
 	}
-	if e.TimeCreated.After(st.last) {
-		st.last = e.TimeCreated
+	if c.time.After(st.last) {
+		st.last = c.time
 	}
 	st.n++
-	st.ids = append(st.ids, e.RecordID)
-	st.times = append(st.times, e.TimeCreated)
+	st.minID, st.maxID = min(st.minID, c.id), max(st.maxID, c.id)
+	switch r := len(st.runs) - 1; {
+	case r >= 0 && c.id == st.runs[r].hi+1:
+		st.runs[r].hi++
+	case r >= 0 && c.id >= st.runs[r].lo && c.id <= st.runs[r].hi:
+	case a.covRuns < maxIDRuns:
+		st.runs = append(st.runs, idRun{c.id, c.id})
+		a.covRuns++
+	default:
+		st.incomplete = true
+	}
+	day := floorDiv(c.time.Unix(), 86400)
+	if d, ok := st.days[day]; ok {
+		if c.time.Before(d.first) {
+			d.first = c.time
+		}
+		if c.time.After(d.last) {
+			d.last = c.time
+		}
+	} else if a.covDays < maxDays {
+		st.days[day] = &daySpan{c.time, c.time}
+		a.covDays++
+	} else {
+		st.incomplete = true
+	}
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// idGaps returns the runs sorted and merged, the number of gaps between
+// them and the ids they miss.
+func idGaps(runs []idRun) (gaps int, missing uint64) {
+	rs := slices.Clone(runs)
+	slices.SortFunc(rs, func(x, y idRun) int { return cmp.Compare(x.lo, y.lo) })
+	var merged []idRun
+	for _, r := range rs {
+		if n := len(merged); n > 0 && r.lo <= merged[n-1].hi+1 {
+			merged[n-1].hi = max(merged[n-1].hi, r.hi)
+			continue
+		}
+		merged = append(merged, r)
+	}
+	for i := 1; i < len(merged); i++ {
+		gaps++
+		missing += merged[i].lo - merged[i-1].hi - 1
+	}
+	return gaps, missing
 }
 
 // inputByPath returns the inventory of the file, or nil.
@@ -82,10 +151,8 @@ func (a *Analyzer) coverageList() []Coverage {
 	span := map[logKey][2]time.Time{}
 	for _, k := range ks {
 		st, lk := a.coverage[k], logKey{k.file, k.channel}
-		for _, id := range st.ids {
-			if m, ok := minID[lk]; !ok || id < m {
-				minID[lk] = id
-			}
+		if m, ok := minID[lk]; !ok || st.minID < m {
+			minID[lk] = st.minID
 		}
 		sp, ok := span[lk]
 		if !ok || st.first.Before(sp[0]) {
@@ -99,11 +166,8 @@ func (a *Analyzer) coverageList() []Coverage {
 	out := make([]Coverage, 0, len(ks))
 	for _, k := range ks {
 		st, lk := a.coverage[k], logKey{k.file, k.channel}
-		ids := append([]uint64(nil), st.ids...)
-		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-		ids = uniq(ids)
 		c := Coverage{Computer: k.computer, Channel: k.channel, File: k.file, First: st.first, Last: st.last,
-			Records: st.n, FirstRecordID: ids[0], LastRecordID: ids[len(ids)-1]}
+			Records: st.n, FirstRecordID: st.minID, LastRecordID: st.maxID}
 		in := a.inputByPath(k.file)
 		// A log whose every record was analysed (a Bits-Client log) shows
 		// its own gaps and wrapping; of a log that holds other records too
@@ -113,17 +177,16 @@ func (a *Analyzer) coverageList() []Coverage {
 		c.BITSOnly = !complete
 		var warn []string
 		if complete {
-			for i := 1; i < len(ids); i++ {
-				if d := ids[i] - ids[i-1]; d > 1 {
-					c.GapCount++
-					c.MissingRecords += d - 1
-				}
-			}
+			c.GapCount, c.MissingRecords = idGaps(st.runs)
+			c.GapsIncomplete = st.incomplete
 			if c.GapCount > 0 {
 				warn = append(warn, fmt.Sprintf("%d record ids are missing in %s between #%d and #%d (records deleted, damaged or written under another computer name): events in those gaps cannot be seen.",
 					c.MissingRecords, plural(c.GapCount, "gap"), c.FirstRecordID, c.LastRecordID))
 			}
-			c.TimeGaps = timeGaps(st.times)
+			if st.incomplete {
+				warn = append(warn, "Its record ids and times are too scattered for bitsdiag to track in full (a damaged or crafted log): the gaps given are only some of them.")
+			}
+			c.TimeGaps = timeGaps(st.days)
 			for _, g := range c.TimeGaps {
 				warn = append(warn, fmt.Sprintf("No records at all between %s and %s (%s): a gap in the log (the machine was off or the log was not written), not a time without failures.",
 					fmtTime(g.From, a.opts.TZ), fmtTime(g.To, a.opts.TZ), roundDur(g.To.Sub(g.From))))
@@ -170,30 +233,21 @@ const minGap = 48 * time.Hour
 const maxGaps = 5
 
 // timeGaps returns the longest silences of at least minGap between
-// consecutive records, in time order.
-func timeGaps(ts []time.Time) []TimeGap {
-	t := append([]time.Time(nil), ts...)
-	sort.Slice(t, func(i, j int) bool { return t[i].Before(t[j]) })
+// consecutive records, in time order. Silences of a day or more lie between
+// the last record of a day and the first of the next day with records.
+func timeGaps(days map[int64]*daySpan) []TimeGap {
+	ks := slices.Sorted(maps.Keys(days))
 	var out []TimeGap
-	for i := 1; i < len(t); i++ {
-		if t[i].Sub(t[i-1]) >= minGap {
-			out = append(out, TimeGap{From: t[i-1], To: t[i]})
+	for i := 1; i < len(ks); i++ {
+		from, to := days[ks[i-1]].last, days[ks[i]].first
+		if to.Sub(from) >= minGap {
+			out = append(out, TimeGap{From: from, To: to})
 		}
 	}
 	if len(out) > maxGaps {
 		sort.SliceStable(out, func(i, j int) bool { return out[i].To.Sub(out[i].From) > out[j].To.Sub(out[j].From) })
 		out = out[:maxGaps]
 		sort.Slice(out, func(i, j int) bool { return out[i].From.Before(out[j].From) })
-	}
-	return out
-}
-
-func uniq(ids []uint64) []uint64 {
-	out := ids[:0]
-	for i, v := range ids {
-		if i == 0 || v != ids[i-1] {
-			out = append(out, v)
-		}
 	}
 	return out
 }

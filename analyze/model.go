@@ -50,6 +50,22 @@ type Window struct {
 	End   time.Time  `json:"end"`             // last analysed event
 	Since *time.Time `json:"since,omitempty"` // --since, when given
 	Until *time.Time `json:"until,omitempty"` // --until, when given
+	// Cut, when set, says the evidence held more relevant records than the
+	// analysis keeps (Options.FactLimit, FactBytes): the oldest were cut.
+	Cut *Cut `json:"cut,omitempty"`
+}
+
+// Cut describes the records the analysis' memory bound left out: every
+// relevant record at or before Before. They are counted in coverage (unless
+// Coverage is set) but are in no finding, job or timeline.
+type Cut struct {
+	Before  time.Time `json:"before"`  // records at or before this time were not analysed
+	Records int       `json:"records"` // copies of relevant records in the window left out
+	Kept    int       `json:"kept"`    // distinct records analysed
+	Limit   int       `json:"limit"`   // the bound on distinct records (Options.FactLimit)
+	// Coverage is set when the cut applies to coverage too (a relative
+	// --since window holding more than two million copies).
+	Coverage bool `json:"coverage,omitempty"`
 }
 
 // Input is one file that was read.
@@ -318,6 +334,10 @@ type Coverage struct {
 	MissingRecords uint64    `json:"missing_record_ids"`  // ids between first and last that no record carries (only when every record was decoded)
 	BITSOnly       bool      `json:"bits_only,omitempty"` // the log holds other records too: first/last and ids span only its analysed (BITS, Windows Update) records
 	TimeGaps       []TimeGap `json:"time_gaps,omitempty"` // silences of 48 hours or more between records (logs whose every record was analysed)
+	// GapsIncomplete is set when the record ids or times were too scattered
+	// to track in full (coverage's memory bound): the gap figures are then
+	// lower bounds.
+	GapsIncomplete bool `json:"gaps_incomplete,omitempty"`
 }
 
 // TimeGap is a time in which a log has no records at all.

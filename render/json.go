@@ -1,6 +1,8 @@
 package render
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,16 +18,74 @@ var errNilResult = errors.New("render: nil result")
 // model (the README documents them). Codes are already "0x%08X" strings in
 // the model and times are written in RFC 3339. Empty lists are written as []
 // rather than null, so consumers can rely on every key's type.
+//
+// The lists that grow with the input (jobs, failures) are written element
+// by element, so the output is never held in memory whole.
 func JSON(w io.Writer, r *analyze.Result) error {
 	if r == nil {
 		return errNilResult
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(withEmptyLists(r)); err != nil {
+	c := withEmptyLists(r)
+	jobs, failures := c.Jobs, c.Failures
+	c.Jobs, c.Failures = []analyze.Job{}, []analyze.Failure{}
+	doc, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return fmt.Errorf("render: writing JSON: %w", err)
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	err = streamLists(bw, doc, []streamed{
+		{`"jobs": []`, len(jobs), func(i int) any { return jobWithEmptyLists(jobs[i]) }},
+		{`"failures": []`, len(failures), func(i int) any { return failures[i] }},
+	})
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
 		return fmt.Errorf("render: writing JSON: %w", err)
 	}
 	return nil
+}
+
+// streamed is a top-level list written element by element: its key with an
+// empty list in the document, and its elements.
+type streamed struct {
+	empty string
+	n     int
+	elem  func(int) any
+}
+
+// streamLists writes doc with each list's top-level empty placeholder
+// replaced by its elements, indented as MarshalIndent would, and a final
+// newline (as json.Encoder writes).
+func streamLists(w *bufio.Writer, doc []byte, lists []streamed) error {
+	for _, l := range lists {
+		mark := []byte("\n  " + l.empty)
+		i := bytes.Index(doc, mark)
+		if i < 0 {
+			return fmt.Errorf("no top-level %s in the document", l.empty)
+		}
+		i += len(mark) - 1 // at the closing bracket
+		w.Write(doc[:i])
+		doc = doc[i:]
+		if l.n == 0 {
+			continue
+		}
+		for k := range l.n {
+			b, err := json.MarshalIndent(l.elem(k), "    ", "  ")
+			if err != nil {
+				return err
+			}
+			if k > 0 {
+				w.WriteByte(',')
+			}
+			w.WriteString("\n    ")
+			w.Write(b)
+		}
+		w.WriteString("\n  ")
+	}
+	w.Write(doc)
+	_, err := w.WriteString("\n")
+	return err
 }
 
 // withEmptyLists returns a shallow copy of r whose nil lists (at the levels
@@ -62,17 +122,16 @@ func withEmptyLists(r *analyze.Result) *analyze.Result {
 			f.Evidence = orEmpty(f.Evidence)
 		}
 	}
-	if len(c.Jobs) > 0 {
-		c.Jobs = append([]analyze.Job(nil), c.Jobs...)
-		for i := range c.Jobs {
-			j := &c.Jobs[i]
-			j.URLs = orEmpty(j.URLs)
-			j.Hosts = orEmpty(j.Hosts)
-			j.Files = orEmpty(j.Files)
-			j.Errors = orEmpty(j.Errors)
-		}
-	}
 	return &c
+}
+
+// jobWithEmptyLists returns j with empty rather than nil lists.
+func jobWithEmptyLists(j analyze.Job) analyze.Job {
+	j.URLs = orEmpty(j.URLs)
+	j.Hosts = orEmpty(j.Hosts)
+	j.Files = orEmpty(j.Files)
+	j.Errors = orEmpty(j.Errors)
+	return j
 }
 
 func orEmpty[T any](s []T) []T {
