@@ -35,8 +35,8 @@ type Options struct {
 	// DefaultFactBytes.
 	FactLimit int
 	FactBytes int64
-	Title              string    // Result.Title
-	Version            string    // Result.Tool.Version
+	Title     string // Result.Title
+	Version   string // Result.Tool.Version
 	// TZ is the zone of the times written into prose (the verdict, finding
 	// summaries and notes, coverage warnings); nil means UTC. Time fields
 	// are not affected.
@@ -54,18 +54,18 @@ type Analyzer struct {
 	mu        sync.Mutex
 	facts     *factMaker
 	inputs    []Input
-	store     *factStore                // relevant facts from records, deduplicated
-	config    map[dupKey]*Fact          // facts of configuration snapshots
-	perFile   map[string]int            // relevant in-window events per file (before dedupe)
-	perFileWU map[string]int            // of those, Windows Update client and Delivery Optimization events
-	coverage  map[covKey]*covStats      // relevant in-window events, per file/computer/channel
-	covRuns   int                       // record id runs kept in coverage (maxIDRuns)
-	covDays   int                       // days kept in coverage (maxDays)
-	sighted   []sighting                // relevant copies, while a relative window is unresolved
-	pruned    int                       // len(sighted) after the last pruning
-	rows      map[covKey]int32          // sighting.row -> covKey (rowKeys)
+	store     *factStore           // relevant facts from records, deduplicated
+	config    map[dupKey]*Fact     // facts of configuration snapshots
+	perFile   map[string]int       // relevant in-window events per file (before dedupe)
+	perFileWU map[string]int       // of those, Windows Update client and Delivery Optimization events
+	coverage  map[covKey]*covStats // relevant in-window events, per file/computer/channel
+	covRuns   int                  // record id runs kept in coverage (maxIDRuns)
+	covDays   int                  // days kept in coverage (maxDays)
+	sighted   []sighting           // relevant copies, while a relative window is unresolved
+	pruned    int                  // len(sighted) after the last pruning
+	rows      map[covKey]int32     // sighting.row -> covKey (rowKeys)
 	rowKeys   []covKey
-	sightCut  bool // sightings were cut (maxSightings): coverage starts after the cut too
+	sightCut  bool                      // sightings were cut (maxSightings): coverage starts after the cut too
 	newest    time.Time                 // newest relevant event seen
 	windows   map[string]WindowsVersion // per computer, from context records (source_os.go)
 }
