@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"bitsdiag/parse"
+	"bitsdiag/textfmt"
 )
 
 // DefaultEvidenceCap is the number of evidence records kept per finding when
@@ -264,6 +265,16 @@ func (a *Analyzer) resolveWindow() {
 	a.store.dropIf(func(f *Fact) bool { return !a.inWindow(f.TimeCreated) })
 }
 
+// cutSentence says what the memory bound left out; it leads the verdict.
+func cutSentence(c *Cut, loc *time.Location) string {
+	what := "are counted in coverage but are in no finding, job or timeline"
+	if c.Coverage {
+		what = "are in neither coverage nor any finding"
+	}
+	return fmt.Sprintf("The evidence holds more relevant records than bitsdiag keeps in memory (at most %d distinct ones): the newest %d were analysed, and %s, up to %s, %s. To analyse those, run again with --until %s.",
+		c.Limit, c.Kept, textfmt.Count(c.Records, "older record", "older records"), fmtTime(c.Before, loc), what, c.Before.UTC().Format(time.RFC3339))
+}
+
 // cut reports the records the fact bounds cut from the analysis, or nil.
 func (a *Analyzer) cut() *Cut {
 	s := a.store
@@ -404,5 +415,8 @@ func (a *Analyzer) ResultContext(ctx context.Context) (*Result, error) {
 	r.Services = st.perComputerService(r.Service)
 	r.Failures = failureList(st, r.Findings)
 	r.Verdict = wuVerdict(r, st, logged, a.opts.TZ)
+	if c := r.Window.Cut; c != nil {
+		r.Verdict = cutSentence(c, a.opts.TZ) + " " + r.Verdict
+	}
 	return r, ctx.Err()
 }

@@ -61,6 +61,9 @@ func buildTitle(d *document, r *analyze.Result, tz *time.Location) {
 	if len(limits) > 0 {
 		window += " (limited to events " + strings.Join(limits, " and ") + ")"
 	}
+	if c := r.Window.Cut; c != nil {
+		window += fmt.Sprintf("; %d older relevant records, up to %s, not analysed (memory bound)", c.Records, fmtTime(c.Before, tz))
+	}
 	tool := strings.TrimSpace(r.Tool.Name + " " + r.Tool.Version)
 	if tool == "" {
 		tool = "unknown"

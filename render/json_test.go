@@ -91,3 +91,34 @@ func TestNilResult(t *testing.T) {
 		t.Error("nil result accepted")
 	}
 }
+
+// TestJSONStreamedLists: writing jobs and failures element by element gives
+// the bytes one json.Encoder gives for the whole document, whatever the
+// lists hold (none, one, many; hostile strings; nil inner lists).
+func TestJSONStreamedLists(t *testing.T) {
+	for _, n := range []int{0, 1, 3} {
+		r := richResult()
+		r.Jobs, r.Failures = nil, nil
+		for i := range n {
+			r.Jobs = append(r.Jobs, analyze.Job{ID: strings.Repeat("j", i+1), Title: "<script>\"jobs\": []\n  </script>", URLs: nil})
+			r.Failures = append(r.Failures, analyze.Failure{Computer: "PC&1", JobTitle: "\"failures\": []", RecordID: uint64(i)})
+		}
+		var got bytes.Buffer
+		if err := JSON(&got, r); err != nil {
+			t.Fatal(err)
+		}
+		c := withEmptyLists(r)
+		for i := range c.Jobs {
+			c.Jobs[i] = jobWithEmptyLists(c.Jobs[i])
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(c); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%d jobs: streamed JSON differs from one Encoder's:\n%s\nwant\n%s", n, got.String(), want.String())
+		}
+	}
+}
