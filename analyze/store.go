@@ -10,9 +10,9 @@ import (
 // (Window.Cut says so); records are never dropped at random.
 const (
 	// DefaultFactLimit is the number of distinct relevant records kept when
-	// Options.FactLimit is zero: about 180 MB of facts and what the
+	// Options.FactLimit is zero: about 150 MB of facts and what the
 	// analysis builds of them (jobs, failures, the JSON), at most.
-	DefaultFactLimit = 150_000
+	DefaultFactLimit = 120_000
 	// DefaultFactBytes bounds the estimated size of the kept facts when
 	// Options.FactBytes is zero (factCost).
 	DefaultFactBytes = 96 << 20
