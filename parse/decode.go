@@ -218,6 +218,9 @@ func (d *decoder) nested(sc *scope, p piece) (*template, *scope, error) {
 	if t.err != "" {
 		return nil, nil, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, t.err)
 	}
+	if reason := t.check(in.vals); reason != "" {
+		return nil, nil, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, reason)
+	}
 	if err := d.charge(t.nodes); err != nil {
 		return nil, nil, err
 	}

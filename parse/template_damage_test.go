@@ -3,8 +3,10 @@ package parse
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -110,4 +112,88 @@ func sameIdentity(a, b []*Event) bool {
 		}
 	}
 	return true
+}
+
+// TestTemplateChecks damages the System template of the generated BITS log
+// in ways that leave a definition golang-evtx still parses (issue 16 item
+// 3: the mutation campaign's template bytes 5934 and 5814 made every record
+// decode with an empty payload, counted decoded). Each must make every
+// record undecodable with a record problem saying why.
+func TestTemplateChecks(t *testing.T) {
+	orig, err := os.ReadFile("../samples/job-http-404/Bits-Client-Operational.evtx")
+	if err != nil {
+		t.Skipf("sample missing (%v): go run ./samples/gen", err)
+	}
+	want, err := readBytes(t, orig, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := templateSpans(t, orig)[0]
+	def := orig[fileHeaderSize+sp[0] : fileHeaderSize+sp[1]] // GUID, size, BinXML
+	// payload is the offset in def of the Event element's substitution of
+	// the nested payload: an optional substitution token (0x0e), index, type 0x21.
+	payload := -1
+	for i := len(def) - 4; i >= 0 && payload < 0; i-- {
+		if def[i] == 0x0e && def[i+3] == valBinXML {
+			payload = i
+		}
+	}
+	// computer is the offset in def of the Computer element's value text
+	// token (0x05, type string 0x01, UTF-16 length).
+	computer := -1
+	if c := bytes.Index(def, []byte("C\x00o\x00m\x00p\x00u\x00t\x00e\x00r\x00")); c >= 0 {
+		if v := bytes.Index(def[c:], []byte{0x05, valString}); v >= 0 {
+			computer = c + v
+		}
+	}
+	if payload < 0 || computer < 0 || def[len(def)-1] != 0x00 || def[payload+4] != 0x04 {
+		t.Fatalf("System template layout not as expected (payload substitution %d, Computer text %d)", payload, computer)
+	}
+	sub := int(binary.LittleEndian.Uint16(def[payload+1:]))           // the payload's value index
+	size, end := len(def)-20, sp[1]                                   // declared BinXML size, chunk offset of its end
+	overrun := fmt.Sprintf("its declared size %d says %d", size, end) // the rest names where the parse stopped
+	tests := []struct {
+		name   string
+		at     int  // offset in def
+		xor    byte // applied to def[at]
+		reason string
+	}{
+		// Campaign byte 5934: the payload substitution index 0x0011 becomes
+		// 0xe611, past the instance's values.
+		{"substitution index out of range", payload + 2, 0xe6,
+			fmt.Sprintf("template references substitution %d, the instance has %d values", sub|0xe6<<8, sub+1)},
+		// The index points at value 1 instead: the BinXML value holding
+		// the payload is referenced nowhere.
+		{"payload value not referenced", payload + 1, byte(sub) ^ 0x01,
+			fmt.Sprintf("BinXML value %d of the instance is not referenced by its template", sub)},
+		// Campaign byte 5814: the Computer text length 0x0015 becomes
+		// 0x4415, so the parse runs 34 KB past the definition.
+		{"value text overruns the definition", computer + 3, 0x44, overrun},
+		// The end of the Event element becomes an EOF token: the parse
+		// stops before the definition's own EOF token.
+		{"early EOF token", payload + 4, 0x04, fmt.Sprintf("its BinXML ends at chunk offset %d, %s", end-1, overrun)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data := append([]byte(nil), orig...)
+			data[fileHeaderSize+sp[0]+tc.at] ^= tc.xor
+			got, err := readBytes(t, data, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkInvariant(t, tc.name, got)
+			if got.sum.RecordsDecoded != 0 || got.sum.RecordsUndecodable != want.sum.RecordsSeen {
+				t.Errorf("%d decoded, %d undecodable; want all %d undecodable", got.sum.RecordsDecoded, got.sum.RecordsUndecodable, want.sum.RecordsSeen)
+			}
+			n := 0
+			for _, p := range got.sum.Problems {
+				if p.Kind == "record" && p.Chunk == 0 && p.Offset >= fileHeaderSize && strings.Contains(p.Reason, tc.reason) {
+					n++
+				}
+			}
+			if n != want.sum.RecordsSeen {
+				t.Errorf("%d record problems say %q, want %d; problems %v", n, tc.reason, want.sum.RecordsSeen, got.sum.Problems)
+			}
+		})
+	}
 }
