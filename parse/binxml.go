@@ -185,8 +185,8 @@ type template struct {
 	payload  int    // substitution holding the payload as nested BinXML (Event content); -1: none
 	nodes    int    // elements, attributes and pieces: the render units one walk costs
 	weight   int    // compile cost, bounding the memory a worker's template cache holds
-	maxSub   int    // highest substitution index the tree references; -1: none
 	refs     subSet // the substitution indices the tree references
+	misfit   string // non-empty: the BinXML does not end at the declared size (decoder.template decides)
 }
 
 // subSet is a set of substitution indices (uint16 in BinXML).
@@ -201,13 +201,12 @@ func (s *subSet) add(i int) {
 
 func (s subSet) has(i int) bool { return i/64 < len(s) && s[i/64]&(1<<uint(i%64)) != 0 }
 
-// markSubs adds the substitution indices the tree at n references to t.
+// markSubs adds the substitution indices the tree at n references to t.refs.
 func (t *template) markSubs(n *xnode) {
 	mark := func(ps []piece) {
 		for _, p := range ps {
 			if p.sub >= 0 {
 				t.refs.add(p.sub)
-				t.maxSub = max(t.maxSub, p.sub)
 			}
 		}
 	}
@@ -221,17 +220,15 @@ func (t *template) markSubs(n *xnode) {
 }
 
 // check says why the values of a template instance cannot fill t, "" when
-// they can. A substitution index without a value, or a BinXML value that no
-// substitution shows (its nested fragment, usually the whole payload,
-// would be dropped), means the definition or the instance is damaged: real
-// logs have neither (none of the ~200,000 records of the test corpus,
-// live or slack), whereas legitimate type differences between a
-// substitution and its value (NULL for optional values, SizeT written as
-// HexInt64) are common and are not checked.
+// they can: a BinXML value that no substitution of the template shows (its
+// nested fragment, usually the whole payload, would be dropped) means the
+// definition or the instance is damaged. Real logs never have one (none of
+// the ~200,000 template instances of the test corpus, live or slack).
+// Legitimate differences between a substitution's declared type and its
+// value's (NULL for optional values, SizeT written as HexInt64) are common
+// and are not checked; a substitution index the instance lacks fails where
+// it is rendered.
 func (t *template) check(vals []rawVal) string {
-	if t.maxSub >= len(vals) {
-		return fmt.Sprintf("template references substitution %d, the instance has %d values (damaged template definition?)", t.maxSub, len(vals))
-	}
 	for i := range vals {
 		if vals[i].typ == valBinXML && !t.refs.has(i) {
 			return fmt.Sprintf("BinXML value %d of the instance is not referenced by its template (damaged template definition?)", i)
@@ -317,13 +314,13 @@ func compileTemplate(chunk []byte, defOff uint32, left *budget) (t *template) {
 		return t
 	}
 	// The definition's BinXML ends with its EOF token exactly where its
-	// declared size says (so in every record of the test corpus); a
-	// damaged token or length makes the parse stop early or run on into
-	// the bytes after the definition.
+	// declared size says (so in every template instance of the test
+	// corpus); a damaged token or length makes the parse stop early or run
+	// on into the bytes after the definition, unless the size is what is
+	// damaged (decoder.template tells).
 	if end, want := rd.Size()-int64(rd.Len()), int64(defOff)+24+int64(uint32(td.Size)); end != want {
-		t.err = fmt.Sprintf("template definition at chunk offset %d: its BinXML ends at chunk offset %d, its declared size %d says %d (damaged template definition)",
+		t.misfit = fmt.Sprintf("template definition at chunk offset %d: its BinXML ends at chunk offset %d, its declared size %d says %d (damaged template definition)",
 			defOff, end, uint32(td.Size), want)
-		return t
 	}
 	return finishTemplate(t, td.Elements)
 }
@@ -342,7 +339,6 @@ func finishTemplate(t *template, elements []evtx.Element) *template {
 	}
 	t.root = x.kids[0]
 	t.nodes = t.root.size()
-	t.maxSub = -1
 	t.markSubs(t.root)
 	t.payload = -1
 	for _, p := range t.root.content {
