@@ -182,9 +182,59 @@ type template struct {
 	channel  source
 	data     map[string]source // EventData <Data Name=...>
 	binary   source
-	payload  int // substitution holding the payload as nested BinXML (Event content); -1: none
-	nodes    int // elements, attributes and pieces: the render units one walk costs
-	weight   int // compile cost, bounding the memory a worker's template cache holds
+	payload  int    // substitution holding the payload as nested BinXML (Event content); -1: none
+	nodes    int    // elements, attributes and pieces: the render units one walk costs
+	weight   int    // compile cost, bounding the memory a worker's template cache holds
+	refs     subSet // the substitution indices the tree references
+	misfit   string // non-empty: the BinXML does not end at the declared size (decoder.template decides)
+}
+
+// subSet is a set of substitution indices (uint16 in BinXML).
+type subSet []uint64
+
+func (s *subSet) add(i int) {
+	for len(*s) <= i/64 {
+		*s = append(*s, 0)
+	}
+	(*s)[i/64] |= 1 << uint(i%64)
+}
+
+func (s subSet) has(i int) bool { return i/64 < len(s) && s[i/64]&(1<<uint(i%64)) != 0 }
+
+// markSubs adds the substitution indices the tree at n references to t.refs.
+func (t *template) markSubs(n *xnode) {
+	mark := func(ps []piece) {
+		for _, p := range ps {
+			if p.sub >= 0 {
+				t.refs.add(p.sub)
+			}
+		}
+	}
+	mark(n.content)
+	for _, a := range n.attrs {
+		mark(a.val)
+	}
+	for _, k := range n.kids {
+		t.markSubs(k)
+	}
+}
+
+// check says why the values of a template instance cannot fill t, "" when
+// they can: a BinXML value that no substitution of the template shows (its
+// nested fragment, usually the whole payload, would be dropped) means the
+// definition or the instance is damaged. Real logs never have one (none of
+// the ~200,000 template instances of the test corpus, live or slack).
+// Legitimate differences between a substitution's declared type and its
+// value's (NULL for optional values, SizeT written as HexInt64) are common
+// and are not checked; a substitution index the instance lacks fails where
+// it is rendered.
+func (t *template) check(vals []rawVal) string {
+	for i := range vals {
+		if vals[i].typ == valBinXML && !t.refs.has(i) {
+			return fmt.Sprintf("BinXML value %d of the instance is not referenced by its template (damaged template definition?)", i)
+		}
+	}
+	return ""
 }
 
 // compileNode converts golang-evtx's element tree into an xnode.
@@ -263,6 +313,15 @@ func compileTemplate(chunk []byte, defOff uint32, left *budget) (t *template) {
 		t.err = fmt.Sprintf("template definition at chunk offset %d: %v", defOff, err)
 		return t
 	}
+	// The definition's BinXML ends with its EOF token exactly where its
+	// declared size says (so in every template instance of the test
+	// corpus); a damaged token or length makes the parse stop early or run
+	// on into the bytes after the definition, unless the size is what is
+	// damaged (decoder.template tells).
+	if end, want := rd.Size()-int64(rd.Len()), int64(defOff)+24+int64(uint32(td.Size)); end != want {
+		t.misfit = fmt.Sprintf("template definition at chunk offset %d: its BinXML ends at chunk offset %d, its declared size %d says %d (damaged template definition)",
+			defOff, end, uint32(td.Size), want)
+	}
 	return finishTemplate(t, td.Elements)
 }
 
@@ -280,6 +339,7 @@ func finishTemplate(t *template, elements []evtx.Element) *template {
 	}
 	t.root = x.kids[0]
 	t.nodes = t.root.size()
+	t.markSubs(t.root)
 	t.payload = -1
 	for _, p := range t.root.content {
 		if p.sub >= 0 {

@@ -127,11 +127,35 @@ func (d *decoder) template(defOff uint32) *template {
 		}
 	}
 	t := compileTemplate(d.chunk, defOff, &d.left)
+	if t.misfit != "" && t.err == "" && !d.sizeFieldDamaged(defOff) {
+		t.err = t.misfit
+	}
 	d.templates[defOff] = t
 	if share && t.err == "" {
 		d.shared.add(guid, t)
 	}
 	return t
+}
+
+// sizeFieldDamaged reports whether the declared size of the template
+// definition at defOff is what is damaged when its BinXML parses to an EOF
+// token elsewhere: the instance holding the definition inline (in a record
+// of the chunk) does not frame with that size, while the records that only
+// point at the definition decode from its intact BinXML. When the declared
+// size frames its instance (or no instance holds the definition), the
+// BinXML is what is damaged.
+func (d *decoder) sizeFieldDamaged(defOff uint32) bool {
+	p := int(defOff) - 10 // template instance token, template id, definition offset
+	if p < chunkHeaderSize || d.chunk[p] != tokTemplateInstance {
+		return false
+	}
+	for _, loc := range d.records {
+		if loc.bad == "" && loc.off < p && p < loc.off+loc.size {
+			in, reason := readInstance(d.chunk, p, loc.off+loc.size-4, nil)
+			return in.inline && in.defOff == defOff && reason != ""
+		}
+	}
+	return false
 }
 
 // value returns substitution i of sc.
@@ -218,6 +242,9 @@ func (d *decoder) nested(sc *scope, p piece) (*template, *scope, error) {
 	if t.err != "" {
 		return nil, nil, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, t.err)
 	}
+	if reason := t.check(in.vals); reason != "" {
+		return nil, nil, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, reason)
+	}
 	if err := d.charge(t.nodes); err != nil {
 		return nil, nil, err
 	}
@@ -227,6 +254,14 @@ func (d *decoder) nested(sc *scope, p piece) (*template, *scope, error) {
 // isNested reports whether piece p is a BinXML substitution value.
 func (sc *scope) isNested(p piece) bool {
 	return p.sub >= 0 && p.sub < len(sc.vals) && sc.vals[p.sub].typ == valBinXML
+}
+
+// nestedOrMissing reports whether piece p is a BinXML substitution value or
+// a substitution the instance does not have. Element content is walked for
+// nested fragments; a missing one (a damaged index in the template) must
+// fail through nested, not be skipped as if it were text.
+func (sc *scope) nestedOrMissing(p piece) bool {
+	return p.sub >= len(sc.vals) || sc.isNested(p)
 }
 
 // decodeEvent renders a record's template instance into ev, within the
@@ -244,7 +279,7 @@ func (d *decoder) decodeEvent(ev *Event, t *template, sc *scope) error {
 // with EventData or UserData in a substitution) is rendered in place.
 func (d *decoder) decodeElement(ev *Event, root *xnode, sc *scope) error {
 	for _, p := range root.content {
-		if !sc.isNested(p) {
+		if !sc.nestedOrMissing(p) {
 			continue
 		}
 		t, nsc, err := d.nested(sc, p)
@@ -617,7 +652,7 @@ func (d *decoder) hasNested(k *xnode, sc *scope) bool {
 // (payloads stored as a BinXML substitution) into fields.
 func (d *decoder) flattenNested(ev *Event, n *xnode, sc *scope) error {
 	for _, p := range n.content {
-		if sc.isNested(p) {
+		if sc.nestedOrMissing(p) {
 			t, nsc, err := d.nested(sc, p)
 			if err != nil {
 				return err

@@ -49,9 +49,18 @@
 // upper-case without braces, FILETIME/SYSTEMTIME as RFC 3339 with full
 // 100 ns precision, SIDs as S-1-..., binary as upper-case hex. Payloads held
 // as nested BinXML in a substitution (the usual layout, and CAPI2's) are
-// decoded the same way, in document order. Templates of chunks whose CRC32s
-// verify are shared across chunks and files by template GUID, in one
-// process-wide cache bounded by count and compile cost.
+// decoded the same way, in document order. Damage golang-evtx parses
+// through makes the record undecodable: a template definition whose BinXML
+// does not end at its declared size (unless the size is what is damaged:
+// the record holding the definition cannot be framed with it), an instance
+// BinXML value its template does not reference (the nested payload would
+// be lost), and a substitution that is rendered or searched for nested
+// BinXML but is missing from the instance. Real logs have none of these;
+// they do have substitutions whose declared type differs from the value's
+// (NULL for optional values, SizeT written as HexInt64), which the value's
+// type decides. Templates of chunks whose CRC32s verify are shared across
+// chunks and files by template GUID, in one process-wide cache bounded by
+// count and compile cost.
 //
 // # Pre-filter
 //

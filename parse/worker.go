@@ -162,6 +162,10 @@ func (w *worker) record(res *chunkResult, idx int, base int64, loc recordLoc) {
 		fail(t.err)
 		return
 	}
+	if reason := t.check(in.vals); reason != "" {
+		fail(reason)
+		return
+	}
 	sc := scope{chunk: buf, vals: in.vals}
 	if w.filter != nil || (w.wantChannel && !res.channelKnown) {
 		w.fillPeek(t, sc)
@@ -313,7 +317,7 @@ func (w *worker) fields() (*template, *scope) {
 		if reason != "" || !ok {
 			return w.peekT, &w.peekSc
 		}
-		if t := w.dec.template(off); t.err == "" {
+		if t := w.dec.template(off); t.err == "" && t.check(in.vals) == "" {
 			w.payT, w.paySc = t, scope{chunk: w.peekSc.chunk, vals: in.vals, depth: 1}
 		}
 	}
