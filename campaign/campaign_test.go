@@ -170,8 +170,12 @@ func TestCampaign(t *testing.T) {
 	for _, e := range fig.examples {
 		t.Logf("  e.g. %s", e)
 	}
-	if fig.panics+fig.hangs+fig.invariant > 0 {
-		t.Errorf("%d panics, %d hangs, %d invariant violations", fig.panics, fig.hangs, fig.invariant)
+	if fig.panics+fig.hangs+fig.failed+fig.invariant > 0 {
+		t.Errorf("%d panics, %d hangs, %d other failures, %d invariant violations", fig.panics, fig.hangs, fig.failed, fig.invariant)
+	}
+	if fig.vanishedSilent+fig.vanished+fig.outsideRange+fig.rawEscapes > 0 {
+		t.Errorf("%d findings vanished with records_undecodable = 0, %d live records outside the original id range, %d raw control characters on stderr",
+			fig.vanishedSilent+fig.vanished, fig.outsideRange, fig.rawEscapes)
 	}
 }
 
