@@ -39,6 +39,10 @@ type decoder struct {
 	recordLeft int                  // render units the current record may still spend
 	nestVals   [maxNesting][]rawVal // value buffers of nested instances, by depth
 	strs       map[string]string    // interned System strings (the worker's, kept across chunks)
+	vals       map[string]string    // interned System values of other types, by type byte and bytes (the worker's)
+	arena      *arena               // where event text and fields are stored (the worker's)
+	scratch    []byte               // text being rendered
+	key        []byte               // vals key being built
 	guidIn     string               // NormGUID's last input and output
 	guidOut    string
 }
@@ -145,26 +149,26 @@ func (sc *scope) value(i int) (rawVal, []byte, error) {
 
 // text renders pieces as text, charging the record's render budget as it
 // goes. Nested BinXML renders as "".
+// The text is stored in the decoder's arena.
 func (d *decoder) text(sc *scope, ps []piece) (string, error) {
-	if len(ps) == 1 {
-		s, err := sc.piece(ps[0])
-		if err == nil {
-			err = d.charge(len(s) + 1)
-		}
-		return s, err
+	if len(ps) == 1 && ps[0].sub < 0 {
+		return ps[0].text, d.charge(len(ps[0].text) + 1)
 	}
-	var b strings.Builder
+	b := d.scratch[:0]
 	for _, p := range ps {
-		s, err := sc.piece(p)
+		n := len(b)
+		var err error
+		b, err = sc.appendPiece(b, p)
 		if err == nil {
-			err = d.charge(len(s) + 1)
+			err = d.charge(len(b) - n + 1)
 		}
 		if err != nil {
+			d.scratch = b
 			return "", err
 		}
-		b.WriteString(s)
 	}
-	return b.String(), nil
+	d.scratch = b
+	return d.arena.str(b), nil
 }
 
 // piece renders one piece: static text or a substitution value.
@@ -172,28 +176,38 @@ func (sc *scope) piece(p piece) (string, error) {
 	if p.sub < 0 {
 		return p.text, nil
 	}
+	var tmp [asciiStack]byte
+	b, err := sc.appendPiece(tmp[:0], p)
+	return string(b), err
+}
+
+// appendPiece appends the text of one piece to dst.
+func (sc *scope) appendPiece(dst []byte, p piece) ([]byte, error) {
+	if p.sub < 0 {
+		return append(dst, p.text...), nil
+	}
 	v, b, err := sc.value(p.sub)
 	if err != nil {
-		return "", err
+		return dst, err
 	}
 	if v.typ == valBinXML {
-		return "", nil
+		return dst, nil
 	}
-	s, ok := renderValue(v.typ, b)
+	dst, ok := appendValue(dst, v.typ, b)
 	if !ok {
-		return "", fmt.Errorf("substitution %d: %d bytes do not fit value type 0x%02x", p.sub, len(b), v.typ)
+		return dst, fmt.Errorf("substitution %d: %d bytes do not fit value type 0x%02x", p.sub, len(b), v.typ)
 	}
-	return s, nil
+	return dst, nil
 }
 
 // nested returns the template instance held by a BinXML substitution value.
-func (d *decoder) nested(sc *scope, p piece) (*template, *scope, error) {
+func (d *decoder) nested(sc *scope, p piece) (*template, scope, error) {
 	v, _, err := sc.value(p.sub)
 	if err != nil {
-		return nil, nil, err
+		return nil, scope{}, err
 	}
 	if sc.depth >= maxNesting {
-		return nil, nil, fmt.Errorf("BinXML nested deeper than %d levels", maxNesting)
+		return nil, scope{}, fmt.Errorf("BinXML nested deeper than %d levels", maxNesting)
 	}
 	// The values of nested instances reuse one buffer per depth: instances
 	// at one depth are rendered one after another.
@@ -207,21 +221,21 @@ func (d *decoder) nested(sc *scope, p piece) (*template, *scope, error) {
 			off, ok = d.templateByID(in.id)
 		}
 		if !ok {
-			return nil, nil, fmt.Errorf("nested BinXML in substitution %d: template definition at chunk offset %d is not template 0x%08x (overwritten)", p.sub, in.defOff, in.id)
+			return nil, scope{}, fmt.Errorf("nested BinXML in substitution %d: template definition at chunk offset %d is not template 0x%08x (overwritten)", p.sub, in.defOff, in.id)
 		}
 		t = d.template(off)
 	case notTemplate:
 		t = compileRaw(sc.chunk, v.off, v.off+v.size, &d.left)
 	default:
-		return nil, nil, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, reason)
+		return nil, scope{}, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, reason)
 	}
 	if t.err != "" {
-		return nil, nil, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, t.err)
+		return nil, scope{}, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, t.err)
 	}
 	if err := d.charge(t.nodes); err != nil {
-		return nil, nil, err
+		return nil, scope{}, err
 	}
-	return t, &scope{chunk: sc.chunk, vals: in.vals, depth: sc.depth + 1}, nil
+	return t, scope{chunk: sc.chunk, vals: in.vals, depth: sc.depth + 1}, nil
 }
 
 // isNested reports whether piece p is a BinXML substitution value.
@@ -236,7 +250,10 @@ func (d *decoder) decodeEvent(ev *Event, t *template, sc *scope) error {
 	if err := d.charge(t.nodes); err != nil {
 		return err
 	}
-	return d.decodeElement(ev, t.root, sc)
+	d.arena.startRecord()
+	err := d.decodeElement(ev, t.root, sc)
+	ev.Data = d.arena.recordFields()
+	return err
 }
 
 // decodeElement renders the children of the Event element; a payload held
@@ -249,7 +266,7 @@ func (d *decoder) decodeElement(ev *Event, root *xnode, sc *scope) error {
 		}
 		t, nsc, err := d.nested(sc, p)
 		if err == nil {
-			err = d.decodeKid(ev, t.root, nsc)
+			err = d.decodeKid(ev, t.root, &nsc)
 		}
 		if err != nil {
 			if !ev.Recovered {
@@ -350,12 +367,15 @@ func rawUint(t byte, b []byte) (uint64, bool) {
 	return x, true
 }
 
-// str renders a System string field; a string substitution is interned, so
-// the provider, channel and computer names of a log are allocated once.
+// str renders a System string field; a substitution is interned, so the
+// provider, channel, computer and user names of a log are allocated once.
 func (d *decoder) str(sc *scope, ps []piece) (string, error) {
 	if len(ps) == 1 && ps[0].sub >= 0 && ps[0].sub < len(sc.vals) && d.strs != nil {
 		v := sc.vals[ps[0].sub]
-		if b := sc.chunk[v.off : v.off+v.size]; v.typ == valString && len(b) <= maxCachedString {
+		b := sc.chunk[v.off : v.off+v.size]
+		switch {
+		case len(b) > maxCachedString || v.typ == valBinXML:
+		case v.typ == valString:
 			s, ok := d.strs[string(b)]
 			if !ok {
 				if len(d.strs) >= maxCachedStrings {
@@ -363,6 +383,21 @@ func (d *decoder) str(sc *scope, ps []piece) (string, error) {
 				}
 				s = utf16String(b)
 				d.strs[string(b)] = s
+			}
+			return s, d.charge(len(s) + 1)
+		case d.vals != nil:
+			d.key = append(append(d.key[:0], v.typ), b...)
+			s, ok := d.vals[string(d.key)]
+			if !ok {
+				var err error
+				if s, err = d.text(sc, ps); err != nil {
+					return "", err
+				}
+				if len(d.vals) >= maxCachedStrings {
+					clear(d.vals)
+				}
+				d.vals[string(d.key)] = s
+				return s, nil
 			}
 			return s, d.charge(len(s) + 1)
 		}
@@ -433,8 +468,8 @@ func (d *decoder) system(ev *Event, n *xnode, sc *scope) error {
 			if a, ok := k.attr("Name"); ok {
 				ev.Provider, err = d.str(sc, a)
 			}
-			if err == nil {
-				s, err = attr(k, "Guid")
+			if a, ok := k.attr("Guid"); ok && err == nil {
+				s, err = d.str(sc, a)
 				ev.ProviderGUID = d.guid(s)
 			}
 		case "EventID":
@@ -520,11 +555,8 @@ func (d *decoder) timeCreated(ev *Event, k *xnode, sc *scope) error {
 // unnamed <Data> become "Data" (one) or "Data1".."DataN", <Binary> fills
 // Event.Binary, anything else is flattened like UserData.
 func (d *decoder) eventData(ev *Event, n *xnode, sc *scope) error {
-	first := len(ev.Data)
+	first := len(d.arena.recordFields())
 	unnamed := 0
-	if ev.Data == nil && len(n.kids) > 0 {
-		ev.Data = make([]Field, 0, len(n.kids))
-	}
 	if err := d.flattenNested(ev, n, sc); err != nil {
 		return err
 	}
@@ -562,13 +594,14 @@ func (d *decoder) eventData(ev *Event, n *xnode, sc *scope) error {
 	}
 	if unnamed > 0 {
 		i := 0
-		for j := first; j < len(ev.Data); j++ {
-			if ev.Data[j].Name == "" {
+		fs := d.arena.recordFields()
+		for j := first; j < len(fs); j++ {
+			if fs[j].Name == "" {
 				i++
 				if unnamed == 1 {
-					ev.Data[j].Name = "Data"
+					fs[j].Name = "Data"
 				} else {
-					ev.Data[j].Name = "Data" + strconv.Itoa(i)
+					fs[j].Name = unnamedName(i)
 				}
 			}
 		}
@@ -590,7 +623,7 @@ func (d *decoder) binary(k *xnode, sc *scope) ([]byte, error) {
 			if err := d.charge(len(b)); err != nil {
 				return nil, err
 			}
-			return append([]byte(nil), b...), nil
+			return d.arena.copy(b), nil
 		}
 	}
 	s, err := d.text(sc, k.content)
@@ -622,7 +655,7 @@ func (d *decoder) flattenNested(ev *Event, n *xnode, sc *scope) error {
 			if err != nil {
 				return err
 			}
-			if err := d.flattenNode(ev, t.root, nsc); err != nil {
+			if err := d.flattenNode(ev, t.root, &nsc); err != nil {
 				return err
 			}
 		}
@@ -669,6 +702,22 @@ func (d *decoder) addField(ev *Event, name, value string) error {
 	if err := d.charge(fieldCost); err != nil {
 		return err
 	}
-	ev.Data = append(ev.Data, Field{Name: name, Value: value})
+	d.arena.addField(Field{Name: name, Value: value})
 	return nil
 }
+
+// unnamedName is the field name of the i-th unnamed <Data> of a record
+// with several: "Data1".."DataN" (the first ones without an allocation).
+func unnamedName(i int) string {
+	if i < len(unnamedNames) {
+		return unnamedNames[i]
+	}
+	return "Data" + strconv.Itoa(i)
+}
+
+var unnamedNames = func() (t [33]string) {
+	for i := range t {
+		t[i] = "Data" + strconv.Itoa(i)
+	}
+	return t
+}()

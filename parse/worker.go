@@ -53,6 +53,8 @@ type worker struct {
 	payVals      []rawVal
 	emptySystem  int // records of the current chunk without provider or event id
 	strCache     map[string]string
+	valCache     map[string]string // see decoder.vals
+	arena        arena
 	shared       *templateCache // see decoder.shared
 }
 
@@ -65,6 +67,7 @@ func newWorker(o *Options, noCRC bool) *worker {
 		wantChannel:  o.KeepChannel != nil,
 		noCRC:        noCRC,
 		strCache:     make(map[string]string),
+		valCache:     make(map[string]string),
 	}
 	if !o.noSharedTemplates {
 		w.shared = processTemplates
@@ -94,10 +97,10 @@ func (w *worker) process(idx int, base int64, buf []byte) *chunkResult {
 	frameChunk(buf, idx, base, w.noCRC, &w.frame)
 	res.problems = append(res.problems, w.frame.problems...)
 	res.slack = w.frame.slack
-	nest := w.dec.nestVals
+	nest, scratch, key := w.dec.nestVals, w.dec.scratch, w.dec.key
 	w.dec = decoder{chunk: buf, templates: make(map[uint32]*template), records: w.frame.records,
 		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free, left: newBudget(), strs: w.strCache,
-		nestVals: nest}
+		vals: w.valCache, arena: &w.arena, nestVals: nest, scratch: scratch, key: key}
 	w.emptySystem = 0
 	for _, loc := range w.frame.records {
 		if !loc.slack && !loc.suspect {
