@@ -62,3 +62,44 @@ func benchEvents(b *testing.B, parallel bool) {
 	}
 	b.ReportMetric(float64(out)/float64(b.N), "out-bytes/op")
 }
+
+// BenchmarkAppend encodes the records of BITSDIAG_BENCH_FILE, decoded
+// once beforehand, on one goroutine: the encoder's cost alone.
+func BenchmarkAppend(b *testing.B) {
+	path := os.Getenv("BITSDIAG_BENCH_FILE")
+	if path == "" {
+		b.Skip("set BITSDIAG_BENCH_FILE to a large .evtx file (e.g. made with ../shared/tools/evtx_synth.py)")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rd, err := parse.NewReader(f, st.Size(), parse.Options{Name: path})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var events []*parse.Event
+	for {
+		ev, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err == nil {
+			events = append(events, ev)
+		}
+	}
+	rd.Close()
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	var line []byte
+	for b.Loop() {
+		for _, ev := range events {
+			line = Append(line[:0], ev)
+		}
+	}
+}

@@ -24,7 +24,7 @@ func Append(b []byte, e *parse.Event) []byte {
 	b = append(b, `,"record_id":`...)
 	b = strconv.AppendUint(b, e.RecordID, 10)
 	b = append(b, `,"time":"`...)
-	b = e.TimeCreated.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = appendTime(b, e.TimeCreated)
 	b = append(b, `","computer":`...)
 	b = AppendString(b, e.Computer)
 	b = append(b, `,"channel":`...)
@@ -72,6 +72,34 @@ func Append(b []byte, e *parse.Event) []byte {
 	return append(b, "}\n"...)
 }
 
+// appendTime appends t in UTC as time.RFC3339Nano does, without its
+// general layout interpreter for the years 0-9999.
+func appendTime(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(b, time.RFC3339Nano)
+	}
+	h, mi, s := t.Clock()
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(mo)/10), byte('0'+int(mo)%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
+		byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
+	if ns := t.Nanosecond(); ns != 0 {
+		var f [10]byte
+		f[0] = '.'
+		for i := 9; i >= 1; i-- {
+			f[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 10
+		for f[n-1] == '0' {
+			n--
+		}
+		b = append(b, f[:n]...)
+	}
+	return append(b, 'Z')
+}
+
 // manyFields is the field count above which repeated names are counted in
 // a map rather than by scanning the earlier fields.
 const manyFields = 32
@@ -112,9 +140,26 @@ func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		if i+8 <= len(s) && plain8(s[i:i+8]) {
+		for i+8 <= len(s) {
+			w := s[i : i+8]
+			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+			if !plain8(x) {
+				break
+			}
 			i += 8
-			continue
+		}
+		if i >= len(s) {
+			break
+		}
+		if n := len(s); n-i < 8 && n >= 8 {
+			// The last bytes: test the final 8 (overlapping the plain ones).
+			w := s[n-8 : n]
+			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+			if plain8(x) {
+				break
+			}
 		}
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -166,15 +211,16 @@ func AppendString(b []byte, s string) []byte {
 
 const hexLower = "0123456789abcdef"
 
-// plain8 reports whether the 8 bytes of s are all ASCII that needs no
-// escape (not a control character, '"', '\\', '<', '>' or '&'), testing
-// them together: hasZero(v) is non-zero when a byte of v is 0.
-func plain8(s string) bool {
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+// plain8 reports whether the 8 bytes of x (little-endian) are all ASCII
+// that needs no escape (not a control character, '"', '\\', '<', '>' or
+// '&'), testing them together: (v-lsb)&^v has a byte's top bit set when
+// that byte of v is 0 (exact for "any byte"); x|4 maps '"' onto '&' and
+// x|2 maps '<' onto '>'.
+func plain8(x uint64) bool {
 	const lsb, msb = 0x0101010101010101, 0x8080808080808080
-	hasZero := func(v uint64) uint64 { return (v - lsb) & ^v & msb }
-	bad := x&msb | (x-lsb*0x20)&^x&msb | // non-ASCII; below 0x20
-		hasZero(x^(lsb*'"')) | hasZero(x^(lsb*'\\')) | hasZero(x^(lsb*'<')) | hasZero(x^(lsb*'>')) | hasZero(x^(lsb*'&'))
-	return bad == 0
+	q := (x | lsb*4) ^ (lsb * '&')
+	a := (x | lsb*2) ^ (lsb * '>')
+	s := x ^ (lsb * '\\')
+	bad := x | (x-lsb*0x20)&^x | (q-lsb)&^q | (a-lsb)&^a | (s-lsb)&^s
+	return bad&msb == 0
 }

@@ -207,3 +207,27 @@ func corpusHash(name string, slack bool) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
+
+// TestAppendTime: appendTime writes what time.RFC3339Nano writes in UTC.
+func TestAppendTime(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	times := []time.Time{{}, time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(2024, 2, 29, 12, 0, 0, 100, time.FixedZone("x", 3600)), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2020, 1, 1, 0, 0, 0, 120000000, time.UTC)}
+	for range 20000 {
+		sec, ns := -11644473600+rng.Int64N(800*365*86400), int64(0) // 1601-2400
+		switch rng.IntN(3) {
+		case 0:
+			ns = rng.Int64N(1e9)
+		case 1:
+			ns = rng.Int64N(1e7) * 100
+		}
+		times = append(times, time.Unix(sec, ns))
+	}
+	for _, tm := range times {
+		want := tm.UTC().Format(time.RFC3339Nano)
+		if got := string(appendTime([]byte("x"), tm)); got != "x"+want {
+			t.Errorf("appendTime(%v) = %q, want %q", tm, got, "x"+want)
+		}
+	}
+}
