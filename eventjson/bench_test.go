@@ -10,7 +10,7 @@ import (
 
 // BenchmarkEventsAll reads BITSDIAG_BENCH_FILE as "bitsdiag events --all"
 // does (decode every record and encode it as JSON Lines in the chunk
-// workers, parse.Options.Encode) and reports MB/s.
+// workers, parse.Options.Encode, with events recycled) and reports MB/s.
 func BenchmarkEventsAll(b *testing.B) { benchEvents(b, true) }
 
 // BenchmarkEventsAllSerial encodes in the consumer instead (one goroutine).
@@ -37,7 +37,7 @@ func benchEvents(b *testing.B, parallel bool) {
 	for b.Loop() {
 		o := parse.Options{Name: path}
 		if parallel {
-			o.Encode = Append
+			o.Encode, o.Recycle = Append, true
 		}
 		rd, err := parse.NewReader(f, st.Size(), o)
 		if err != nil {

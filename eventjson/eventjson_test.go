@@ -180,9 +180,10 @@ func corpusHash(name string, slack bool) (string, error) {
 		return "", err
 	}
 	h := sha256.New()
-	// Lines are encoded in the chunk workers, as "bitsdiag events" does
-	// (parse.Options.Encode), and checked against encoding the event here.
-	rd, err := parse.NewReader(f, st.Size(), parse.Options{Name: name, RecoverSlack: slack, Encode: Append})
+	// Lines are encoded in the chunk workers, with events recycled, as
+	// "bitsdiag events" does (parse.Options.Encode, Recycle), and checked
+	// against encoding the event here.
+	rd, err := parse.NewReader(f, st.Size(), parse.Options{Name: name, RecoverSlack: slack, Encode: Append, Recycle: true})
 	if err != nil {
 		return hex.EncodeToString(h.Sum(nil)), nil // events prints nothing
 	}

@@ -2,16 +2,22 @@ package parse
 
 import "unsafe"
 
-// arena holds the text, bytes and fields of decoded events in a few large
-// blocks instead of one allocation per value. A block is never written
-// below its length, so strings made from it (unsafe.String, as
-// strings.Builder does) never change; a block stays alive while any event
-// uses part of it. A worker keeps one arena across chunks.
+// arena holds the text, bytes and fields of one chunk's decoded events in
+// a few large blocks instead of one allocation per value. A block is never
+// written below its length until reset, so strings made from it
+// (unsafe.String, as strings.Builder does) do not change while the events
+// are in use; a block stays alive while any event uses part of it. reset
+// (Options.Recycle only) makes the blocks reusable: the events made from
+// them must then be gone.
 type arena struct {
-	bytes  []byte
-	fields []Field
+	bytes  []byte  // current byte block
+	fields []Field // current field block
 	// recStart is where the current record's fields start in fields.
 	recStart int
+	// used and usedFields are the blocks filled before the current ones;
+	// spare and spareFields are blocks reset for reuse.
+	used, spare             [][]byte
+	usedFields, spareFields [][]Field
 }
 
 // Block sizes: small first blocks keep the memory a filtered read (few
@@ -37,8 +43,15 @@ func (a *arena) str(b []byte) string {
 // is its length, so appending to it cannot reach other values.
 func (a *arena) copy(b []byte) []byte {
 	if len(b) > cap(a.bytes)-len(a.bytes) {
-		n := min(max(2*cap(a.bytes), arenaMinBytes), arenaMaxBytes)
-		a.bytes = make([]byte, 0, max(n, len(b)))
+		if a.bytes != nil {
+			a.used = append(a.used, a.bytes)
+		}
+		if n := len(a.spare); n > 0 && cap(a.spare[n-1]) >= len(b) {
+			a.bytes, a.spare = a.spare[n-1], a.spare[:n-1]
+		} else {
+			n := min(max(2*cap(a.bytes), arenaMinBytes), arenaMaxBytes)
+			a.bytes = make([]byte, 0, max(n, len(b)))
+		}
 	}
 	start := len(a.bytes)
 	a.bytes = append(a.bytes, b...)
@@ -52,8 +65,19 @@ func (a *arena) startRecord() { a.recStart = len(a.fields) }
 func (a *arena) addField(f Field) {
 	if len(a.fields) == cap(a.fields) {
 		cur := a.fields[a.recStart:]
-		n := min(max(2*cap(a.fields), arenaMinFields), arenaMaxFields)
-		a.fields = append(make([]Field, 0, max(n, 2*len(cur))), cur...)
+		var next []Field
+		if n := len(a.spareFields); n > 0 && cap(a.spareFields[n-1]) > len(cur) {
+			next, a.spareFields = a.spareFields[n-1], a.spareFields[:n-1]
+		} else {
+			n := min(max(2*cap(a.fields), arenaMinFields), arenaMaxFields)
+			next = make([]Field, 0, max(n, 2*len(cur)))
+		}
+		if a.recStart > 0 {
+			a.usedFields = append(a.usedFields, a.fields[:a.recStart])
+		} else if a.fields != nil {
+			a.spareFields = append(a.spareFields, a.fields[:0])
+		}
+		a.fields = append(next, cur...)
 		a.recStart = 0
 	}
 	a.fields = append(a.fields, f)
@@ -66,4 +90,22 @@ func (a *arena) recordFields() []Field {
 		return nil
 	}
 	return a.fields[a.recStart:len(a.fields):len(a.fields)]
+}
+
+// reset makes every block reusable.
+func (a *arena) reset() {
+	for _, b := range a.used {
+		a.spare = append(a.spare, b[:0])
+	}
+	if a.bytes != nil {
+		a.spare = append(a.spare, a.bytes[:0])
+	}
+	for _, f := range a.usedFields {
+		a.spareFields = append(a.spareFields, f[:0])
+	}
+	if a.fields != nil {
+		a.spareFields = append(a.spareFields, a.fields[:0])
+	}
+	a.bytes, a.fields, a.recStart = nil, nil, 0
+	a.used, a.usedFields = a.used[:0], a.usedFields[:0]
 }

@@ -43,8 +43,7 @@ type decoder struct {
 	arena      *arena               // where event text and fields are stored (the worker's)
 	scratch    []byte               // text being rendered
 	key        []byte               // vals key being built
-	guidIn     string               // NormGUID's last input and output
-	guidOut    string
+	guids      map[string]string    // NormGUID's results (the worker's)
 }
 
 // templateCache holds templates compiled from intact chunks, by GUID. One
@@ -389,13 +388,14 @@ func (d *decoder) str(sc *scope, ps []piece) (string, error) {
 			d.key = append(append(d.key[:0], v.typ), b...)
 			s, ok := d.vals[string(d.key)]
 			if !ok {
-				var err error
-				if s, err = d.text(sc, ps); err != nil {
+				t, err := d.text(sc, ps)
+				if err != nil {
 					return "", err
 				}
 				if len(d.vals) >= maxCachedStrings {
 					clear(d.vals)
 				}
+				s = strings.Clone(t) // t is in the arena, which may be recycled
 				d.vals[string(d.key)] = s
 				return s, nil
 			}
@@ -405,13 +405,22 @@ func (d *decoder) str(sc *scope, ps []piece) (string, error) {
 	return d.text(sc, ps)
 }
 
-// guid renders a GUID field upper-case without braces, remembering the
-// last one (a template's static provider GUID repeats in every record).
+// guid renders a provider GUID upper-case without braces, remembering
+// the ones seen (a template's static provider GUID repeats in every record).
 func (d *decoder) guid(s string) string {
-	if s != d.guidIn {
-		d.guidIn, d.guidOut = s, NormGUID(s)
+	if d.guids == nil {
+		return NormGUID(s)
 	}
-	return d.guidOut
+	g, ok := d.guids[s]
+	if !ok {
+		if len(d.guids) >= maxCachedStrings {
+			clear(d.guids)
+		}
+		k := strings.Clone(s) // s may be in the arena, which may be recycled
+		g = NormGUID(k)
+		d.guids[k] = g
+	}
+	return g
 }
 
 // parseUint reads a decimal or 0x-prefixed hexadecimal number that fits in
