@@ -41,6 +41,9 @@ type Options struct {
 	// Count, when set, wraps each file's bytes so their reading can be
 	// counted (a progress bar); done is called when the file is finished.
 	Count func(r io.ReaderAt, size int64) (counted io.ReaderAt, done func())
+	// NoChecksum leaves Input.SHA256 empty: the file is not read a second
+	// time to hash it (bitsdiag events, which does not show it).
+	NoChecksum bool
 	// FileDone, when set, is called once file i is finished (from its
 	// worker goroutine), after its last Handler call.
 	FileDone func(i int, f File)
@@ -246,7 +249,9 @@ func readFile(ctx context.Context, i int, f *inputs.File, o Options, chunkWorker
 	hashDone := make(chan struct{})
 	go func() {
 		defer close(hashDone)
-		sum, hashErr = op.SHA256(ctx)
+		if !o.NoChecksum {
+			sum, hashErr = op.SHA256(ctx)
+		}
 	}()
 	defer func() { <-hashDone }() // op stays open until the hash is done
 
