@@ -33,17 +33,18 @@ type decoder struct {
 	intact     bool
 	free       int
 	templates  map[uint32]*template
-	records    []recordLoc          // the chunk's records, for templateByID
-	byID       map[uint32]uint32    // template id -> inline definition offset, built when first needed
-	left       budget               // what the chunk may still spend (limits.go)
-	recordLeft int                  // render units the current record may still spend
-	nestVals   [maxNesting][]rawVal // value buffers of nested instances, by depth
-	strs       map[string]string    // interned System strings (the worker's, kept across chunks)
-	vals       map[string]string    // interned System values of other types, by type byte and bytes (the worker's)
-	arena      *arena               // where event text and fields are stored (the worker's)
-	scratch    []byte               // text being rendered
-	key        []byte               // vals key being built
-	guids      map[string]string    // NormGUID's results (the worker's)
+	records    []recordLoc           // the chunk's records, for templateByID
+	byID       map[uint32]uint32     // template id -> inline definition offset, built when first needed
+	left       budget                // what the chunk may still spend (limits.go)
+	recordLeft int                   // render units the current record may still spend
+	nestVals   [maxNesting][]rawVal  // value buffers of nested instances, by depth
+	strs       map[string]string     // interned System strings (the worker's, kept across chunks)
+	vals       map[string]string     // interned System values of other types, by type byte and bytes (the worker's)
+	arena      *arena                // where event text and fields are stored (the chunk result's)
+	memo       *[memoSlots]memoEntry // System fields' last values (the worker's)
+	scratch    []byte                // text being rendered
+	key        []byte                // vals key being built
+	guids      map[string]string     // NormGUID's results (the worker's)
 }
 
 // templateCache holds templates compiled from intact chunks, by GUID. One
@@ -287,12 +288,12 @@ func (d *decoder) decodeElement(ev *Event, root *xnode, sc *scope) error {
 // decodeKid renders one child of the Event element.
 func (d *decoder) decodeKid(ev *Event, k *xnode, sc *scope) error {
 	var err error
-	switch k.name {
-	case "System":
+	switch k.role {
+	case roleSystem:
 		err = d.system(ev, k, sc)
-	case "EventData":
+	case roleEventData:
 		err = d.eventData(ev, k, sc)
-	case "UserData":
+	case roleUserData:
 		err = d.flattenKids(ev, k, sc)
 	default:
 		// RenderingInfo and the like are not part of the payload.
@@ -368,10 +369,49 @@ func rawUint(t byte, b []byte) (uint64, bool) {
 
 // str renders a System string field; a substitution is interned, so the
 // provider, channel, computer and user names of a log are allocated once.
-func (d *decoder) str(sc *scope, ps []piece) (string, error) {
+// The field's last value is remembered in memo slot m (one comparison
+// instead of a map lookup when it repeats, as it mostly does).
+func (d *decoder) str(sc *scope, ps []piece, m memoSlot) (string, error) {
 	if len(ps) == 1 && ps[0].sub >= 0 && ps[0].sub < len(sc.vals) && d.strs != nil {
 		v := sc.vals[ps[0].sub]
 		b := sc.chunk[v.off : v.off+v.size]
+		if e := &d.memo[m]; e.ok && e.typ == v.typ && string(e.raw) == string(b) {
+			return e.s, d.charge(len(e.s) + 1)
+		}
+		s, interned, err := d.strValue(sc, ps, v, b)
+		if e := &d.memo[m]; interned && err == nil {
+			e.ok, e.typ, e.raw, e.s = true, v.typ, append(e.raw[:0], b...), s
+		}
+		return s, err
+	}
+	return d.text(sc, ps)
+}
+
+// memoSlot is a System field remembered by decoder.str.
+type memoSlot uint8
+
+const (
+	memoProvider memoSlot = iota
+	memoGUID
+	memoChannel
+	memoComputer
+	memoUserID
+	memoSlots
+)
+
+// memoEntry is the last raw value of a System field and its interned text.
+type memoEntry struct {
+	ok  bool
+	typ byte
+	raw []byte
+	s   string
+}
+
+// strValue renders the single substitution value v (bytes b) of a System
+// string field; interned is true when s came from (or went to) the
+// worker's caches, so it may be remembered.
+func (d *decoder) strValue(sc *scope, ps []piece, v rawVal, b []byte) (s string, interned bool, err error) {
+	{
 		switch {
 		case len(b) > maxCachedString || v.typ == valBinXML:
 		case v.typ == valString:
@@ -383,26 +423,27 @@ func (d *decoder) str(sc *scope, ps []piece) (string, error) {
 				s = utf16String(b)
 				d.strs[string(b)] = s
 			}
-			return s, d.charge(len(s) + 1)
+			return s, true, d.charge(len(s) + 1)
 		case d.vals != nil:
 			d.key = append(append(d.key[:0], v.typ), b...)
 			s, ok := d.vals[string(d.key)]
 			if !ok {
 				t, err := d.text(sc, ps)
 				if err != nil {
-					return "", err
+					return "", false, err
 				}
 				if len(d.vals) >= maxCachedStrings {
 					clear(d.vals)
 				}
 				s = strings.Clone(t) // t is in the arena, which may be recycled
 				d.vals[string(d.key)] = s
-				return s, nil
+				return s, true, nil
 			}
-			return s, d.charge(len(s) + 1)
+			return s, true, d.charge(len(s) + 1)
 		}
 	}
-	return d.text(sc, ps)
+	s, err = d.text(sc, ps)
+	return s, false, err
 }
 
 // guid renders a provider GUID upper-case without braces, remembering
@@ -461,65 +502,60 @@ func parseUint(s string, bits int) uint64 {
 }
 
 func (d *decoder) system(ev *Event, n *xnode, sc *scope) error {
-	attr := func(k *xnode, name string) (string, error) {
-		a, ok := k.attr(name)
-		if !ok {
-			return "", nil
-		}
-		return d.text(sc, a)
-	}
 	for _, k := range n.kids {
 		var s string
 		var err error
 		var x uint64
-		switch k.name {
-		case "Provider":
-			if a, ok := k.attr("Name"); ok {
-				ev.Provider, err = d.str(sc, a)
+		switch k.role {
+		case roleProvider:
+			if k.hasA {
+				ev.Provider, err = d.str(sc, k.a, memoProvider)
 			}
-			if a, ok := k.attr("Guid"); ok && err == nil {
-				s, err = d.str(sc, a)
+			if k.hasB && err == nil {
+				s, err = d.str(sc, k.b, memoGUID)
 				ev.ProviderGUID = d.guid(s)
 			}
-		case "EventID":
+		case roleEventID:
 			if x, err = d.number(sc, k.content, 16); err == nil {
 				ev.EventID = uint16(x)
-				if a, ok := k.attr("Qualifiers"); ok {
-					x, err = d.number(sc, a, 16)
+				if k.hasA {
+					x, err = d.number(sc, k.a, 16)
 					ev.Qualifiers = uint16(x)
 				}
 			}
-		case "Version":
+		case roleVersion:
 			x, err = d.number(sc, k.content, 8)
 			ev.Version = uint8(x)
-		case "Level":
+		case roleLevel:
 			x, err = d.number(sc, k.content, 8)
 			ev.Level = uint8(x)
-		case "Task":
+		case roleTask:
 			x, err = d.number(sc, k.content, 16)
 			ev.Task = uint16(x)
-		case "Opcode":
+		case roleOpcode:
 			x, err = d.number(sc, k.content, 8)
 			ev.Opcode = uint8(x)
-		case "Keywords":
+		case roleKeywords:
 			ev.Keywords, err = d.number(sc, k.content, 64)
-		case "TimeCreated":
+		case roleTimeCreated:
 			err = d.timeCreated(ev, k, sc)
-		case "EventRecordID":
+		case roleEventRecordID:
 			// Exported logs renumber record headers; Event Viewer shows this one.
 			if x, err = d.number(sc, k.content, 64); err == nil && x != 0 {
 				ev.RecordID = x
 			}
-		case "Correlation":
-			s, err = attr(k, "ActivityID")
+		case roleCorrelation:
+			if k.hasA {
+				s, err = d.text(sc, k.a)
+			}
 			ev.ActivityID = NormGUID(s)
-		case "Channel":
-			ev.Channel, err = d.str(sc, k.content)
-		case "Computer":
-			ev.Computer, err = d.str(sc, k.content)
-		case "Security":
-			if a, ok := k.attr("UserID"); ok {
-				ev.UserID, err = d.str(sc, a)
+		case roleChannel:
+			ev.Channel, err = d.str(sc, k.content, memoChannel)
+		case roleComputer:
+			ev.Computer, err = d.str(sc, k.content, memoComputer)
+		case roleSecurity:
+			if k.hasA {
+				ev.UserID, err = d.str(sc, k.a, memoUserID)
 			}
 		}
 		if err != nil {
@@ -532,8 +568,8 @@ func (d *decoder) system(ev *Event, n *xnode, sc *scope) error {
 // timeCreated reads TimeCreated/@SystemTime; a FILETIME substitution keeps
 // its full 100 ns precision. Without one the record header's time stays.
 func (d *decoder) timeCreated(ev *Event, k *xnode, sc *scope) error {
-	a, ok := k.attr("SystemTime")
-	if !ok || len(a) == 0 {
+	a := k.a
+	if !k.hasA || len(a) == 0 {
 		return nil
 	}
 	if len(a) == 1 && a[0].sub >= 0 {
@@ -571,17 +607,17 @@ func (d *decoder) eventData(ev *Event, n *xnode, sc *scope) error {
 	}
 	for _, k := range n.kids {
 		switch {
-		case k.name == "Binary" && len(k.kids) == 0:
+		case k.role == roleBinary && len(k.kids) == 0:
 			b, err := d.binary(k, sc)
 			if err != nil {
 				return err
 			}
 			ev.Binary = b
-		case k.name == "Data" && len(k.kids) == 0 && !d.hasNested(k, sc):
+		case k.role == roleData && len(k.kids) == 0 && !d.hasNested(k, sc):
 			name := ""
-			if a, ok := k.attr("Name"); ok {
+			if k.hasA {
 				var err error
-				if name, err = d.text(sc, a); err != nil {
+				if name, err = d.text(sc, k.a); err != nil {
 					return err
 				}
 			}
@@ -692,8 +728,8 @@ func (d *decoder) flattenNode(ev *Event, n *xnode, sc *scope) error {
 		return d.flattenKids(ev, n, sc)
 	}
 	name := n.name
-	if a, ok := n.attr("Name"); ok && n.name == "Data" {
-		s, err := d.text(sc, a)
+	if n.role == roleData && n.hasA {
+		s, err := d.text(sc, n.a)
 		if err != nil {
 			return err
 		}

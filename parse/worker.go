@@ -55,10 +55,11 @@ type worker struct {
 	payVals      []rawVal
 	emptySystem  int // records of the current chunk without provider or event id
 	strCache     map[string]string
-	valCache     map[string]string // see decoder.vals
-	guidCache    map[string]string // see decoder.guids
-	recycle      bool              // Options.Recycle
-	shared       *templateCache    // see decoder.shared
+	valCache     map[string]string    // see decoder.vals
+	guidCache    map[string]string    // see decoder.guids
+	recycle      bool                 // Options.Recycle
+	memo         [memoSlots]memoEntry // see decoder.memo
+	shared       *templateCache       // see decoder.shared
 }
 
 func newWorker(o *Options, noCRC bool) *worker {
@@ -109,7 +110,7 @@ func (w *worker) process(res *chunkResult, base int64, buf []byte) *chunkResult 
 	clear(templates) // the chunk's own: offsets differ from chunk to chunk
 	w.dec = decoder{chunk: buf, templates: templates, records: w.frame.records,
 		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free, left: newBudget(), strs: w.strCache,
-		vals: w.valCache, guids: w.guidCache, arena: &res.arena, nestVals: nest, scratch: scratch, key: key}
+		vals: w.valCache, guids: w.guidCache, memo: &w.memo, arena: &res.arena, nestVals: nest, scratch: scratch, key: key}
 	w.emptySystem = 0
 	if cap(res.items) < len(w.frame.records) {
 		res.items = make([]item, 0, len(w.frame.records))
