@@ -119,9 +119,13 @@ type xnode struct {
 	role role
 	hasA bool
 	a    []piece
-	// b is Provider's Guid attribute (when hasB).
-	hasB bool
-	b    []piece
+	// b is Provider's Guid attribute (when hasB); when it is static text,
+	// bGUID is that text normalised (NormGUID) and bCost what rendering it
+	// charges the record's budget.
+	hasB, bStatic bool
+	b             []piece
+	bGUID         string
+	bCost         int
 }
 
 // role is an element the decoder knows by name.
@@ -168,6 +172,12 @@ func (n *xnode) setRole() {
 	}
 	if n.role == roleProvider {
 		n.b, n.hasB = n.attr("Guid")
+		if src := sourceOf(n.b); n.hasB && src.known && src.sub < 0 {
+			n.bStatic, n.bGUID = true, NormGUID(src.text)
+			for _, p := range n.b {
+				n.bCost += len(p.text) + 1
+			}
+		}
 	}
 }
 

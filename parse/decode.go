@@ -33,18 +33,19 @@ type decoder struct {
 	intact     bool
 	free       int
 	templates  map[uint32]*template
-	records    []recordLoc           // the chunk's records, for templateByID
-	byID       map[uint32]uint32     // template id -> inline definition offset, built when first needed
-	left       budget                // what the chunk may still spend (limits.go)
-	recordLeft int                   // render units the current record may still spend
-	nestVals   [maxNesting][]rawVal  // value buffers of nested instances, by depth
-	strs       map[string]string     // interned System strings (the worker's, kept across chunks)
-	vals       map[string]string     // interned System values of other types, by type byte and bytes (the worker's)
-	arena      *arena                // where event text and fields are stored (the chunk result's)
-	memo       *[memoSlots]memoEntry // System fields' last values (the worker's)
-	scratch    []byte                // text being rendered
-	key        []byte                // vals key being built
-	guids      map[string]string     // NormGUID's results (the worker's)
+	records    []recordLoc          // the chunk's records, for templateByID
+	byID       map[uint32]uint32    // template id -> inline definition offset, built when first needed
+	left       budget               // what the chunk may still spend (limits.go)
+	recordLeft int                  // render units the current record may still spend
+	nestVals   [maxNesting][]rawVal // value buffers of nested instances, by depth
+	strs       map[string]string    // interned System strings (the worker's, kept across chunks)
+	vals       map[string]string    // interned System values of other types, by type byte and bytes (the worker's)
+	arena      *arena               // where event text and fields are stored (the chunk result's)
+	memo       *[memoSlots]memoSet  // System fields' last values (the worker's)
+	lastGUID   *memoEntry           // guid's last input (in, heap text) and output (s) (the worker's)
+	scratch    []byte               // text being rendered
+	key        []byte               // vals key being built
+	guids      map[string]memoEntry // NormGUID's results, by input (the worker's)
 }
 
 // templateCache holds templates compiled from intact chunks, by GUID. One
@@ -369,17 +370,22 @@ func rawUint(t byte, b []byte) (uint64, bool) {
 
 // str renders a System string field; a substitution is interned, so the
 // provider, channel, computer and user names of a log are allocated once.
-// The field's last value is remembered in memo slot m (one comparison
-// instead of a map lookup when it repeats, as it mostly does).
+// The field's last few values are remembered in memo slot m (a byte
+// comparison instead of a map lookup when one repeats, as they mostly do).
 func (d *decoder) str(sc *scope, ps []piece, m memoSlot) (string, error) {
 	if len(ps) == 1 && ps[0].sub >= 0 && ps[0].sub < len(sc.vals) && d.strs != nil {
 		v := sc.vals[ps[0].sub]
 		b := sc.chunk[v.off : v.off+v.size]
-		if e := &d.memo[m]; e.ok && e.typ == v.typ && string(e.raw) == string(b) {
-			return e.s, d.charge(len(e.s) + 1)
+		set := &d.memo[m]
+		for i := range set.e {
+			if e := &set.e[i]; e.ok && e.typ == v.typ && string(e.raw) == string(b) {
+				return e.s, d.charge(len(e.s) + 1)
+			}
 		}
 		s, interned, err := d.strValue(sc, ps, v, b)
-		if e := &d.memo[m]; interned && err == nil {
+		if interned && err == nil {
+			e := &set.e[set.next]
+			set.next = (set.next + 1) % len(set.e)
 			e.ok, e.typ, e.raw, e.s = true, v.typ, append(e.raw[:0], b...), s
 		}
 		return s, err
@@ -399,12 +405,19 @@ const (
 	memoSlots
 )
 
-// memoEntry is the last raw value of a System field and its interned text.
+// memoSet is the last values of a System field, replaced in turn.
+type memoSet struct {
+	e    [4]memoEntry
+	next int
+}
+
+// memoEntry is a raw value of a System field and its interned text.
 type memoEntry struct {
 	ok  bool
 	typ byte
 	raw []byte
 	s   string
+	in  string // guid's input
 }
 
 // strValue renders the single substitution value v (bytes b) of a System
@@ -452,16 +465,20 @@ func (d *decoder) guid(s string) string {
 	if d.guids == nil {
 		return NormGUID(s)
 	}
-	g, ok := d.guids[s]
+	if e := d.lastGUID; e.ok && e.in == s {
+		return e.s
+	}
+	e, ok := d.guids[s]
 	if !ok {
 		if len(d.guids) >= maxCachedStrings {
 			clear(d.guids)
 		}
 		k := strings.Clone(s) // s may be in the arena, which may be recycled
-		g = NormGUID(k)
-		d.guids[k] = g
+		e = memoEntry{ok: true, in: k, s: NormGUID(k)}
+		d.guids[k] = e
 	}
-	return g
+	*d.lastGUID = e
+	return e.s
 }
 
 // parseUint reads a decimal or 0x-prefixed hexadecimal number that fits in
@@ -511,7 +528,11 @@ func (d *decoder) system(ev *Event, n *xnode, sc *scope) error {
 			if k.hasA {
 				ev.Provider, err = d.str(sc, k.a, memoProvider)
 			}
-			if k.hasB && err == nil {
+			switch {
+			case err != nil || !k.hasB:
+			case k.bStatic:
+				ev.ProviderGUID, err = k.bGUID, d.charge(k.bCost)
+			default:
 				s, err = d.str(sc, k.b, memoGUID)
 				ev.ProviderGUID = d.guid(s)
 			}

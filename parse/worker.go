@@ -56,9 +56,10 @@ type worker struct {
 	emptySystem  int // records of the current chunk without provider or event id
 	strCache     map[string]string
 	valCache     map[string]string    // see decoder.vals
-	guidCache    map[string]string    // see decoder.guids
+	guidCache    map[string]memoEntry // see decoder.guids
 	recycle      bool                 // Options.Recycle
-	memo         [memoSlots]memoEntry // see decoder.memo
+	memo         [memoSlots]memoSet   // see decoder.memo
+	lastGUID     memoEntry            // see decoder.lastGUID
 	shared       *templateCache       // see decoder.shared
 }
 
@@ -73,7 +74,7 @@ func newWorker(o *Options, noCRC bool) *worker {
 		noCRC:        noCRC,
 		strCache:     make(map[string]string),
 		valCache:     make(map[string]string),
-		guidCache:    make(map[string]string),
+		guidCache:    make(map[string]memoEntry),
 	}
 	if !o.noSharedTemplates {
 		w.shared = processTemplates
@@ -110,7 +111,7 @@ func (w *worker) process(res *chunkResult, base int64, buf []byte) *chunkResult 
 	clear(templates) // the chunk's own: offsets differ from chunk to chunk
 	w.dec = decoder{chunk: buf, templates: templates, records: w.frame.records,
 		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free, left: newBudget(), strs: w.strCache,
-		vals: w.valCache, guids: w.guidCache, memo: &w.memo, arena: &res.arena, nestVals: nest, scratch: scratch, key: key}
+		vals: w.valCache, guids: w.guidCache, memo: &w.memo, lastGUID: &w.lastGUID, arena: &res.arena, nestVals: nest, scratch: scratch, key: key}
 	w.emptySystem = 0
 	if cap(res.items) < len(w.frame.records) {
 		res.items = make([]item, 0, len(w.frame.records))
