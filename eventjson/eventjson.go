@@ -73,16 +73,18 @@ func Append(b []byte, e *parse.Event) []byte {
 }
 
 // appendTime appends t in UTC as time.RFC3339Nano does, without its
-// general layout interpreter for the years 0-9999.
+// general layout interpreter, for the years 0-9999.
 func appendTime(b []byte, t time.Time) []byte {
-	t = t.UTC()
-	y, mo, d := t.Date()
-	if y < 0 || y > 9999 {
-		return t.AppendFormat(b, time.RFC3339Nano)
+	const minSec, maxSec = -62167219200, 253402300800 // 0000-01-01, 10000-01-01
+	sec := t.Unix()
+	if sec < minSec || sec >= maxSec {
+		return t.UTC().AppendFormat(b, time.RFC3339Nano)
 	}
-	h, mi, s := t.Clock()
+	days, rem := (sec-minSec)/86400, int((sec-minSec)%86400)
+	y, mo, d := civil(days)
+	h, mi, s := rem/3600, rem/60%60, rem%60
 	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+int(mo)/10), byte('0'+int(mo)%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
+		byte('0'+mo/10), byte('0'+mo%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
 		byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
 	if ns := t.Nanosecond(); ns != 0 {
 		var f [10]byte
@@ -98,6 +100,30 @@ func appendTime(b []byte, t time.Time) []byte {
 		b = append(b, f[:n]...)
 	}
 	return append(b, 'Z')
+}
+
+// civil returns the proleptic Gregorian date days after 0000-01-01
+// (H. Hinnant's civil_from_days, from an era starting on 0000-03-01).
+func civil(days int64) (year, month, day int) {
+	z := days - 60 // days since 0000-03-01 (0000 is a leap year)
+	era := z / 146097
+	if z < 0 {
+		era = (z - 146096) / 146097 // floor
+	}
+	doe := z - era*146097                                  // [0, 146096]
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // [0, 399]
+	doy := doe - (365*yoe + yoe/4 - yoe/100)               // [0, 365]
+	mp := (5*doy + 2) / 153                                // [0, 11], from March
+	day = int(doy - (153*mp+2)/5 + 1)
+	month = int(mp + 3)
+	if month > 12 {
+		month -= 12
+	}
+	year = int(yoe + era*400)
+	if month <= 2 {
+		year++
+	}
+	return year, month, day
 }
 
 // manyFields is the field count above which repeated names are counted in

@@ -214,9 +214,14 @@ func TestAppendTime(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	times := []time.Time{{}, time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
 		time.Date(2024, 2, 29, 12, 0, 0, 100, time.FixedZone("x", 3600)), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
-		time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2020, 1, 1, 0, 0, 0, 120000000, time.UTC)}
+		time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2020, 1, 1, 0, 0, 0, 120000000, time.UTC),
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(0, 2, 29, 23, 59, 59, 1, time.UTC), time.Date(0, 3, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1600, 2, 29, 0, 0, 0, 0, time.UTC), time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 12, 31, 23, 59, 59, 0, time.UTC)}
+	for d := range 3 * 366 { // every day of years 0-2
+		times = append(times, time.Date(0, 1, 1+d, 12, 0, 0, 0, time.UTC))
+	}
 	for range 20000 {
-		sec, ns := -11644473600+rng.Int64N(800*365*86400), int64(0) // 1601-2400
+		sec, ns := -62167219200+rng.Int64N(10000*365*86400), int64(0) // years 0-9999
 		switch rng.IntN(3) {
 		case 0:
 			ns = rng.Int64N(1e9)
