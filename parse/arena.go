@@ -30,32 +30,44 @@ const (
 	arenaMaxFields = 1024
 )
 
-// str returns b as a string stored in the arena.
-func (a *arena) str(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	p := a.copy(b)
-	return unsafe.String(&p[0], len(p))
-}
-
 // copy returns a copy of b (len(b) > 0) stored in the arena; its capacity
 // is its length, so appending to it cannot reach other values.
 func (a *arena) copy(b []byte) []byte {
-	if len(b) > cap(a.bytes)-len(a.bytes) {
-		if a.bytes != nil {
-			a.used = append(a.used, a.bytes)
-		}
-		if n := len(a.spare); n > 0 && cap(a.spare[n-1]) >= len(b) {
-			a.bytes, a.spare = a.spare[n-1], a.spare[:n-1]
-		} else {
-			n := min(max(2*cap(a.bytes), arenaMinBytes), arenaMaxBytes)
-			a.bytes = make([]byte, 0, max(n, len(b)))
-		}
-	}
+	a.reserve(len(b))
 	start := len(a.bytes)
 	a.bytes = append(a.bytes, b...)
 	return a.bytes[start:len(a.bytes):len(a.bytes)]
+}
+
+// reserve makes room for n more bytes in the current block.
+func (a *arena) reserve(n int) {
+	if n <= cap(a.bytes)-len(a.bytes) {
+		return
+	}
+	if a.bytes != nil {
+		a.used = append(a.used, a.bytes)
+	}
+	if k := len(a.spare); k > 0 && cap(a.spare[k-1]) >= n {
+		a.bytes, a.spare = a.spare[k-1], a.spare[:k-1]
+		return
+	}
+	size := min(max(2*cap(a.bytes), arenaMinBytes), arenaMaxBytes)
+	a.bytes = make([]byte, 0, max(size, n))
+}
+
+// tail returns the current block to append text to (after reserve);
+// end then stores what was appended. Appending past the block's capacity
+// is allowed: append moves the block, strings made before keep the old one.
+func (a *arena) tail() []byte { return a.bytes }
+
+// end keeps b (the block from tail with bytes appended after start) as the
+// current block and returns the appended bytes as a string.
+func (a *arena) end(b []byte, start int) string {
+	a.bytes = b
+	if len(b) == start {
+		return ""
+	}
+	return unsafe.String(&b[start], len(b)-start)
 }
 
 // startRecord begins the fields of a new record.

@@ -43,7 +43,6 @@ type decoder struct {
 	arena      *arena               // where event text and fields are stored (the chunk result's)
 	memo       *[memoSlots]memoSet  // System fields' last values (the worker's)
 	lastGUID   *memoEntry           // guid's last input (in, heap text) and output (s) (the worker's)
-	scratch    []byte               // text being rendered
 	key        []byte               // vals key being built
 	guids      map[string]memoEntry // NormGUID's results, by input (the worker's)
 }
@@ -155,7 +154,19 @@ func (d *decoder) text(sc *scope, ps []piece) (string, error) {
 	if len(ps) == 1 && ps[0].sub < 0 {
 		return ps[0].text, d.charge(len(ps[0].text) + 1)
 	}
-	b := d.scratch[:0]
+	// Rendered straight into the arena, with room for the usual sizes
+	// (text as UTF-8 from UTF-16, hex): more only moves the block.
+	need := 0
+	for _, p := range ps {
+		if p.sub < 0 {
+			need += len(p.text)
+		} else if p.sub < len(sc.vals) {
+			need += 2*sc.vals[p.sub].size + 32
+		}
+	}
+	d.arena.reserve(need)
+	b := d.arena.tail()
+	start := len(b)
 	for _, p := range ps {
 		n := len(b)
 		var err error
@@ -164,12 +175,11 @@ func (d *decoder) text(sc *scope, ps []piece) (string, error) {
 			err = d.charge(len(b) - n + 1)
 		}
 		if err != nil {
-			d.scratch = b
+			d.arena.end(b[:start], start)
 			return "", err
 		}
 	}
-	d.scratch = b
-	return d.arena.str(b), nil
+	return d.arena.end(b, start), nil
 }
 
 // piece renders one piece: static text or a substitution value.

@@ -104,14 +104,14 @@ func (w *worker) process(res *chunkResult, base int64, buf []byte) *chunkResult 
 	frameChunk(buf, idx, base, w.noCRC, &w.frame)
 	res.problems = append(res.problems, w.frame.problems...)
 	res.slack = w.frame.slack
-	nest, scratch, key, templates := w.dec.nestVals, w.dec.scratch, w.dec.key, w.dec.templates
+	nest, key, templates := w.dec.nestVals, w.dec.key, w.dec.templates
 	if templates == nil {
 		templates = make(map[uint32]*template)
 	}
 	clear(templates) // the chunk's own: offsets differ from chunk to chunk
 	w.dec = decoder{chunk: buf, templates: templates, records: w.frame.records,
 		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free, left: newBudget(), strs: w.strCache,
-		vals: w.valCache, guids: w.guidCache, memo: &w.memo, lastGUID: &w.lastGUID, arena: &res.arena, nestVals: nest, scratch: scratch, key: key}
+		vals: w.valCache, guids: w.guidCache, memo: &w.memo, lastGUID: &w.lastGUID, arena: &res.arena, nestVals: nest, key: key}
 	w.emptySystem = 0
 	if cap(res.items) < len(w.frame.records) {
 		res.items = make([]item, 0, len(w.frame.records))
