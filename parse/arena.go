@@ -28,6 +28,9 @@ const (
 	arenaMaxBytes  = 64 << 10
 	arenaMinFields = 64
 	arenaMaxFields = 1024
+	// What reset keeps for reuse.
+	arenaKeepBytes  = 512 << 10
+	arenaKeepFields = 8 << 10
 )
 
 // copy returns a copy of b (len(b) > 0) stored in the arena; its capacity
@@ -104,20 +107,36 @@ func (a *arena) recordFields() []Field {
 	return a.fields[a.recStart:len(a.fields):len(a.fields)]
 }
 
-// reset makes every block reusable.
+// reset makes the blocks reusable, keeping at most arenaKeepBytes and
+// arenaKeepFields of them: a chunk that rendered far more text (crafted
+// input may render up to chunkRender) does not pin that memory.
 func (a *arena) reset() {
-	for _, b := range a.used {
-		a.spare = append(a.spare, b[:0])
-	}
 	if a.bytes != nil {
-		a.spare = append(a.spare, a.bytes[:0])
-	}
-	for _, f := range a.usedFields {
-		a.spareFields = append(a.spareFields, f[:0])
+		a.used = append(a.used, a.bytes)
 	}
 	if a.fields != nil {
-		a.spareFields = append(a.spareFields, a.fields[:0])
+		a.usedFields = append(a.usedFields, a.fields)
 	}
+	kept := 0
+	for _, b := range a.spare {
+		kept += cap(b)
+	}
+	for _, b := range a.used {
+		if kept += cap(b); kept <= arenaKeepBytes {
+			a.spare = append(a.spare, b[:0])
+		}
+	}
+	kept = 0
+	for _, f := range a.spareFields {
+		kept += cap(f)
+	}
+	for _, f := range a.usedFields {
+		if kept += cap(f); kept <= arenaKeepFields {
+			a.spareFields = append(a.spareFields, f[:0])
+		}
+	}
+	clear(a.used)
+	clear(a.usedFields)
 	a.bytes, a.fields, a.recStart = nil, nil, 0
 	a.used, a.usedFields = a.used[:0], a.usedFields[:0]
 }
