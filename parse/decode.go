@@ -472,7 +472,7 @@ func (d *decoder) strValue(sc *scope, ps []piece, v rawVal, b []byte) (s string,
 // guid renders a provider GUID upper-case without braces, remembering
 // the ones seen (a template's static provider GUID repeats in every record).
 func (d *decoder) guid(s string) string {
-	if d.guids == nil {
+	if d.guids == nil || len(s) > maxCachedString {
 		return NormGUID(s)
 	}
 	if e := d.lastGUID; e.ok && e.in == s {

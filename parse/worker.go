@@ -307,8 +307,9 @@ func (w *worker) peekString(src source) string {
 	return s
 }
 
-// maxCachedStrings and maxCachedString bound peekString's cache (provider
-// and channel names are short and few).
+// maxCachedStrings and maxCachedString bound the worker's string caches
+// (peekString's, and the decoder's System values and provider GUIDs):
+// entries, and bytes of a key (System names are short and few).
 const (
 	maxCachedStrings = 4096
 	maxCachedString  = 512 // bytes of UTF-16
