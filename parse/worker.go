@@ -212,7 +212,7 @@ func (w *worker) record(res *chunkResult, idx int, base int64, loc recordLoc) {
 		fail("no System Provider Name or EventID (damaged template definition?)")
 		return
 	}
-	if y := ev.TimeCreated.Year(); y < 1601 || y > 9999 {
+	if sec := ev.TimeCreated.Unix(); sec < minTimeUnix || sec >= maxTimeUnix {
 		// Only damage writes such a time; no tool downstream can show it.
 		fail(fmt.Sprintf("TimeCreated %s is outside the years 1601-9999", ev.TimeCreated.Format("2006-01-02T15:04:05Z07:00")))
 		return
@@ -306,6 +306,13 @@ func (w *worker) peekString(src source) string {
 	w.strCache[string(b)] = s
 	return s
 }
+
+// minTimeUnix and maxTimeUnix bound the TimeCreated of a decodable record:
+// 1601-01-01T00:00:00Z and 10000-01-01T00:00:00Z (years 1601-9999).
+const (
+	minTimeUnix = -11644473600
+	maxTimeUnix = 253402300800
+)
 
 // maxCachedStrings and maxCachedString bound the worker's string caches
 // (peekString's, and the decoder's System values and provider GUIDs):
