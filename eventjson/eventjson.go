@@ -140,7 +140,8 @@ func appendName(b []byte, before []parse.Field, name string, seen map[string]int
 		seen[name]++
 	} else {
 		for _, f := range before {
-			if f.Name == name {
+			// The last byte first: "param1" and "param2" differ there.
+			if len(f.Name) == len(name) && (name == "" || f.Name[len(name)-1] == name[len(name)-1]) && f.Name == name {
 				n++
 			}
 		}
