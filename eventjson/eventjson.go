@@ -164,9 +164,48 @@ var safe = func() (t [utf8.RuneSelf]bool) {
 
 // AppendString appends s as a JSON string, escaped as encoding/json does.
 func AppendString(b []byte, s string) []byte {
-	b = append(b, '"')
+	n := plainPrefix(s)
+	if n == len(s) { // the usual case: nothing to escape
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	return appendEscaped(append(b, '"'), s, n)
+}
+
+// plainPrefix returns the length of s's longest prefix that needs no
+// escape, or len(s) when none of s does.
+func plainPrefix(s string) int {
+	i := 0
+	for i+8 <= len(s) {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		if !plain8(x) {
+			return i
+		}
+		i += 8
+	}
+	if n := len(s); i < n && n >= 8 {
+		// The last bytes: test the final 8 (overlapping the plain ones).
+		w := s[n-8 : n]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		if plain8(x) {
+			return n
+		}
+	}
+	for i < len(s) && s[i] < utf8.RuneSelf && safe[s[i]] {
+		i++
+	}
+	return i
+}
+
+// appendEscaped appends s (after the opening quote) escaping what needs
+// it; s[:plain] needs nothing.
+func appendEscaped(b []byte, s string, plain int) []byte {
 	start := 0
-	for i := 0; i < len(s); {
+	for i := plain; i < len(s); {
 		for i+8 <= len(s) {
 			w := s[i : i+8]
 			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
