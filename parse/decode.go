@@ -33,6 +33,8 @@ type decoder struct {
 	intact     bool
 	free       int
 	templates  map[uint32]*template
+	recent     [4]recentTemplate // the last templates returned, in turn
+	recentNext int
 	records    []recordLoc          // the chunk's records, for templateByID
 	byID       map[uint32]uint32    // template id -> inline definition offset, built when first needed
 	left       budget               // what the chunk may still spend (limits.go)
@@ -117,7 +119,28 @@ func (d *decoder) learnInline(p, end, depth int) {
 }
 
 // template returns the compiled template whose definition data is at defOff.
+// The last few are looked up first (a record's template and its payload's
+// template repeat from record to record).
 func (d *decoder) template(defOff uint32) *template {
+	for _, r := range d.recent {
+		if r.t != nil && r.off == defOff {
+			return r.t
+		}
+	}
+	t := d.lookupTemplate(defOff)
+	d.recent[d.recentNext] = recentTemplate{off: defOff, t: t}
+	d.recentNext = (d.recentNext + 1) % len(d.recent)
+	return t
+}
+
+// recentTemplate is a template decoder.template returned, by offset.
+type recentTemplate struct {
+	off uint32
+	t   *template
+}
+
+// lookupTemplate finds or compiles the template at defOff.
+func (d *decoder) lookupTemplate(defOff uint32) *template {
 	if t, ok := d.templates[defOff]; ok {
 		return t
 	}
