@@ -85,7 +85,7 @@ func newWorker(o *Options, noCRC bool) *worker {
 }
 
 // process decodes one chunk slot held in buf (len(buf) < 64 KiB for a
-// trailing partial chunk) into res (new, or recycled by reuse).
+// trailing partial chunk) into res (from newResult).
 func (w *worker) process(res *chunkResult, base int64, buf []byte) *chunkResult {
 	idx := res.idx
 	if len(buf) < 8 || string(buf[:8]) != string(chunkMagic) {
@@ -113,7 +113,8 @@ func (w *worker) process(res *chunkResult, base int64, buf []byte) *chunkResult 
 		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free, left: newBudget(), strs: w.strCache,
 		vals: w.valCache, guids: w.guidCache, memo: &w.memo, lastGUID: &w.lastGUID, arena: &res.arena, nestVals: nest, key: key}
 	w.emptySystem = 0
-	if cap(res.items) < len(w.frame.records) {
+	if (w.filter == nil || w.recycle) && cap(res.items) < len(w.frame.records) {
+		// Nearly every record gives an item (or the slice is kept).
 		res.items = make([]item, 0, len(w.frame.records))
 	}
 	if w.recycle && cap(res.events) < len(w.frame.records) {
