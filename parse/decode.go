@@ -171,8 +171,7 @@ func (sc *scope) value(i int) (rawVal, []byte, error) {
 }
 
 // text renders pieces as text, charging the record's render budget as it
-// goes. Nested BinXML renders as "".
-// The text is stored in the decoder's arena.
+// goes. Nested BinXML renders as "". The text is stored in the arena.
 func (d *decoder) text(sc *scope, ps []piece) (string, error) {
 	if len(ps) == 1 && ps[0].sub < 0 {
 		return ps[0].text, d.charge(len(ps[0].text) + 1)
