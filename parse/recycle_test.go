@@ -1,9 +1,11 @@
 package parse
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"reflect"
+	"runtime"
 	"testing"
 )
 
@@ -84,5 +86,41 @@ func readAll(t *testing.T, path string, o Options) ([]readResult, *Summary) {
 			r.ev = *ev
 		}
 		out = append(out, r)
+	}
+}
+
+// TestRecycleAllocs: with Recycle, decoding every record of a System log
+// allocates well under one object per record once its templates are
+// compiled (the full-decoding goal of issue 18: < 1 per record).
+func TestRecycleAllocs(t *testing.T) {
+	path := corpusDir + "/system/anotherc0ne_EventLog_System.evtx"
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Skip("corpus not available")
+	}
+	read := func() int {
+		rd, err := NewReader(bytes.NewReader(data), int64(len(data)), Options{Recycle: true, Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rd.Close()
+		n := 0
+		for {
+			_, err := rd.Next()
+			if err == io.EOF {
+				return n
+			}
+			n++
+		}
+	}
+	read() // templates compiled (process-wide cache)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	n := read()
+	runtime.ReadMemStats(&after)
+	perRecord := float64(after.Mallocs-before.Mallocs) / float64(n)
+	t.Logf("%d records, %.3f allocations per record", n, perRecord)
+	if n < 1000 || perRecord >= 0.5 {
+		t.Errorf("%d records, %.3f allocations per record with Recycle, want < 0.5", n, perRecord)
 	}
 }
