@@ -10,7 +10,7 @@ import (
 
 // BenchmarkEventsAll reads BITSDIAG_BENCH_FILE as "bitsdiag events --all"
 // does (decode every record and encode it as JSON Lines in the chunk
-// workers, parse.Options.Encode) and reports MB/s.
+// workers, parse.Options.Encode, with events recycled) and reports MB/s.
 func BenchmarkEventsAll(b *testing.B) { benchEvents(b, true) }
 
 // BenchmarkEventsAllSerial encodes in the consumer instead (one goroutine).
@@ -37,7 +37,7 @@ func benchEvents(b *testing.B, parallel bool) {
 	for b.Loop() {
 		o := parse.Options{Name: path}
 		if parallel {
-			o.Encode = Append
+			o.Encode, o.Recycle = Append, true
 		}
 		rd, err := parse.NewReader(f, st.Size(), o)
 		if err != nil {
@@ -61,4 +61,45 @@ func benchEvents(b *testing.B, parallel bool) {
 		rd.Close()
 	}
 	b.ReportMetric(float64(out)/float64(b.N), "out-bytes/op")
+}
+
+// BenchmarkAppend encodes the records of BITSDIAG_BENCH_FILE, decoded
+// once beforehand, on one goroutine: the encoder's cost alone.
+func BenchmarkAppend(b *testing.B) {
+	path := os.Getenv("BITSDIAG_BENCH_FILE")
+	if path == "" {
+		b.Skip("set BITSDIAG_BENCH_FILE to a large .evtx file (e.g. made with ../shared/tools/evtx_synth.py)")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rd, err := parse.NewReader(f, st.Size(), parse.Options{Name: path})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var events []*parse.Event
+	for {
+		ev, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err == nil {
+			events = append(events, ev)
+		}
+	}
+	rd.Close()
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	var line []byte
+	for b.Loop() {
+		for _, ev := range events {
+			line = Append(line[:0], ev)
+		}
+	}
 }

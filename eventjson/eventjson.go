@@ -24,7 +24,7 @@ func Append(b []byte, e *parse.Event) []byte {
 	b = append(b, `,"record_id":`...)
 	b = strconv.AppendUint(b, e.RecordID, 10)
 	b = append(b, `,"time":"`...)
-	b = e.TimeCreated.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = appendTime(b, e.TimeCreated)
 	b = append(b, `","computer":`...)
 	b = AppendString(b, e.Computer)
 	b = append(b, `,"channel":`...)
@@ -72,6 +72,60 @@ func Append(b []byte, e *parse.Event) []byte {
 	return append(b, "}\n"...)
 }
 
+// appendTime appends t in UTC as time.RFC3339Nano does, without its
+// general layout interpreter, for the years 0-9999.
+func appendTime(b []byte, t time.Time) []byte {
+	const minSec, maxSec = -62167219200, 253402300800 // 0000-01-01, 10000-01-01
+	sec := t.Unix()
+	if sec < minSec || sec >= maxSec {
+		return t.UTC().AppendFormat(b, time.RFC3339Nano)
+	}
+	days, rem := (sec-minSec)/86400, int((sec-minSec)%86400)
+	y, mo, d := civil(days)
+	h, mi, s := rem/3600, rem/60%60, rem%60
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+mo/10), byte('0'+mo%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
+		byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
+	if ns := t.Nanosecond(); ns != 0 {
+		var f [10]byte
+		f[0] = '.'
+		for i := 9; i >= 1; i-- {
+			f[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 10
+		for f[n-1] == '0' {
+			n--
+		}
+		b = append(b, f[:n]...)
+	}
+	return append(b, 'Z')
+}
+
+// civil returns the proleptic Gregorian date days after 0000-01-01
+// (H. Hinnant's civil_from_days, from an era starting on 0000-03-01).
+func civil(days int64) (year, month, day int) {
+	z := days - 60 // days since 0000-03-01 (0000 is a leap year)
+	era := z / 146097
+	if z < 0 {
+		era = (z - 146096) / 146097 // floor
+	}
+	doe := z - era*146097                                  // [0, 146096]
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // [0, 399]
+	doy := doe - (365*yoe + yoe/4 - yoe/100)               // [0, 365]
+	mp := (5*doy + 2) / 153                                // [0, 11], from March
+	day = int(doy - (153*mp+2)/5 + 1)
+	month = int(mp + 3)
+	if month > 12 {
+		month -= 12
+	}
+	year = int(yoe + era*400)
+	if month <= 2 {
+		year++
+	}
+	return year, month, day
+}
+
 // manyFields is the field count above which repeated names are counted in
 // a map rather than by scanning the earlier fields.
 const manyFields = 32
@@ -86,7 +140,8 @@ func appendName(b []byte, before []parse.Field, name string, seen map[string]int
 		seen[name]++
 	} else {
 		for _, f := range before {
-			if f.Name == name {
+			// The last byte first: "param1" and "param2" differ there.
+			if len(f.Name) == len(name) && (name == "" || f.Name[len(name)-1] == name[len(name)-1]) && f.Name == name {
 				n++
 			}
 		}
@@ -109,12 +164,68 @@ var safe = func() (t [utf8.RuneSelf]bool) {
 
 // AppendString appends s as a JSON string, escaped as encoding/json does.
 func AppendString(b []byte, s string) []byte {
-	b = append(b, '"')
+	n := plainPrefix(s)
+	if n == len(s) { // the usual case: nothing to escape
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	return appendEscaped(append(b, '"'), s, n)
+}
+
+// plainPrefix returns the length of s's longest prefix that needs no
+// escape, or len(s) when none of s does.
+func plainPrefix(s string) int {
+	i := 0
+	for i+8 <= len(s) {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		if !plain8(x) {
+			return i
+		}
+		i += 8
+	}
+	if n := len(s); i < n && n >= 8 {
+		// The last bytes: test the final 8 (overlapping the plain ones).
+		w := s[n-8 : n]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		if plain8(x) {
+			return n
+		}
+	}
+	for i < len(s) && s[i] < utf8.RuneSelf && safe[s[i]] {
+		i++
+	}
+	return i
+}
+
+// appendEscaped appends s (after the opening quote) escaping what needs
+// it; s[:plain] needs nothing.
+func appendEscaped(b []byte, s string, plain int) []byte {
 	start := 0
-	for i := 0; i < len(s); {
-		if i+8 <= len(s) && plain8(s[i:i+8]) {
+	for i := plain; i < len(s); {
+		for i+8 <= len(s) {
+			w := s[i : i+8]
+			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+			if !plain8(x) {
+				break
+			}
 			i += 8
-			continue
+		}
+		if i >= len(s) {
+			break
+		}
+		if n := len(s); n-i < 8 && n >= 8 {
+			// The last bytes: test the final 8 (overlapping the plain ones).
+			w := s[n-8 : n]
+			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+			if plain8(x) {
+				break
+			}
 		}
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -166,15 +277,16 @@ func AppendString(b []byte, s string) []byte {
 
 const hexLower = "0123456789abcdef"
 
-// plain8 reports whether the 8 bytes of s are all ASCII that needs no
-// escape (not a control character, '"', '\\', '<', '>' or '&'), testing
-// them together: hasZero(v) is non-zero when a byte of v is 0.
-func plain8(s string) bool {
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+// plain8 reports whether the 8 bytes of x (little-endian) are all ASCII
+// that needs no escape (not a control character, '"', '\\', '<', '>' or
+// '&'), testing them together: (v-lsb)&^v has a byte's top bit set when
+// that byte of v is 0 (exact for "any byte"); x|4 maps '"' onto '&' and
+// x|2 maps '<' onto '>'.
+func plain8(x uint64) bool {
 	const lsb, msb = 0x0101010101010101, 0x8080808080808080
-	hasZero := func(v uint64) uint64 { return (v - lsb) & ^v & msb }
-	bad := x&msb | (x-lsb*0x20)&^x&msb | // non-ASCII; below 0x20
-		hasZero(x^(lsb*'"')) | hasZero(x^(lsb*'\\')) | hasZero(x^(lsb*'<')) | hasZero(x^(lsb*'>')) | hasZero(x^(lsb*'&'))
-	return bad == 0
+	q := (x | lsb*4) ^ (lsb * '&')
+	a := (x | lsb*2) ^ (lsb * '>')
+	s := x ^ (lsb * '\\')
+	bad := x | (x-lsb*0x20)&^x | (q-lsb)&^q | (a-lsb)&^a | (s-lsb)&^s
+	return bad&msb == 0
 }

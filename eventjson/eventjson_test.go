@@ -180,9 +180,10 @@ func corpusHash(name string, slack bool) (string, error) {
 		return "", err
 	}
 	h := sha256.New()
-	// Lines are encoded in the chunk workers, as "bitsdiag events" does
-	// (parse.Options.Encode), and checked against encoding the event here.
-	rd, err := parse.NewReader(f, st.Size(), parse.Options{Name: name, RecoverSlack: slack, Encode: Append})
+	// Lines are encoded in the chunk workers, with events recycled, as
+	// "bitsdiag events" does (parse.Options.Encode, Recycle), and checked
+	// against encoding the event here.
+	rd, err := parse.NewReader(f, st.Size(), parse.Options{Name: name, RecoverSlack: slack, Encode: Append, Recycle: true})
 	if err != nil {
 		return hex.EncodeToString(h.Sum(nil)), nil // events prints nothing
 	}
@@ -206,4 +207,33 @@ func corpusHash(name string, slack bool) (string, error) {
 		h.Write(rd.Encoded())
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// TestAppendTime: appendTime writes what time.RFC3339Nano writes in UTC.
+func TestAppendTime(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	times := []time.Time{{}, time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(2024, 2, 29, 12, 0, 0, 100, time.FixedZone("x", 3600)), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2020, 1, 1, 0, 0, 0, 120000000, time.UTC),
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(0, 2, 29, 23, 59, 59, 1, time.UTC), time.Date(0, 3, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1600, 2, 29, 0, 0, 0, 0, time.UTC), time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 12, 31, 23, 59, 59, 0, time.UTC)}
+	for d := range 3 * 366 { // every day of years 0-2
+		times = append(times, time.Date(0, 1, 1+d, 12, 0, 0, 0, time.UTC))
+	}
+	for range 20000 {
+		sec, ns := -62167219200+rng.Int64N(10000*365*86400), int64(0) // years 0-9999
+		switch rng.IntN(3) {
+		case 0:
+			ns = rng.Int64N(1e9)
+		case 1:
+			ns = rng.Int64N(1e7) * 100
+		}
+		times = append(times, time.Unix(sec, ns))
+	}
+	for _, tm := range times {
+		want := tm.UTC().Format(time.RFC3339Nano)
+		if got := string(appendTime([]byte("x"), tm)); got != "x"+want {
+			t.Errorf("appendTime(%v) = %q, want %q", tm, got, "x"+want)
+		}
+	}
 }

@@ -51,3 +51,7 @@ func BenchmarkFullDecode(b *testing.B) { benchRead(b, Options{}) }
 
 // BenchmarkBITSFilter decodes only what the BITS pre-filter lets through.
 func BenchmarkBITSFilter(b *testing.B) { benchRead(b, Options{Filter: benchFilter}) }
+
+// BenchmarkFullDecodeOneWorker decodes every record on one chunk worker:
+// the decoder's CPU cost per op with less scheduling noise.
+func BenchmarkFullDecodeOneWorker(b *testing.B) { benchRead(b, Options{Workers: 1}) }

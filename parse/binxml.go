@@ -113,6 +113,72 @@ type xnode struct {
 	attrs   []xattr
 	content []piece
 	kids    []*xnode
+	// role is what the decoder does with an element of this name, and a
+	// (when hasA) the pieces of the attribute it reads (roleAttr): both
+	// found once when the template is compiled, not in every record.
+	role role
+	hasA bool
+	a    []piece
+	// b is Provider's Guid attribute (when hasB); when it is static text,
+	// bGUID is that text normalised (NormGUID) and bCost what rendering it
+	// charges the record's budget.
+	hasB, bStatic bool
+	b             []piece
+	bGUID         string
+	bCost         int
+}
+
+// role is an element the decoder knows by name.
+type role uint8
+
+const (
+	roleOther role = iota
+	roleSystem
+	roleEventData
+	roleUserData
+	roleProvider // a: Name, b: Guid
+	roleEventID  // a: Qualifiers
+	roleVersion
+	roleLevel
+	roleTask
+	roleOpcode
+	roleKeywords
+	roleTimeCreated // a: SystemTime
+	roleEventRecordID
+	roleCorrelation // a: ActivityID
+	roleChannel
+	roleComputer
+	roleSecurity // a: UserID
+	roleData     // a: Name
+	roleBinary
+)
+
+// roles maps element names to roles, and roleAttr the attribute a role reads.
+var (
+	roles = map[string]role{"System": roleSystem, "EventData": roleEventData, "UserData": roleUserData,
+		"Provider": roleProvider, "EventID": roleEventID, "Version": roleVersion, "Level": roleLevel,
+		"Task": roleTask, "Opcode": roleOpcode, "Keywords": roleKeywords, "TimeCreated": roleTimeCreated,
+		"EventRecordID": roleEventRecordID, "Correlation": roleCorrelation, "Channel": roleChannel,
+		"Computer": roleComputer, "Security": roleSecurity, "Data": roleData, "Binary": roleBinary}
+	roleAttr = map[role]string{roleProvider: "Name", roleEventID: "Qualifiers", roleTimeCreated: "SystemTime",
+		roleCorrelation: "ActivityID", roleSecurity: "UserID", roleData: "Name"}
+)
+
+// setRole fills n's role and attribute pieces from its name and attributes.
+func (n *xnode) setRole() {
+	n.role = roles[n.name]
+	if name, ok := roleAttr[n.role]; ok {
+		n.a, n.hasA = n.attr(name)
+	}
+	if n.role == roleProvider {
+		n.b, n.hasB = n.attr("Guid")
+		if src := sourceOf(n.b); n.hasB && src.known && src.sub < 0 {
+			n.bStatic, n.bGUID = true, NormGUID(src.text)
+			for _, p := range n.b {
+				n.bCost += len(p.text) + 1
+			}
+		}
+	}
 }
 
 // attr returns the pieces of the attribute called name.
@@ -264,6 +330,7 @@ func compileNode(n *evtx.Node) (*xnode, error) {
 		}
 		x.kids = append(x.kids, k)
 	}
+	x.setRole()
 	return x, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -39,9 +40,49 @@ func readDamaged(t testing.TB, name string, data []byte) int {
 		checkInvariant(t, name, res)
 		if decoded < 0 {
 			decoded = res.sum.RecordsDecoded
+			checkRecycled(t, name, data, res)
 		}
 	}
 	return decoded
+}
+
+// checkRecycled reads data again with Options.Recycle and an Encode that
+// reads every string, and checks that each event, while valid, is the
+// one want (read with the zero Options) holds.
+func checkRecycled(t testing.TB, name string, data []byte, want result) {
+	t.Helper()
+	touch := func(b []byte, e *Event) []byte {
+		b = append(b, e.Provider...)
+		for _, f := range e.Data {
+			b = append(append(b, f.Name...), f.Value...)
+		}
+		return append(b, e.Binary...)
+	}
+	r, err := NewReader(bytes.NewReader(data), int64(len(data)), Options{Recycle: true, Encode: touch})
+	if err != nil {
+		t.Fatalf("%s: with Recycle: %v", name, err)
+	}
+	defer r.Close()
+	n := 0
+	for {
+		ev, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			continue
+		}
+		if n >= len(want.events) || !reflect.DeepEqual(*ev, *want.events[n]) {
+			t.Fatalf("%s: event %d with Recycle differs", name, n)
+		}
+		if got := touch(nil, ev); !bytes.Equal(r.Encoded(), got) {
+			t.Fatalf("%s: event %d: Encoded %q, want %q", name, n, r.Encoded(), got)
+		}
+		n++
+	}
+	if n != len(want.events) {
+		t.Fatalf("%s: %d events with Recycle, want %d", name, n, len(want.events))
+	}
 }
 
 // TestTruncation cuts a real file at every 4 KiB boundary.

@@ -33,14 +33,20 @@ type decoder struct {
 	intact     bool
 	free       int
 	templates  map[uint32]*template
+	recent     [4]recentTemplate // the last templates returned, in turn
+	recentNext int
 	records    []recordLoc          // the chunk's records, for templateByID
 	byID       map[uint32]uint32    // template id -> inline definition offset, built when first needed
 	left       budget               // what the chunk may still spend (limits.go)
 	recordLeft int                  // render units the current record may still spend
 	nestVals   [maxNesting][]rawVal // value buffers of nested instances, by depth
 	strs       map[string]string    // interned System strings (the worker's, kept across chunks)
-	guidIn     string               // NormGUID's last input and output
-	guidOut    string
+	vals       map[string]string    // interned System values of other types, by type byte and bytes (the worker's)
+	arena      *arena               // where event text and fields are stored (the chunk result's)
+	memo       *[memoSlots]memoSet  // System fields' last values (the worker's)
+	lastGUID   *memoEntry           // guid's last input (in, heap text) and output (s) (the worker's)
+	key        []byte               // vals key being built
+	guids      map[string]memoEntry // NormGUID's results, by input (the worker's)
 }
 
 // templateCache holds templates compiled from intact chunks, by GUID. One
@@ -113,7 +119,28 @@ func (d *decoder) learnInline(p, end, depth int) {
 }
 
 // template returns the compiled template whose definition data is at defOff.
+// The last few are looked up first (a record's template and its payload's
+// template repeat from record to record).
 func (d *decoder) template(defOff uint32) *template {
+	for _, r := range d.recent {
+		if r.t != nil && r.off == defOff {
+			return r.t
+		}
+	}
+	t := d.lookupTemplate(defOff)
+	d.recent[d.recentNext] = recentTemplate{off: defOff, t: t}
+	d.recentNext = (d.recentNext + 1) % len(d.recent)
+	return t
+}
+
+// recentTemplate is a template decoder.template returned, by offset.
+type recentTemplate struct {
+	off uint32
+	t   *template
+}
+
+// lookupTemplate finds or compiles the template at defOff.
+func (d *decoder) lookupTemplate(defOff uint32) *template {
 	if t, ok := d.templates[defOff]; ok {
 		return t
 	}
@@ -168,27 +195,37 @@ func (sc *scope) value(i int) (rawVal, []byte, error) {
 }
 
 // text renders pieces as text, charging the record's render budget as it
-// goes. Nested BinXML renders as "".
+// goes. Nested BinXML renders as "". The text is stored in the arena.
 func (d *decoder) text(sc *scope, ps []piece) (string, error) {
-	if len(ps) == 1 {
-		s, err := sc.piece(ps[0])
-		if err == nil {
-			err = d.charge(len(s) + 1)
-		}
-		return s, err
+	if len(ps) == 1 && ps[0].sub < 0 {
+		return ps[0].text, d.charge(len(ps[0].text) + 1)
 	}
-	var b strings.Builder
+	// Rendered straight into the arena, with room for the usual sizes
+	// (text as UTF-8 from UTF-16, hex): more only moves the block.
+	need := 0
 	for _, p := range ps {
-		s, err := sc.piece(p)
+		if p.sub < 0 {
+			need += len(p.text)
+		} else if p.sub < len(sc.vals) {
+			need += 2*sc.vals[p.sub].size + 32
+		}
+	}
+	d.arena.reserve(need)
+	b := d.arena.tail()
+	start := len(b)
+	for _, p := range ps {
+		n := len(b)
+		var err error
+		b, err = sc.appendPiece(b, p)
 		if err == nil {
-			err = d.charge(len(s) + 1)
+			err = d.charge(len(b) - n + 1)
 		}
 		if err != nil {
+			d.arena.end(b[:start], start)
 			return "", err
 		}
-		b.WriteString(s)
 	}
-	return b.String(), nil
+	return d.arena.end(b, start), nil
 }
 
 // piece renders one piece: static text or a substitution value.
@@ -196,28 +233,38 @@ func (sc *scope) piece(p piece) (string, error) {
 	if p.sub < 0 {
 		return p.text, nil
 	}
+	var tmp [asciiStack]byte
+	b, err := sc.appendPiece(tmp[:0], p)
+	return string(b), err
+}
+
+// appendPiece appends the text of one piece to dst.
+func (sc *scope) appendPiece(dst []byte, p piece) ([]byte, error) {
+	if p.sub < 0 {
+		return append(dst, p.text...), nil
+	}
 	v, b, err := sc.value(p.sub)
 	if err != nil {
-		return "", err
+		return dst, err
 	}
 	if v.typ == valBinXML {
-		return "", nil
+		return dst, nil
 	}
-	s, ok := renderValue(v.typ, b)
+	dst, ok := appendValue(dst, v.typ, b)
 	if !ok {
-		return "", fmt.Errorf("substitution %d: %d bytes do not fit value type 0x%02x", p.sub, len(b), v.typ)
+		return dst, fmt.Errorf("substitution %d: %d bytes do not fit value type 0x%02x", p.sub, len(b), v.typ)
 	}
-	return s, nil
+	return dst, nil
 }
 
 // nested returns the template instance held by a BinXML substitution value.
-func (d *decoder) nested(sc *scope, p piece) (*template, *scope, error) {
+func (d *decoder) nested(sc *scope, p piece) (*template, scope, error) {
 	v, _, err := sc.value(p.sub)
 	if err != nil {
-		return nil, nil, err
+		return nil, scope{}, err
 	}
 	if sc.depth >= maxNesting {
-		return nil, nil, fmt.Errorf("BinXML nested deeper than %d levels", maxNesting)
+		return nil, scope{}, fmt.Errorf("BinXML nested deeper than %d levels", maxNesting)
 	}
 	// The values of nested instances reuse one buffer per depth: instances
 	// at one depth are rendered one after another.
@@ -231,24 +278,24 @@ func (d *decoder) nested(sc *scope, p piece) (*template, *scope, error) {
 			off, ok = d.templateByID(in.id)
 		}
 		if !ok {
-			return nil, nil, fmt.Errorf("nested BinXML in substitution %d: template definition at chunk offset %d is not template 0x%08x (overwritten)", p.sub, in.defOff, in.id)
+			return nil, scope{}, fmt.Errorf("nested BinXML in substitution %d: template definition at chunk offset %d is not template 0x%08x (overwritten)", p.sub, in.defOff, in.id)
 		}
 		t = d.template(off)
 	case notTemplate:
 		t = compileRaw(sc.chunk, v.off, v.off+v.size, &d.left)
 	default:
-		return nil, nil, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, reason)
+		return nil, scope{}, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, reason)
 	}
 	if t.err != "" {
-		return nil, nil, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, t.err)
+		return nil, scope{}, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, t.err)
 	}
 	if reason := t.check(in.vals); reason != "" {
 		return nil, nil, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, reason)
 	}
 	if err := d.charge(t.nodes); err != nil {
-		return nil, nil, err
+		return nil, scope{}, err
 	}
-	return t, &scope{chunk: sc.chunk, vals: in.vals, depth: sc.depth + 1}, nil
+	return t, scope{chunk: sc.chunk, vals: in.vals, depth: sc.depth + 1}, nil
 }
 
 // isNested reports whether piece p is a BinXML substitution value.
@@ -271,7 +318,10 @@ func (d *decoder) decodeEvent(ev *Event, t *template, sc *scope) error {
 	if err := d.charge(t.nodes); err != nil {
 		return err
 	}
-	return d.decodeElement(ev, t.root, sc)
+	d.arena.startRecord()
+	err := d.decodeElement(ev, t.root, sc)
+	ev.Data = d.arena.recordFields()
+	return err
 }
 
 // decodeElement renders the children of the Event element; a payload held
@@ -284,7 +334,7 @@ func (d *decoder) decodeElement(ev *Event, root *xnode, sc *scope) error {
 		}
 		t, nsc, err := d.nested(sc, p)
 		if err == nil {
-			err = d.decodeKid(ev, t.root, nsc)
+			err = d.decodeKid(ev, t.root, &nsc)
 		}
 		if err != nil {
 			if !ev.Recovered {
@@ -306,12 +356,12 @@ func (d *decoder) decodeElement(ev *Event, root *xnode, sc *scope) error {
 // decodeKid renders one child of the Event element.
 func (d *decoder) decodeKid(ev *Event, k *xnode, sc *scope) error {
 	var err error
-	switch k.name {
-	case "System":
+	switch k.role {
+	case roleSystem:
 		err = d.system(ev, k, sc)
-	case "EventData":
+	case roleEventData:
 		err = d.eventData(ev, k, sc)
-	case "UserData":
+	case roleUserData:
 		err = d.flattenKids(ev, k, sc)
 	default:
 		// RenderingInfo and the like are not part of the payload.
@@ -385,12 +435,66 @@ func rawUint(t byte, b []byte) (uint64, bool) {
 	return x, true
 }
 
-// str renders a System string field; a string substitution is interned, so
-// the provider, channel and computer names of a log are allocated once.
-func (d *decoder) str(sc *scope, ps []piece) (string, error) {
+// str renders a System string field; a substitution is interned, so the
+// provider, channel, computer and user names of a log are allocated once.
+// The field's last few values are remembered in memo slot m (a byte
+// comparison instead of a map lookup when one repeats, as they mostly do).
+func (d *decoder) str(sc *scope, ps []piece, m memoSlot) (string, error) {
 	if len(ps) == 1 && ps[0].sub >= 0 && ps[0].sub < len(sc.vals) && d.strs != nil {
 		v := sc.vals[ps[0].sub]
-		if b := sc.chunk[v.off : v.off+v.size]; v.typ == valString && len(b) <= maxCachedString {
+		b := sc.chunk[v.off : v.off+v.size]
+		set := &d.memo[m]
+		for i := range set.e {
+			if e := &set.e[i]; e.ok && e.typ == v.typ && string(e.raw) == string(b) {
+				return e.s, d.charge(len(e.s) + 1)
+			}
+		}
+		s, interned, err := d.strValue(sc, ps, v, b)
+		if interned && err == nil {
+			e := &set.e[set.next]
+			set.next = (set.next + 1) % len(set.e)
+			e.ok, e.typ, e.raw, e.s = true, v.typ, append(e.raw[:0], b...), s
+		}
+		return s, err
+	}
+	return d.text(sc, ps)
+}
+
+// memoSlot is a System field remembered by decoder.str.
+type memoSlot uint8
+
+const (
+	memoProvider memoSlot = iota
+	memoGUID
+	memoChannel
+	memoComputer
+	memoUserID
+	memoSlots
+)
+
+// memoSet is the last values of a System field, replaced in turn.
+type memoSet struct {
+	e    [4]memoEntry
+	next int
+}
+
+// memoEntry is a raw value of a System field and its interned text.
+type memoEntry struct {
+	ok  bool
+	typ byte
+	raw []byte
+	s   string
+	in  string // guid's input
+}
+
+// strValue renders the single substitution value v (bytes b) of a System
+// string field; interned is true when s came from (or went to) the
+// worker's caches, so it may be remembered.
+func (d *decoder) strValue(sc *scope, ps []piece, v rawVal, b []byte) (s string, interned bool, err error) {
+	{
+		switch {
+		case len(b) > maxCachedString || v.typ == valBinXML:
+		case v.typ == valString:
 			s, ok := d.strs[string(b)]
 			if !ok {
 				if len(d.strs) >= maxCachedStrings {
@@ -399,19 +503,49 @@ func (d *decoder) str(sc *scope, ps []piece) (string, error) {
 				s = utf16String(b)
 				d.strs[string(b)] = s
 			}
-			return s, d.charge(len(s) + 1)
+			return s, true, d.charge(len(s) + 1)
+		case d.vals != nil:
+			d.key = append(append(d.key[:0], v.typ), b...)
+			s, ok := d.vals[string(d.key)]
+			if !ok {
+				t, err := d.text(sc, ps)
+				if err != nil {
+					return "", false, err
+				}
+				if len(d.vals) >= maxCachedStrings {
+					clear(d.vals)
+				}
+				s = strings.Clone(t) // t is in the arena, which may be recycled
+				d.vals[string(d.key)] = s
+				return s, true, nil
+			}
+			return s, true, d.charge(len(s) + 1)
 		}
 	}
-	return d.text(sc, ps)
+	s, err = d.text(sc, ps)
+	return s, false, err
 }
 
-// guid renders a GUID field upper-case without braces, remembering the
-// last one (a template's static provider GUID repeats in every record).
+// guid renders a provider GUID upper-case without braces, remembering
+// the ones seen (a template's static provider GUID repeats in every record).
 func (d *decoder) guid(s string) string {
-	if s != d.guidIn {
-		d.guidIn, d.guidOut = s, NormGUID(s)
+	if d.guids == nil || len(s) > maxCachedString {
+		return NormGUID(s)
 	}
-	return d.guidOut
+	if e := d.lastGUID; e.ok && e.in == s {
+		return e.s
+	}
+	e, ok := d.guids[s]
+	if !ok {
+		if len(d.guids) >= maxCachedStrings {
+			clear(d.guids)
+		}
+		k := strings.Clone(s) // s may be in the arena, which may be recycled
+		e = memoEntry{ok: true, in: k, s: NormGUID(k)}
+		d.guids[k] = e
+	}
+	*d.lastGUID = e
+	return e.s
 }
 
 // parseUint reads a decimal or 0x-prefixed hexadecimal number that fits in
@@ -452,65 +586,64 @@ func parseUint(s string, bits int) uint64 {
 }
 
 func (d *decoder) system(ev *Event, n *xnode, sc *scope) error {
-	attr := func(k *xnode, name string) (string, error) {
-		a, ok := k.attr(name)
-		if !ok {
-			return "", nil
-		}
-		return d.text(sc, a)
-	}
 	for _, k := range n.kids {
 		var s string
 		var err error
 		var x uint64
-		switch k.name {
-		case "Provider":
-			if a, ok := k.attr("Name"); ok {
-				ev.Provider, err = d.str(sc, a)
+		switch k.role {
+		case roleProvider:
+			if k.hasA {
+				ev.Provider, err = d.str(sc, k.a, memoProvider)
 			}
-			if err == nil {
-				s, err = attr(k, "Guid")
+			switch {
+			case err != nil || !k.hasB:
+			case k.bStatic:
+				ev.ProviderGUID, err = k.bGUID, d.charge(k.bCost)
+			default:
+				s, err = d.str(sc, k.b, memoGUID)
 				ev.ProviderGUID = d.guid(s)
 			}
-		case "EventID":
+		case roleEventID:
 			if x, err = d.number(sc, k.content, 16); err == nil {
 				ev.EventID = uint16(x)
-				if a, ok := k.attr("Qualifiers"); ok {
-					x, err = d.number(sc, a, 16)
+				if k.hasA {
+					x, err = d.number(sc, k.a, 16)
 					ev.Qualifiers = uint16(x)
 				}
 			}
-		case "Version":
+		case roleVersion:
 			x, err = d.number(sc, k.content, 8)
 			ev.Version = uint8(x)
-		case "Level":
+		case roleLevel:
 			x, err = d.number(sc, k.content, 8)
 			ev.Level = uint8(x)
-		case "Task":
+		case roleTask:
 			x, err = d.number(sc, k.content, 16)
 			ev.Task = uint16(x)
-		case "Opcode":
+		case roleOpcode:
 			x, err = d.number(sc, k.content, 8)
 			ev.Opcode = uint8(x)
-		case "Keywords":
+		case roleKeywords:
 			ev.Keywords, err = d.number(sc, k.content, 64)
-		case "TimeCreated":
+		case roleTimeCreated:
 			err = d.timeCreated(ev, k, sc)
-		case "EventRecordID":
+		case roleEventRecordID:
 			// Exported logs renumber record headers; Event Viewer shows this one.
 			if x, err = d.number(sc, k.content, 64); err == nil && x != 0 {
 				ev.RecordID = x
 			}
-		case "Correlation":
-			s, err = attr(k, "ActivityID")
+		case roleCorrelation:
+			if k.hasA {
+				s, err = d.text(sc, k.a)
+			}
 			ev.ActivityID = NormGUID(s)
-		case "Channel":
-			ev.Channel, err = d.str(sc, k.content)
-		case "Computer":
-			ev.Computer, err = d.str(sc, k.content)
-		case "Security":
-			if a, ok := k.attr("UserID"); ok {
-				ev.UserID, err = d.str(sc, a)
+		case roleChannel:
+			ev.Channel, err = d.str(sc, k.content, memoChannel)
+		case roleComputer:
+			ev.Computer, err = d.str(sc, k.content, memoComputer)
+		case roleSecurity:
+			if k.hasA {
+				ev.UserID, err = d.str(sc, k.a, memoUserID)
 			}
 		}
 		if err != nil {
@@ -523,8 +656,8 @@ func (d *decoder) system(ev *Event, n *xnode, sc *scope) error {
 // timeCreated reads TimeCreated/@SystemTime; a FILETIME substitution keeps
 // its full 100 ns precision. Without one the record header's time stays.
 func (d *decoder) timeCreated(ev *Event, k *xnode, sc *scope) error {
-	a, ok := k.attr("SystemTime")
-	if !ok || len(a) == 0 {
+	a := k.a
+	if !k.hasA || len(a) == 0 {
 		return nil
 	}
 	if len(a) == 1 && a[0].sub >= 0 {
@@ -555,27 +688,24 @@ func (d *decoder) timeCreated(ev *Event, k *xnode, sc *scope) error {
 // unnamed <Data> become "Data" (one) or "Data1".."DataN", <Binary> fills
 // Event.Binary, anything else is flattened like UserData.
 func (d *decoder) eventData(ev *Event, n *xnode, sc *scope) error {
-	first := len(ev.Data)
+	first := len(d.arena.recordFields())
 	unnamed := 0
-	if ev.Data == nil && len(n.kids) > 0 {
-		ev.Data = make([]Field, 0, len(n.kids))
-	}
 	if err := d.flattenNested(ev, n, sc); err != nil {
 		return err
 	}
 	for _, k := range n.kids {
 		switch {
-		case k.name == "Binary" && len(k.kids) == 0:
+		case k.role == roleBinary && len(k.kids) == 0:
 			b, err := d.binary(k, sc)
 			if err != nil {
 				return err
 			}
 			ev.Binary = b
-		case k.name == "Data" && len(k.kids) == 0 && !d.hasNested(k, sc):
+		case k.role == roleData && len(k.kids) == 0 && !d.hasNested(k, sc):
 			name := ""
-			if a, ok := k.attr("Name"); ok {
+			if k.hasA {
 				var err error
-				if name, err = d.text(sc, a); err != nil {
+				if name, err = d.text(sc, k.a); err != nil {
 					return err
 				}
 			}
@@ -597,13 +727,14 @@ func (d *decoder) eventData(ev *Event, n *xnode, sc *scope) error {
 	}
 	if unnamed > 0 {
 		i := 0
-		for j := first; j < len(ev.Data); j++ {
-			if ev.Data[j].Name == "" {
+		fs := d.arena.recordFields()
+		for j := first; j < len(fs); j++ {
+			if fs[j].Name == "" {
 				i++
 				if unnamed == 1 {
-					ev.Data[j].Name = "Data"
+					fs[j].Name = "Data"
 				} else {
-					ev.Data[j].Name = "Data" + strconv.Itoa(i)
+					fs[j].Name = unnamedName(i)
 				}
 			}
 		}
@@ -625,7 +756,7 @@ func (d *decoder) binary(k *xnode, sc *scope) ([]byte, error) {
 			if err := d.charge(len(b)); err != nil {
 				return nil, err
 			}
-			return append([]byte(nil), b...), nil
+			return d.arena.copy(b), nil
 		}
 	}
 	s, err := d.text(sc, k.content)
@@ -657,7 +788,7 @@ func (d *decoder) flattenNested(ev *Event, n *xnode, sc *scope) error {
 			if err != nil {
 				return err
 			}
-			if err := d.flattenNode(ev, t.root, nsc); err != nil {
+			if err := d.flattenNode(ev, t.root, &nsc); err != nil {
 				return err
 			}
 		}
@@ -685,8 +816,8 @@ func (d *decoder) flattenNode(ev *Event, n *xnode, sc *scope) error {
 		return d.flattenKids(ev, n, sc)
 	}
 	name := n.name
-	if a, ok := n.attr("Name"); ok && n.name == "Data" {
-		s, err := d.text(sc, a)
+	if n.role == roleData && n.hasA {
+		s, err := d.text(sc, n.a)
 		if err != nil {
 			return err
 		}
@@ -704,6 +835,22 @@ func (d *decoder) addField(ev *Event, name, value string) error {
 	if err := d.charge(fieldCost); err != nil {
 		return err
 	}
-	ev.Data = append(ev.Data, Field{Name: name, Value: value})
+	d.arena.addField(Field{Name: name, Value: value})
 	return nil
 }
+
+// unnamedName is the field name of the i-th unnamed <Data> of a record
+// with several: "Data1".."DataN" (the first ones without an allocation).
+func unnamedName(i int) string {
+	if i < len(unnamedNames) {
+		return unnamedNames[i]
+	}
+	return "Data" + strconv.Itoa(i)
+}
+
+var unnamedNames = func() (t [33]string) {
+	for i := range t {
+		t[i] = "Data" + strconv.Itoa(i)
+	}
+	return t
+}()

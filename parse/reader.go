@@ -32,6 +32,11 @@ type Options struct {
 	// what it appended for the event Next last returned. It may change the
 	// event (it is not yet shared).
 	Encode func(b []byte, e *Event) []byte
+	// Recycle lets the reader reuse the memory of the events it returned:
+	// an Event, its strings, Data and Binary are then valid only until the
+	// next call to Next (or Close). For callers that keep no event
+	// ("bitsdiag events"): decoding then allocates next to nothing.
+	Recycle bool
 
 	noSharedTemplates bool // tests: compile every template in every chunk
 }
@@ -56,6 +61,7 @@ type Reader struct {
 
 	started  bool
 	pending  chan chan *chunkResult
+	free     chan *chunkResult // results whose events are no longer used (Options.Recycle)
 	done     chan struct{}
 	wg       sync.WaitGroup
 	stopOnce sync.Once
@@ -124,6 +130,9 @@ func (rd *Reader) start() {
 	rd.started = true
 	n := rd.opts.Workers
 	rd.pending = make(chan chan *chunkResult, 2*n)
+	if rd.opts.Recycle {
+		rd.free = make(chan *chunkResult, 2*n+2)
+	}
 	rd.done = make(chan struct{})
 	jobs := make(chan job)
 	rd.wg.Add(1 + n)
@@ -168,15 +177,20 @@ func (rd *Reader) start() {
 // readChunk reads and decodes chunk slot idx. A short read is a "read"
 // problem; the bytes that were read are still decoded.
 func (rd *Reader) readChunk(w *worker, buf []byte, idx int) *chunkResult {
+	var old *chunkResult
+	select {
+	case old = <-rd.free:
+	default:
+	}
+	res := newResult(idx, old)
 	base := int64(fileHeaderSize) + int64(idx)*chunkSize
 	n := int(min(int64(chunkSize), rd.size-base))
 	got, err := rd.r.ReadAt(buf[:n], base)
 	if got == n {
-		return w.process(idx, base, buf[:n])
+		return w.process(res, base, buf[:n])
 	}
-	res := &chunkResult{idx: idx}
 	if got > 0 {
-		res = w.process(idx, base, buf[:got])
+		res = w.process(res, base, buf[:got])
 	}
 	res.problems = append(res.problems, Problem{Kind: "read", Chunk: idx, Offset: base + int64(got),
 		Reason: fmt.Sprintf("reading chunk: %d of %d bytes: %v", got, n, err)})
@@ -201,6 +215,13 @@ func (rd *Reader) Next() (*Event, error) {
 		}
 		if rd.cur != nil && rd.cur.enc != nil {
 			encPool.Put(rd.cur.enc[:0])
+			rd.cur.enc = nil
+		}
+		if rd.cur != nil && rd.free != nil {
+			select {
+			case rd.free <- rd.cur:
+			default:
+			}
 		}
 		rd.cur, rd.enc = nil, nil
 		if rd.stopped {

@@ -1,10 +1,11 @@
 package parse
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math"
+	"slices"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -57,64 +58,60 @@ func filetime(ft uint64) time.Time {
 
 // utf16String decodes UTF-16LE bytes, dropping trailing NULs.
 func utf16String(b []byte) string {
+	var tmp [asciiStack]byte
+	return string(appendUTF16(tmp[:0], b))
+}
+
+// asciiStack is the size of the stack buffers strings are rendered in
+// before their one allocation.
+const asciiStack = 128
+
+// appendUTF16 appends UTF-16LE bytes as UTF-8, dropping trailing NULs; an
+// unpaired surrogate becomes U+FFFD and an odd last byte is ignored (as
+// utf16.Decode and string([]rune) do).
+func appendUTF16(dst, b []byte) []byte {
 	n := len(b) / 2
 	for n > 0 && b[2*n-2] == 0 && b[2*n-1] == 0 {
 		n--
 	}
-	if n <= asciiStack {
-		// The usual case: short ASCII text, checked and narrowed in one
-		// pass into a stack buffer; the string is its one allocation.
-		var tmp [asciiStack]byte
-		i := 0
+	dst = slices.Grow(dst, n)
+	i := 0
+	for i < n {
+		// The usual case: ASCII, narrowed four code units at a time.
 		for ; i+4 <= n; i += 4 {
 			x := binary.LittleEndian.Uint64(b[2*i:])
 			if x&0xFF80FF80FF80FF80 != 0 {
 				break
 			}
-			tmp[i], tmp[i+1], tmp[i+2], tmp[i+3] = byte(x), byte(x>>16), byte(x>>32), byte(x>>48)
+			dst = append(dst, byte(x), byte(x>>16), byte(x>>32), byte(x>>48))
 		}
-		for ; i < n; i++ {
-			if b[2*i+1] != 0 || b[2*i] >= utf8.RuneSelf {
-				break
+		if i >= n {
+			break
+		}
+		u := rune(binary.LittleEndian.Uint16(b[2*i:]))
+		i++
+		switch {
+		case u < utf8.RuneSelf:
+			dst = append(dst, byte(u))
+			continue
+		case utf16.IsSurrogate(u):
+			r := utf8.RuneError
+			if u < 0xdc00 && i < n {
+				if u2 := rune(binary.LittleEndian.Uint16(b[2*i:])); 0xdc00 <= u2 && u2 < 0xe000 {
+					r = utf16.DecodeRune(u, u2)
+					i++
+				}
 			}
-			tmp[i] = b[2*i]
+			u = r
 		}
-		if i == n {
-			return string(tmp[:n])
-		}
-	} else if isASCII16(b[:2*n]) {
-		var s strings.Builder // one allocation, not a []byte and its string copy
-		s.Grow(n)
-		for i := 0; i < n; i++ {
-			s.WriteByte(b[2*i])
-		}
-		return s.String()
+		dst = utf8.AppendRune(dst, u)
 	}
-	u := make([]uint16, n)
-	for i := range u {
-		u[i] = binary.LittleEndian.Uint16(b[2*i:])
-	}
-	return string(utf16.Decode(u))
+	return dst
 }
 
-// asciiStack is the length up to which utf16String narrows ASCII text in a
-// stack buffer.
-const asciiStack = 128
-
-// isASCII16 reports whether the UTF-16LE text b is all ASCII.
-func isASCII16(b []byte) bool {
-	for i := 0; i+1 < len(b); i += 2 {
-		if b[i+1] != 0 || b[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-// guidString renders a 16-byte GUID upper-case without braces.
-func guidString(g []byte) string {
-	var b [36]byte
-	p := appendHexUpper(b[:0], uint64(binary.LittleEndian.Uint32(g)), 8)
+// appendGUID appends a 16-byte GUID upper-case without braces.
+func appendGUID(p, g []byte) []byte {
+	p = appendHexUpper(p, uint64(binary.LittleEndian.Uint32(g)), 8)
 	p = append(p, '-')
 	p = appendHexUpper(p, uint64(binary.LittleEndian.Uint16(g[4:])), 4)
 	p = append(p, '-')
@@ -126,7 +123,7 @@ func guidString(g []byte) string {
 		}
 		p = append(p, hexUpper[c>>4], hexUpper[c&15])
 	}
-	return string(p)
+	return p
 }
 
 const (
@@ -142,26 +139,24 @@ func appendHexUpper(b []byte, v uint64, digits int) []byte {
 	return b
 }
 
-// hexInt renders v as 0x and digits lower-case hex digits (HexInt32/64).
-func hexInt(v uint64, digits int) string {
-	var b [18]byte
-	p := append(b[:0], '0', 'x')
+// appendHexInt appends v as 0x and digits lower-case hex digits (HexInt32/64).
+func appendHexInt(p []byte, v uint64, digits int) []byte {
+	p = append(p, '0', 'x')
 	for i := digits - 1; i >= 0; i-- {
 		p = append(p, hexLower[(v>>(4*uint(i)))&15])
 	}
-	return string(p)
+	return p
 }
 
-// sidString renders a binary SID as S-1-....
-func sidString(b []byte) (string, bool) {
+// appendSID appends a binary SID as S-1-....; ok is false when b is too short.
+func appendSID(s, b []byte) ([]byte, bool) {
 	if len(b) < 8 || len(b) < 8+4*int(b[1]) {
-		return "", false
+		return s, false
 	}
 	var auth uint64
 	for _, c := range b[2:8] {
 		auth = auth<<8 | uint64(c)
 	}
-	s := make([]byte, 0, 16+11*int(b[1]))
 	s = append(s, "S-"...)
 	s = strconv.AppendUint(s, uint64(b[0]), 10)
 	s = append(s, '-')
@@ -170,7 +165,7 @@ func sidString(b []byte) (string, bool) {
 		s = append(s, '-')
 		s = strconv.AppendUint(s, uint64(binary.LittleEndian.Uint32(b[8+4*i:])), 10)
 	}
-	return string(s), true
+	return s, true
 }
 
 // fixedSize is the byte size of fixed-size value types (0: variable).
@@ -193,71 +188,78 @@ func fixedSize(t byte) int {
 // renderValue returns the canonical text of a substitution value of type t.
 // ok is false when the bytes do not fit the type.
 func renderValue(t byte, b []byte) (s string, ok bool) {
+	var tmp [asciiStack]byte
+	p, ok := appendValue(tmp[:0], t, b)
+	return string(p), ok
+}
+
+// appendValue appends the canonical text of a substitution value of type t
+// to dst. ok is false when the bytes do not fit the type; dst is then
+// returned unchanged.
+func appendValue(dst []byte, t byte, b []byte) (_ []byte, ok bool) {
 	if t&valArray != 0 {
-		return renderArray(t&^valArray, b)
+		return appendArray(dst, t&^valArray, b)
 	}
 	if n := fixedSize(t); n != 0 && len(b) != n {
-		return "", false
+		return dst, false
 	}
 	le := binary.LittleEndian
 	switch t {
 	case valNull:
-		return "", true
+		return dst, true
 	case valString:
-		return utf16String(b), true
+		return appendUTF16(dst, b), true
 	case valAnsi:
-		return strings.TrimRight(string(b), "\x00"), true
+		return append(dst, bytes.TrimRight(b, "\x00")...), true
 	case valInt8:
-		return strconv.Itoa(int(int8(b[0]))), true
+		return strconv.AppendInt(dst, int64(int8(b[0])), 10), true
 	case valUInt8:
-		return strconv.Itoa(int(b[0])), true
+		return strconv.AppendUint(dst, uint64(b[0]), 10), true
 	case valInt16:
-		return strconv.Itoa(int(int16(le.Uint16(b)))), true
+		return strconv.AppendInt(dst, int64(int16(le.Uint16(b))), 10), true
 	case valUInt16:
-		return strconv.Itoa(int(le.Uint16(b))), true
+		return strconv.AppendUint(dst, uint64(le.Uint16(b)), 10), true
 	case valInt32:
-		return strconv.FormatInt(int64(int32(le.Uint32(b))), 10), true
+		return strconv.AppendInt(dst, int64(int32(le.Uint32(b))), 10), true
 	case valUInt32:
-		return strconv.FormatUint(uint64(le.Uint32(b)), 10), true
+		return strconv.AppendUint(dst, uint64(le.Uint32(b)), 10), true
 	case valInt64:
-		return strconv.FormatInt(int64(le.Uint64(b)), 10), true
+		return strconv.AppendInt(dst, int64(le.Uint64(b)), 10), true
 	case valUInt64:
-		return strconv.FormatUint(le.Uint64(b), 10), true
+		return strconv.AppendUint(dst, le.Uint64(b), 10), true
 	case valReal32:
-		return strconv.FormatFloat(float64(math.Float32frombits(le.Uint32(b))), 'g', -1, 32), true
+		return strconv.AppendFloat(dst, float64(math.Float32frombits(le.Uint32(b))), 'g', -1, 32), true
 	case valReal64:
-		return strconv.FormatFloat(math.Float64frombits(le.Uint64(b)), 'g', -1, 64), true
+		return strconv.AppendFloat(dst, math.Float64frombits(le.Uint64(b)), 'g', -1, 64), true
 	case valBool:
-		return strconv.FormatBool(le.Uint32(b) != 0), true
+		return strconv.AppendBool(dst, le.Uint32(b) != 0), true
 	case valBinary:
-		s := make([]byte, 2*len(b))
-		for i, c := range b {
-			s[2*i], s[2*i+1] = hexUpper[c>>4], hexUpper[c&15]
+		for _, c := range b {
+			dst = append(dst, hexUpper[c>>4], hexUpper[c&15])
 		}
-		return string(s), true
+		return dst, true
 	case valGUID:
-		return guidString(b), true
+		return appendGUID(dst, b), true
 	case valSizeT: // an integer like the others (libevtx and python-evtx agree)
 		switch len(b) {
 		case 4:
-			return strconv.FormatUint(uint64(le.Uint32(b)), 10), true
+			return strconv.AppendUint(dst, uint64(le.Uint32(b)), 10), true
 		case 8:
-			return strconv.FormatUint(le.Uint64(b), 10), true
+			return strconv.AppendUint(dst, le.Uint64(b), 10), true
 		}
-		return "", false
+		return dst, false
 	case valFileTime:
-		var buf [40]byte
-		return string(filetime(le.Uint64(b)).AppendFormat(buf[:0], time.RFC3339Nano)), true
+		return filetime(le.Uint64(b)).AppendFormat(dst, time.RFC3339Nano), true
 	case valSysTime:
-		return systime(b).Format(time.RFC3339Nano), true
+		return systime(b).AppendFormat(dst, time.RFC3339Nano), true
 	case valSID:
-		return sidString(b)
+		return appendSID(dst, b)
 	case valHexInt32:
-		return hexInt(uint64(le.Uint32(b)), 8), true
+		return appendHexInt(dst, uint64(le.Uint32(b)), 8), true
 	case valHexInt64:
-		return hexInt(le.Uint64(b), 16), true
+		return appendHexInt(dst, le.Uint64(b), 16), true
 	}
-	return "", false
+	return dst, false
 }
 
 // systime converts a 16-byte SYSTEMTIME.
@@ -266,36 +268,47 @@ func systime(b []byte) time.Time {
 	return time.Date(u(0), time.Month(u(1)), u(3), u(4), u(5), u(6), u(7)*int(time.Millisecond), time.UTC)
 }
 
-// renderArray renders an array value as its elements' texts joined by ",".
-func renderArray(t byte, b []byte) (string, bool) {
-	var parts []string
+// appendArray appends an array value as its elements' texts joined by ",".
+func appendArray(dst []byte, t byte, b []byte) ([]byte, bool) {
 	switch t {
 	case valString:
-		for len(b) >= 2 {
+		for first := true; len(b) >= 2; first = false {
 			i := 0
 			for i+1 < len(b) && (b[i] != 0 || b[i+1] != 0) {
 				i += 2
 			}
-			parts = append(parts, utf16String(b[:i]))
+			if !first {
+				dst = append(dst, ',')
+			}
+			dst = appendUTF16(dst, b[:i])
 			if i+2 > len(b) {
 				break
 			}
 			b = b[i+2:]
 		}
+		return dst, true
 	case valAnsi:
-		parts = strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
-	default:
-		n := fixedSize(t)
-		if n == 0 || len(b)%n != 0 {
-			return "", false
-		}
-		for ; len(b) > 0; b = b[n:] {
-			s, ok := renderValue(t, b[:n])
-			if !ok {
-				return "", false
+		for _, c := range bytes.TrimRight(b, "\x00") {
+			if c == 0 {
+				c = ','
 			}
-			parts = append(parts, s)
+			dst = append(dst, c)
+		}
+		return dst, true
+	}
+	n := fixedSize(t)
+	if n == 0 || len(b)%n != 0 {
+		return dst, false
+	}
+	start := len(dst)
+	for i := 0; len(b) > 0; b, i = b[n:], i+1 {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		var ok bool
+		if dst, ok = appendValue(dst, t, b[:n]); !ok {
+			return dst[:start], false
 		}
 	}
-	return strings.Join(parts, ","), true
+	return dst, true
 }

@@ -99,3 +99,14 @@ func TestParseUint(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeBounds: minTimeUnix and maxTimeUnix are the first instants of
+// the years 1601 and 10000.
+func TestTimeBounds(t *testing.T) {
+	if got := time.Unix(minTimeUnix, 0).UTC(); got != time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC) {
+		t.Errorf("minTimeUnix is %v", got)
+	}
+	if got := time.Unix(maxTimeUnix, 0).UTC(); got != time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) {
+		t.Errorf("maxTimeUnix is %v", got)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // item is one output of a chunk: an event or a record error.
@@ -21,6 +22,7 @@ type chunkResult struct {
 	present      bool // the slot holds a chunk with a valid magic
 	items        []item
 	events       []Event // the events of items, allocated together (see newEvent)
+	arena        arena   // the events' text, fields and bytes
 	enc          []byte  // Options.Encode's output for the items' events
 	problems     []Problem
 	seen         int
@@ -53,7 +55,12 @@ type worker struct {
 	payVals      []rawVal
 	emptySystem  int // records of the current chunk without provider or event id
 	strCache     map[string]string
-	shared       *templateCache // see decoder.shared
+	valCache     map[string]string    // see decoder.vals
+	guidCache    map[string]memoEntry // see decoder.guids
+	recycle      bool                 // Options.Recycle
+	memo         [memoSlots]memoSet   // see decoder.memo
+	lastGUID     memoEntry            // see decoder.lastGUID
+	shared       *templateCache       // see decoder.shared
 }
 
 func newWorker(o *Options, noCRC bool) *worker {
@@ -62,9 +69,12 @@ func newWorker(o *Options, noCRC bool) *worker {
 		filter:       o.Filter,
 		recoverSlack: o.RecoverSlack,
 		encode:       o.Encode,
+		recycle:      o.Recycle,
 		wantChannel:  o.KeepChannel != nil,
 		noCRC:        noCRC,
 		strCache:     make(map[string]string),
+		valCache:     make(map[string]string),
+		guidCache:    make(map[string]memoEntry),
 	}
 	if !o.noSharedTemplates {
 		w.shared = processTemplates
@@ -75,9 +85,9 @@ func newWorker(o *Options, noCRC bool) *worker {
 }
 
 // process decodes one chunk slot held in buf (len(buf) < 64 KiB for a
-// trailing partial chunk).
-func (w *worker) process(idx int, base int64, buf []byte) *chunkResult {
-	res := &chunkResult{idx: idx}
+// trailing partial chunk) into res (from newResult).
+func (w *worker) process(res *chunkResult, base int64, buf []byte) *chunkResult {
+	idx := res.idx
 	if len(buf) < 8 || string(buf[:8]) != string(chunkMagic) {
 		switch {
 		case allZero(buf):
@@ -94,11 +104,23 @@ func (w *worker) process(idx int, base int64, buf []byte) *chunkResult {
 	frameChunk(buf, idx, base, w.noCRC, &w.frame)
 	res.problems = append(res.problems, w.frame.problems...)
 	res.slack = w.frame.slack
-	nest := w.dec.nestVals
-	w.dec = decoder{chunk: buf, templates: make(map[uint32]*template), records: w.frame.records,
+	nest, key, templates := w.dec.nestVals, w.dec.key, w.dec.templates
+	if templates == nil {
+		templates = make(map[uint32]*template)
+	}
+	clear(templates) // the chunk's own: offsets differ from chunk to chunk
+	w.dec = decoder{chunk: buf, templates: templates, records: w.frame.records,
 		shared: w.shared, intact: w.frame.intact && !w.noCRC, free: w.frame.free, left: newBudget(), strs: w.strCache,
-		nestVals: nest}
+		vals: w.valCache, guids: w.guidCache, memo: &w.memo, lastGUID: &w.lastGUID, arena: &res.arena, nestVals: nest, key: key}
 	w.emptySystem = 0
+	if (w.filter == nil || w.recycle) && cap(res.items) < len(w.frame.records) {
+		// Nearly every record gives an item (or the slice is kept).
+		res.items = make([]item, 0, len(w.frame.records))
+	}
+	if w.recycle && cap(res.events) < len(w.frame.records) {
+		// One slab for the chunk, kept when the result is recycled.
+		res.events = make([]Event, 0, len(w.frame.records))
+	}
 	for _, loc := range w.frame.records {
 		if !loc.slack && !loc.suspect {
 			res.span.add(loc.id, loc.ft)
@@ -195,13 +217,14 @@ func (w *worker) record(res *chunkResult, idx int, base int64, loc recordLoc) {
 		fail("no System Provider Name or EventID (damaged template definition?)")
 		return
 	}
-	if y := ev.TimeCreated.Year(); y < 1601 || y > 9999 {
+	if sec := ev.TimeCreated.Unix(); sec < minTimeUnix || sec >= maxTimeUnix {
 		// Only damage writes such a time; no tool downstream can show it.
 		fail(fmt.Sprintf("TimeCreated %s is outside the years 1601-9999", ev.TimeCreated.Format("2006-01-02T15:04:05Z07:00")))
 		return
 	}
 	if w.wantChannel && !res.channelKnown && ev.Channel != "" {
-		res.firstChannel, res.channelKnown = ev.Channel, true
+		// A copy: the event's text may be recycled, the channel is kept.
+		res.firstChannel, res.channelKnown = strings.Clone(ev.Channel), true
 	}
 	res.decoded++
 	it := item{ev: ev}
@@ -217,10 +240,11 @@ func (w *worker) record(res *chunkResult, idx int, base int64, loc recordLoc) {
 }
 
 // newEvent returns a zero Event for one of res's records. Without a filter
-// (nearly every record is decoded) the chunk's events are allocated in one
-// slice, not one by one; a consumer that keeps one Event keeps its chunk's.
+// (nearly every record is decoded) or when events are recycled, the chunk's
+// events are allocated in one slice, not one by one; a consumer that keeps
+// one Event keeps its chunk's.
 func (w *worker) newEvent(res *chunkResult) *Event {
-	if w.filter != nil {
+	if w.filter != nil && !w.recycle {
 		return &Event{}
 	}
 	if len(res.events) == cap(res.events) {
@@ -288,8 +312,16 @@ func (w *worker) peekString(src source) string {
 	return s
 }
 
-// maxCachedStrings and maxCachedString bound peekString's cache (provider
-// and channel names are short and few).
+// minTimeUnix and maxTimeUnix bound the TimeCreated of a decodable record:
+// 1601-01-01T00:00:00Z and 10000-01-01T00:00:00Z (years 1601-9999).
+const (
+	minTimeUnix = -11644473600
+	maxTimeUnix = 253402300800
+)
+
+// maxCachedStrings and maxCachedString bound the worker's string caches
+// (peekString's, and the decoder's System values and provider GUIDs):
+// entries, and bytes of a key (System names are short and few).
 const (
 	maxCachedStrings = 4096
 	maxCachedString  = 512 // bytes of UTF-16
@@ -354,4 +386,18 @@ func (w *worker) peekBinary() ([]byte, bool) {
 		return nil, false
 	}
 	return sc.chunk[v.off : v.off+v.size], true
+}
+
+// newResult returns an empty result for chunk slot idx; old, when not nil,
+// is a result whose events are no longer used (Options.Recycle): its
+// memory is reused.
+func newResult(idx int, old *chunkResult) *chunkResult {
+	if old == nil {
+		return &chunkResult{idx: idx}
+	}
+	clear(old.items)
+	ar := old.arena
+	ar.reset()
+	*old = chunkResult{idx: idx, items: old.items[:0], events: old.events[:0], arena: ar}
+	return old
 }

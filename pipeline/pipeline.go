@@ -41,6 +41,9 @@ type Options struct {
 	// Count, when set, wraps each file's bytes so their reading can be
 	// counted (a progress bar); done is called when the file is finished.
 	Count func(r io.ReaderAt, size int64) (counted io.ReaderAt, done func())
+	// NoChecksum leaves Input.SHA256 empty: the file is not read a second
+	// time to hash it (bitsdiag events, which does not show it).
+	NoChecksum bool
 	// FileDone, when set, is called once file i is finished (from its
 	// worker goroutine), after its last Handler call.
 	FileDone func(i int, f File)
@@ -115,7 +118,8 @@ type Handler func(i int, e *parse.Event) error
 type Encoder func(b []byte, e *parse.Event) []byte
 
 // LineHandler is a Handler that also receives the event's encoding; line is
-// valid only during the call.
+// valid only during the call, and so is the event when RunEncoded is given
+// an Encoder.
 type LineHandler func(i int, e *parse.Event, line []byte) error
 
 // Run reads the files and streams their selected records to h. It returns one
@@ -129,7 +133,8 @@ func Run(ctx context.Context, files []*inputs.File, o Options, h Handler) []File
 // RunEncoded is Run with every selected event encoded by enc in the reader's
 // chunk workers, in parallel, before h receives it with its encoding: the
 // encoding is no longer serialised behind one consumer (bitsdiag events).
-// A nil enc gives h nil lines.
+// With an enc, the reader reuses the events' memory (parse.Options.Recycle):
+// h must not keep e past the call. A nil enc gives h nil lines.
 func RunEncoded(ctx context.Context, files []*inputs.File, o Options, enc Encoder, h LineHandler) []File {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -225,6 +230,7 @@ func readFile(ctx context.Context, i int, f *inputs.File, o Options, chunkWorker
 		return o.All || o.Selection.KeepChannel(ch)
 	}
 	if enc != nil {
+		po.Recycle = true // RunEncoded: h keeps no event
 		// The same choices as the loop below, made in the chunk workers:
 		// only the selected events are encoded.
 		po.Encode = func(b []byte, ev *parse.Event) []byte {
@@ -243,7 +249,9 @@ func readFile(ctx context.Context, i int, f *inputs.File, o Options, chunkWorker
 	hashDone := make(chan struct{})
 	go func() {
 		defer close(hashDone)
-		sum, hashErr = op.SHA256(ctx)
+		if !o.NoChecksum {
+			sum, hashErr = op.SHA256(ctx)
+		}
 	}()
 	defer func() { <-hashDone }() // op stays open until the hash is done
 

@@ -177,3 +177,18 @@ func TestRetainedPerSmallRecord(t *testing.T) {
 	}
 	runtime.KeepAlive(a)
 }
+
+// TestNoChecksum: a file's SHA-256 is in its Input unless NoChecksum
+// (bitsdiag events) says not to read the file a second time for it.
+func TestNoChecksum(t *testing.T) {
+	set := collect(t, hostileLog(t, 3))
+	for _, tc := range []struct {
+		no   bool
+		want int // length of Input.SHA256
+	}{{false, 64}, {true, 0}} {
+		files := Run(context.Background(), set.Files, Options{All: true, NoChecksum: tc.no}, func(int, *parse.Event) error { return nil })
+		if got := len(files[0].Input.SHA256); got != tc.want || !files[0].Usable {
+			t.Errorf("NoChecksum %v: SHA256 %q (usable %v), want %d hex digits", tc.no, files[0].Input.SHA256, files[0].Usable, tc.want)
+		}
+	}
+}

@@ -152,7 +152,7 @@ func runEvents(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	// records: like the report's records_analysed, events leaves them out
 	// unless --all.
 	po := pipeline.Options{Jobs: cfg.jobs, All: cfg.all, RecoverSlack: cfg.slack, Match: plan.match, Log: log,
-		Selection: analyze.Select(nil).Analysed()}
+		Selection: analyze.Select(nil).Analysed(), NoChecksum: true}
 	var files []pipeline.File
 	write := func(w io.Writer) error {
 		var werr error
