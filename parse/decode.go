@@ -290,7 +290,7 @@ func (d *decoder) nested(sc *scope, p piece) (*template, scope, error) {
 		return nil, scope{}, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, t.err)
 	}
 	if reason := t.check(in.vals); reason != "" {
-		return nil, nil, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, reason)
+		return nil, scope{}, fmt.Errorf("nested BinXML in substitution %d: %s", p.sub, reason)
 	}
 	if err := d.charge(t.nodes); err != nil {
 		return nil, scope{}, err
