@@ -130,7 +130,8 @@ func (a *Analyzer) AddInput(in Input) {
 // AddEvent takes one decoded event. Events may come in any order, from many
 // files, and more than once. Events no source finds relevant, and events
 // outside the time window, are ignored: they count neither towards coverage
-// nor towards the file's analysed records. Only a Fact of the event is kept.
+// nor towards the file's analysed records. Only a Fact of the event is kept,
+// made of copies: e's memory may be reused once AddEvent returns.
 func (a *Analyzer) AddEvent(e *parse.Event) {
 	if e == nil || !a.sources.relevant(e) {
 		return

@@ -153,7 +153,9 @@ func (m *factMaker) fact(e *parse.Event) *Fact {
 		Level: e.Level,
 	}
 	if e.Provider != m.lastProvider || m.lastKeep == nil {
-		m.lastProvider, m.lastKeep = e.Provider, m.fields[strings.ToLower(e.Provider)]
+		// f.Provider, not e.Provider: the event's strings may be reused
+		// once AddEvent returns (pipeline.Options.Recycle).
+		m.lastProvider, m.lastKeep = f.Provider, m.fields[strings.ToLower(e.Provider)]
 	}
 	keep := m.lastKeep
 	n := 0

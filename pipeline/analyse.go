@@ -24,6 +24,7 @@ type Analysis struct {
 // analysis' own.
 func Analyse(ctx context.Context, set *inputs.Set, o Options, ao analyze.Options) (*Analysis, error) {
 	o.Selection = analyze.Select(ao.Sources)
+	o.Recycle = true // AddEvent keeps only copies (analyze.Fact)
 	a := analyze.New(ao)
 	files := Run(ctx, set.Files, o, func(_ int, e *parse.Event) error {
 		a.AddEvent(e)

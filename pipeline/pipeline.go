@@ -44,6 +44,11 @@ type Options struct {
 	// NoChecksum leaves Input.SHA256 empty: the file is not read a second
 	// time to hash it (bitsdiag events, which does not show it).
 	NoChecksum bool
+	// Recycle promises that the handler keeps nothing of an event past the
+	// call (the Analyzer copies what it keeps), so the reader may reuse the
+	// events' memory (parse.Options.Recycle). RunEncoded with an Encoder
+	// always recycles.
+	Recycle bool
 	// FileDone, when set, is called once file i is finished (from its
 	// worker goroutine), after its last Handler call.
 	FileDone func(i int, f File)
@@ -229,6 +234,7 @@ func readFile(ctx context.Context, i int, f *inputs.File, o Options, chunkWorker
 		fileChannel = ch
 		return o.All || o.Selection.KeepChannel(ch)
 	}
+	po.Recycle = o.Recycle
 	if enc != nil {
 		po.Recycle = true // RunEncoded: h keeps no event
 		// The same choices as the loop below, made in the chunk workers:

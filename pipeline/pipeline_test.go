@@ -2,11 +2,13 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"bitsdiag/analyze"
 	"bitsdiag/inputs"
@@ -191,4 +193,55 @@ func TestNoChecksum(t *testing.T) {
 			t.Errorf("NoChecksum %v: SHA256 %q (usable %v), want %d hex digits", tc.no, files[0].Input.SHA256, files[0].Usable, tc.want)
 		}
 	}
+}
+
+// TestAnalysisRecycles: the analysis keeps only copies of what it reads, so
+// the reader may reuse the events' memory (Analyse does): the samples, and
+// the corpus when present, give the same findings, jobs and coverage either
+// way.
+func TestAnalysisRecycles(t *testing.T) {
+	paths := []string{"../samples"}
+	if _, err := os.Stat("../../shared/evtx-corpus"); err == nil {
+		paths = append(paths, "../../shared/evtx-corpus")
+	}
+	for _, p := range paths {
+		set := collect(t, p)
+		var results [2]*analyze.Result
+		for k, recycle := range []bool{false, true} {
+			a := analyze.New(analyze.Options{Now: time.Unix(0, 0).UTC()})
+			files := Run(context.Background(), set.Files, Options{Selection: analyze.Select(nil), Recycle: recycle}, func(_ int, e *parse.Event) error {
+				a.AddEvent(e)
+				return nil
+			})
+			for _, f := range files {
+				a.AddInput(f.Input)
+			}
+			r, err := a.ResultContext(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			results[k] = r
+		}
+		plain, recycled := results[0], results[1]
+		if len(plain.Findings) == 0 || len(plain.Jobs) == 0 {
+			t.Fatalf("%s: %d findings, %d jobs", p, len(plain.Findings), len(plain.Jobs))
+		}
+		for name, v := range map[string][2]any{
+			"findings": {plain.Findings, recycled.Findings}, "jobs": {plain.Jobs, recycled.Jobs},
+			"coverage": {plain.Coverage, recycled.Coverage}, "verdict": {plain.Verdict, recycled.Verdict},
+		} {
+			if mustJSON(t, v[0]) != mustJSON(t, v[1]) {
+				t.Errorf("%s: %s differ when the reader recycles events", p, name)
+			}
+		}
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
