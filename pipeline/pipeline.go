@@ -302,7 +302,11 @@ func readFile(ctx context.Context, i int, f *inputs.File, o Options, chunkWorker
 	if hashErr != nil && ctx.Err() == nil {
 		extra = append(extra, analyze.Damage{Kind: DamageRead, Chunk: -1, Reason: "checksum: " + hashErr.Error()})
 	}
-	s := rd.Summary()
+	// A copy: the reader's own summary would keep the reader, its chunk
+	// buffers and recycled events alive as long as the File (all files of a
+	// run: 180 KB each, 360 MB for 2,000 small logs).
+	sc := *rd.Summary()
+	s := &sc
 	res.Summary = s
 	in := analyze.InputFromSummary(f.Path, op.Size, sum, s)
 	in.Damage = append(extra, in.Damage...)
