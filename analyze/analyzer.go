@@ -142,7 +142,28 @@ func (a *Analyzer) AddEvent(e *parse.Event) {
 		a.noteWindows(a.facts.fact(e)) // context, not an analysed record
 		return
 	}
+	if a.addCopy(e) {
+		return
+	}
 	a.addFact(a.facts.fact(e))
+}
+
+// addCopy counts e when it is another copy of a kept record that the kept
+// copy is preferred to (overlapping copies of one log), without making its
+// fact: what addFact would do with it. It reports whether it did.
+func (a *Analyzer) addCopy(e *parse.Event) bool {
+	if a.relative() || !a.inWindow(e.TimeCreated) {
+		return false
+	}
+	k, ok := a.store.m[dupKey{e.Computer, e.Channel, e.RecordID, e.TimeCreated.UnixNano()}]
+	if !ok || sourceLess(e.Source, k.fact.Source) {
+		return false
+	}
+	f := k.fact // same computer, channel, provider, id and time
+	a.count(relevantCopy{key: covKey{a.facts.strs.str(e.Source.File), f.Computer, f.Channel}, id: e.RecordID,
+		time: f.TimeCreated, wu: isWUFact(f), recovered: e.Recovered})
+	k.copies++
+	return true
 }
 
 // AddFact takes one fact made by a source that does not read event records
