@@ -30,8 +30,8 @@ func DefaultLimits() Limits {
 		MaxEntries:   100_000,
 		MaxEntrySize: 8 << 30,
 		MaxTotal:     64 << 30,
-		MemCopy:      64 << 20,
-		MemTotal:     128 << 20,
+		MemCopy:      32 << 20,
+		MemTotal:     64 << 20,
 		MaxRatio:     200,
 	}
 }

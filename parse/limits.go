@@ -43,7 +43,7 @@ const (
 	stackCheckAfter = 2048
 
 	recordRender = 1 << 20
-	chunkRender  = 8 << 20
+	chunkRender  = 4 << 20
 	fieldCost    = 32
 )
 

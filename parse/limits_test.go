@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -99,8 +100,7 @@ func TestRenderLimits(t *testing.T) {
 		{"nested fan-out", encode(t, fanOut(t, 10, 8)), 0, []string{"record renders more than"}},
 		{"small fan-out", encode(t, fanOut(t, 3, 4)), 1, nil},
 		{"one string shown 500 times", encode(t, wide(t, 500, 10000)), 0, []string{"record renders more than"}},
-		{"records over the chunk's limit", encode(t, repeat(wide(t, 500, 1800), 12)...), 9,
-			[]string{"chunk renders more than", "chunk renders more than", "chunk renders more than"}},
+		{"records over the chunk's limit", encode(t, repeat(wide(t, 500, 1800), 12)...), 4, slices.Repeat([]string{"chunk renders more than"}, 8)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
