@@ -16,7 +16,9 @@ func BenchmarkEventsAll(b *testing.B) { benchEvents(b, true) }
 // BenchmarkEventsAllSerial encodes in the consumer instead (one goroutine).
 func BenchmarkEventsAllSerial(b *testing.B) { benchEvents(b, false) }
 
-func benchEvents(b *testing.B, parallel bool) {
+// benchFile opens BITSDIAG_BENCH_FILE (closed when b ends) and returns it
+// with its path and size; it skips b when the variable is not set.
+func benchFile(b *testing.B) (*os.File, string, int64) {
 	path := os.Getenv("BITSDIAG_BENCH_FILE")
 	if path == "" {
 		b.Skip("set BITSDIAG_BENCH_FILE to a large .evtx file (e.g. made with ../shared/tools/evtx_synth.py)")
@@ -25,12 +27,17 @@ func benchEvents(b *testing.B, parallel bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer f.Close()
+	b.Cleanup(func() { f.Close() })
 	st, err := f.Stat()
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(st.Size())
+	return f, path, st.Size()
+}
+
+func benchEvents(b *testing.B, parallel bool) {
+	f, path, size := benchFile(b)
+	b.SetBytes(size)
 	b.ReportAllocs()
 	var out int
 	var line []byte
@@ -39,7 +46,7 @@ func benchEvents(b *testing.B, parallel bool) {
 		if parallel {
 			o.Encode, o.Recycle = Append, true
 		}
-		rd, err := parse.NewReader(f, st.Size(), o)
+		rd, err := parse.NewReader(f, size, o)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -66,20 +73,8 @@ func benchEvents(b *testing.B, parallel bool) {
 // BenchmarkAppend encodes the records of BITSDIAG_BENCH_FILE, decoded
 // once beforehand, on one goroutine: the encoder's cost alone.
 func BenchmarkAppend(b *testing.B) {
-	path := os.Getenv("BITSDIAG_BENCH_FILE")
-	if path == "" {
-		b.Skip("set BITSDIAG_BENCH_FILE to a large .evtx file (e.g. made with ../shared/tools/evtx_synth.py)")
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		b.Fatal(err)
-	}
-	rd, err := parse.NewReader(f, st.Size(), parse.Options{Name: path})
+	f, path, size := benchFile(b)
+	rd, err := parse.NewReader(f, size, parse.Options{Name: path})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -94,7 +89,7 @@ func BenchmarkAppend(b *testing.B) {
 		}
 	}
 	rd.Close()
-	b.SetBytes(st.Size())
+	b.SetBytes(size)
 	b.ReportAllocs()
 	var line []byte
 	for b.Loop() {
