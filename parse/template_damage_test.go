@@ -29,13 +29,10 @@ func templateSpans(t *testing.T, data []byte) [][2]int {
 	return spans
 }
 
-// TestDamagedTemplates changes template definition bytes of a generated
-// BITS log (issue 16 item 3: one byte in the "System" name made every
-// record decode with provider "" and event id 0, counted decoded). No
-// mutation may yield a decoded record without a provider or event id; a
-// mutation that loses the records' identity must count them undecodable
-// with a template-damaged problem.
-func TestDamagedTemplates(t *testing.T) {
+// templateSample is the generated BITS log whose templates the tests below
+// damage, and what the reader makes of it intact.
+func templateSample(t *testing.T) ([]byte, result) {
+	t.Helper()
 	orig, err := os.ReadFile("../samples/job-http-404/Bits-Client-Operational.evtx")
 	if err != nil {
 		t.Skipf("sample missing (%v): go run ./samples/gen", err)
@@ -44,6 +41,17 @@ func TestDamagedTemplates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return orig, want
+}
+
+// TestDamagedTemplates changes template definition bytes of a generated
+// BITS log (issue 16 item 3: one byte in the "System" name made every
+// record decode with provider "" and event id 0, counted decoded). No
+// mutation may yield a decoded record without a provider or event id; a
+// mutation that loses the records' identity must count them undecodable
+// with a template-damaged problem.
+func TestDamagedTemplates(t *testing.T) {
+	orig, want := templateSample(t)
 	spans := templateSpans(t, orig)
 	if len(spans) == 0 {
 		t.Fatal("no inline template definitions found")
@@ -122,14 +130,7 @@ func sameIdentity(a, b []*Event) bool {
 // is decoded makes every record undecodable with a record problem saying
 // why; damage the records can do without leaves them decoded as before.
 func TestTemplateChecks(t *testing.T) {
-	orig, err := os.ReadFile("../samples/job-http-404/Bits-Client-Operational.evtx")
-	if err != nil {
-		t.Skipf("sample missing (%v): go run ./samples/gen", err)
-	}
-	want, err := readBytes(t, orig, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	orig, want := templateSample(t)
 	all := want.sum.RecordsSeen
 	sp := templateSpans(t, orig)[0]
 	def := orig[fileHeaderSize+sp[0] : fileHeaderSize+sp[1]] // GUID, size, BinXML
