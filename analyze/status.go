@@ -40,7 +40,10 @@ func retryText(f *Finding) string {
 		if f.RetrySeconds == 0 {
 			return "still failing at the end of the log"
 		}
-		return fmt.Sprintf("still failing at the end of the log, %s after the last failure (BITS retries a job in a transient error after its retry delay, 10 minutes by default)", roundDur(d))
+		// RetrySeconds is the least time the log goes on after the last
+		// failure of a subject still failing, not the time after the
+		// finding's last failure (a later one may not have had its retry).
+		return fmt.Sprintf("still failing at the end of the log, which goes on at least %s after the last failure of each job still failing (BITS retries a job in a transient error after its retry delay, 10 minutes by default)", roundDur(d))
 	case StatusNoRetrySeen:
 		if f.RetrySeconds == 0 {
 			return "no retry seen: the log ends with the last failure, before BITS's retry delay (10 minutes by default) had passed"
