@@ -148,7 +148,7 @@ func (s *state) finding(occs []*occurrence, evidenceCap int, logEnd map[string]t
 	sort.Strings(f.Codes)
 	f.Computers, f.Hosts, f.Proxies, f.Jobs = keys(comps), keys(hosts), keys(proxies), keys(jobs)
 	f.JobsAffected = len(f.Jobs)
-	f.Status, f.RetrySeconds = s.status(occs, logEnd)
+	f.Status, f.RetrySeconds, f.cancelled = s.status(occs, logEnd)
 	s.applyVariants(&f, o0.entry, occs)
 	routineNote(&f)
 	f.Evidence, f.EvidenceTotal = s.evidence(occs, evidenceCap), len(occs)
@@ -180,9 +180,11 @@ func sigSeverity(occs []*occurrence) Severity {
 // not recover had at least the retry delay left before its computer's logs
 // end, "no retry seen" when every such subject failed too close to the end;
 // for service findings "unresolved" when one did not recover; "" when it
-// does not apply. The second value is, for unresolved and no retry seen,
-// how long BITS had to retry (see Finding.RetrySeconds).
-func (s *state) status(occs []*occurrence, logEnd map[string]time.Time) (Status, int64) {
+// does not apply. A job cancelled after its last failure is unresolved (no
+// retry will come). The second value is, for unresolved and no retry seen,
+// how long BITS had to retry (see Finding.RetrySeconds); the third is set
+// when every subject still failing is such a cancelled job.
+func (s *state) status(occs []*occurrence, logEnd map[string]time.Time) (Status, int64, bool) {
 	last := map[subject]*occurrence{}
 	var order []subject
 	for _, o := range occs {
@@ -196,18 +198,27 @@ func (s *state) status(occs []*occurrence, logEnd map[string]time.Time) (Status,
 		last[k] = o
 	}
 	if len(order) == 0 {
-		return StatusNone, 0
+		return StatusNone, 0, false
 	}
 	unresolved, noRetry := false, false
 	var unresolvedFor, noRetryFor time.Duration = -1, 0
+	stillFailing, cancelled := 0, 0 // unresolved subjects; of them, jobs cancelled after their last failure
 	for _, k := range order {
 		o := last[k]
 		if s.recoveredAfter(o.subjects, o.ev.TimeCreated) {
 			continue
 		}
+		if j := s.jobs[o.jobKey]; o.scope == "job" && j != nil && j.outcome == OutcomeCancelled && !j.cancelledAt.Before(o.ev.TimeCreated) {
+			// Cancelled after its last failure: no retry will come.
+			unresolved = true
+			stillFailing++
+			cancelled++
+			continue
+		}
 		end, ok := logEnd[o.ev.Computer]
 		if o.scope != "job" || !ok {
 			unresolved = true
+			stillFailing++
 			continue
 		}
 		d := end.Sub(o.ev.TimeCreated)
@@ -216,6 +227,7 @@ func (s *state) status(occs []*occurrence, logEnd map[string]time.Time) (Status,
 		}
 		if d >= defaultRetryDelay {
 			unresolved = true
+			stillFailing++
 			if unresolvedFor < 0 || d < unresolvedFor {
 				unresolvedFor = d
 			}
@@ -227,15 +239,17 @@ func (s *state) status(occs []*occurrence, logEnd map[string]time.Time) (Status,
 		}
 	}
 	switch {
+	case unresolved && cancelled == stillFailing:
+		return StatusUnresolved, 0, true
 	case unresolved:
 		if unresolvedFor < 0 {
-			return StatusUnresolved, 0
+			return StatusUnresolved, 0, false
 		}
-		return StatusUnresolved, int64(unresolvedFor / time.Second)
+		return StatusUnresolved, int64(unresolvedFor / time.Second), false
 	case noRetry:
-		return StatusNoRetrySeen, int64(noRetryFor / time.Second)
+		return StatusNoRetrySeen, int64(noRetryFor / time.Second), false
 	}
-	return StatusRecovered, 0
+	return StatusRecovered, 0, false
 }
 
 // evidence keeps up to n records, spread evenly from the first to the last.

@@ -71,17 +71,23 @@ func TestFindingStatus(t *testing.T) {
 		name string
 		evs  []*parse.Event
 		want string
+		text string // in the finding's summary
 	}{
 		// later is an unrelated job's completion 40 minutes in: the log goes
 		// on long enough for BITS to have retried (its default retry delay
 		// is 10 minutes).
-		{"still failing", []*parse.Event{fail(1, 0, u1), fail(2, 5, u1), later()}, "unresolved"},
-		{"still failing, log ends at once", []*parse.Event{fail(1, 0, u1), fail(2, 5, u1)}, "no retry seen"},
-		{"log ends 9 minutes after", []*parse.Event{fail(1, 0, u1), completed(2, 9, jobB, "K", "100")}, "no retry seen"},
-		{"url succeeded later", []*parse.Event{fail(1, 0, u1), ok(2, 5, u1)}, "recovered"},
-		{"job completed later", []*parse.Event{fail(1, 0, u1), completed(2, 5, jobA, "J", "100")}, "recovered"},
-		{"other url succeeded", []*parse.Event{fail(1, 0, u1), ok(2, 5, u2), later()}, "unresolved"},
-		{"failed again after success", []*parse.Event{fail(1, 0, u1), ok(2, 5, u1), fail(3, 9, u1), later()}, "unresolved"},
+		{"still failing", []*parse.Event{fail(1, 0, u1), fail(2, 5, u1), later()}, "unresolved", ""},
+		{"still failing, log ends at once", []*parse.Event{fail(1, 0, u1), fail(2, 5, u1)}, "no retry seen", ""},
+		{"log ends 9 minutes after", []*parse.Event{fail(1, 0, u1), completed(2, 9, jobB, "K", "100")}, "no retry seen", ""},
+		{"url succeeded later", []*parse.Event{fail(1, 0, u1), ok(2, 5, u1)}, "recovered", ""},
+		{"job completed later", []*parse.Event{fail(1, 0, u1), completed(2, 5, jobA, "J", "100")}, "recovered", ""},
+		{"other url succeeded", []*parse.Event{fail(1, 0, u1), ok(2, 5, u2), later()}, "unresolved", ""},
+		{"failed again after success", []*parse.Event{fail(1, 0, u1), ok(2, 5, u1), fail(3, 9, u1), later()}, "unresolved", ""},
+		// A job cancelled after its last failure gets no retry, however soon
+		// the log ends; the text says why, with no retry time.
+		{"cancelled at once", []*parse.Event{fail(1, 0, u1), cancelled(2, 1, jobA, "J")}, "unresolved", "each failing job was cancelled after its last failure"},
+		{"cancelled, log goes on", []*parse.Event{fail(1, 0, u1), cancelled(2, 1, jobA, "J"), later()}, "unresolved", "each failing job was cancelled after its last failure"},
+		{"cancelled before failing again", []*parse.Event{cancelled(1, 0, jobA, "J"), fail(2, 1, u1), later()}, "unresolved", "which goes on at least 39 minutes after the last failure of each job still failing"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,6 +98,9 @@ func TestFindingStatus(t *testing.T) {
 			}
 			if string(f.Status) != tc.want {
 				t.Errorf("status %q, want %q", f.Status, tc.want)
+			}
+			if !strings.Contains(f.Summary, tc.text) {
+				t.Errorf("summary %q, want it to say %q", f.Summary, tc.text)
 			}
 		})
 	}

@@ -14,8 +14,9 @@ type jobState struct {
 	title, owner, process string
 	first, last           time.Time
 	urls, files           []string
-	outcome               Outcome // OutcomeCompleted, OutcomeCancelled or "" while open
-	failing               bool    // the last transfer result was a failure
+	outcome               Outcome   // OutcomeCompleted, OutcomeCancelled or "" while open
+	cancelledAt           time.Time // when it was cancelled (OutcomeCancelled)
+	failing               bool      // the last transfer result was a failure
 	errors                map[uint32]int
 	retries, transfers    int
 	interruptions         int
@@ -108,7 +109,7 @@ func (s *state) handleJob(e *Fact) jobCtx {
 	case 5, 16384, 16389:
 		j.setOwner(firstValue(e, "jobOwner", "Owner"))
 		if j.outcome != "completed" {
-			j.outcome = "cancelled"
+			j.outcome, j.cancelledAt = "cancelled", e.TimeCreated
 		}
 	case 16388:
 		if u := e.Value("User"); u != "" {

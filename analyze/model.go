@@ -135,7 +135,10 @@ type Finding struct {
 	Evidence      []Evidence   `json:"evidence"`
 	EvidenceTotal int          `json:"evidence_total"`
 	RetrySeconds  int64        `json:"retry_seconds,omitempty"` // unresolved / no retry seen: time from the last failure to the end of the computer's logs
-	Variant       string       `json:"kb_variant,omitempty"`    // the conditions of the knowledge-base variant whose cause and fix were used, e.g. "proxy absent"
+	// cancelled: unresolved because every job still failing was cancelled
+	// after its last failure (retryText says so).
+	cancelled bool
+	Variant   string `json:"kb_variant,omitempty"` // the conditions of the knowledge-base variant whose cause and fix were used, e.g. "proxy absent"
 	// Source is the evidence source of a Windows Update finding
 	// ("windows-update", "delivery-optimization"); "" for BITS findings.
 	Source string `json:"source,omitempty"`

@@ -37,6 +37,9 @@ func retryText(f *Finding) string {
 	d := time.Duration(f.RetrySeconds) * time.Second
 	switch f.Status {
 	case StatusUnresolved:
+		if f.cancelled {
+			return "not resolved: each failing job was cancelled after its last failure, without completing (no retry will come)"
+		}
 		if f.RetrySeconds == 0 {
 			return "still failing at the end of the log"
 		}

@@ -370,7 +370,7 @@ func (s *state) perServer(per []serverOcc, listed int, logEnd map[string]time.Ti
 				bits = append(bits, p.bits)
 			}
 		}
-		st, _ := s.status(bits, logEnd)
+		st, _, _ := s.status(bits, logEnd)
 		out = append(out, WSUSServerFailures{Server: srv, Count: len(groups[srv]), Computers: keys(comps), Status: st})
 	}
 	return out
