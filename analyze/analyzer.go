@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"bitsdiag/parse"
-	"bitsdiag/textfmt"
 )
 
 // DefaultEvidenceCap is the number of evidence records kept per finding when
@@ -88,6 +87,11 @@ type dupKey struct {
 	computer, channel string
 	recordID          uint64
 	time              int64
+}
+
+// factKey is the dupKey of f's record.
+func factKey(f *Fact) dupKey {
+	return dupKey{f.Computer, f.Channel, f.RecordID, f.TimeCreated.UnixNano()}
 }
 
 // New returns an Analyzer with the given options.
@@ -181,7 +185,7 @@ func (a *Analyzer) addFact(f *Fact) {
 	if IsConfigFact(f) {
 		// A snapshot is not a record of the logs: it neither sets nor
 		// obeys the time window, and has no coverage of its own.
-		k := dupKey{f.Computer, f.Channel, f.RecordID, f.TimeCreated.UnixNano()}
+		k := factKey(f)
 		if old, ok := a.config[k]; !ok || sourceLess(f.Source, old.Source) {
 			a.config[k] = f
 		}
@@ -294,7 +298,7 @@ func cutSentence(c *Cut, loc *time.Location) string {
 		what = "are in neither coverage nor any finding"
 	}
 	return fmt.Sprintf("The evidence holds more relevant records than bitsdiag keeps in memory (at most %d distinct ones): the newest %d were analysed, and %s, up to %s, %s. To analyse those, run again with --until %s.",
-		c.Limit, c.Kept, textfmt.Count(c.Records, "older record", "older records"), fmtTime(c.Before, loc), what, c.Before.UTC().Format(time.RFC3339))
+		c.Limit, c.Kept, plural(c.Records, "older record"), fmtTime(c.Before, loc), what, c.Before.UTC().Format(time.RFC3339))
 }
 
 // cut reports the records the fact bounds cut from the analysis, or nil.

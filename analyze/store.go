@@ -40,7 +40,6 @@ func factCost(f *Fact) int64 {
 // number of copies seen in the window.
 type kept struct {
 	fact   *Fact
-	key    dupKey
 	copies int
 }
 
@@ -76,7 +75,7 @@ func (s *factStore) add(f *Fact) {
 	if s.isCut && !f.TimeCreated.After(s.cut) {
 		return
 	}
-	k := dupKey{f.Computer, f.Channel, f.RecordID, f.TimeCreated.UnixNano()}
+	k := factKey(f)
 	if old, ok := s.m[k]; ok {
 		old.copies++
 		if sourceLess(f.Source, old.fact.Source) {
@@ -85,7 +84,7 @@ func (s *factStore) add(f *Fact) {
 		}
 		return
 	}
-	e := &kept{fact: f, key: k, copies: 1}
+	e := &kept{fact: f, copies: 1}
 	s.m[k] = e
 	heap.Push(&s.old, e)
 	s.size += factCost(f)
@@ -125,7 +124,7 @@ func (s *factStore) dropIf(out func(*Fact) bool) {
 	kept := s.old[:0]
 	for _, e := range s.old {
 		if out(e.fact) {
-			delete(s.m, e.key)
+			delete(s.m, factKey(e.fact))
 			s.size -= factCost(e.fact)
 			continue
 		}
@@ -137,7 +136,7 @@ func (s *factStore) dropIf(out func(*Fact) bool) {
 }
 
 func (s *factStore) remove(e *kept) {
-	delete(s.m, e.key)
+	delete(s.m, factKey(e.fact))
 	s.size -= factCost(e.fact)
 }
 

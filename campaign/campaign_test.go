@@ -91,10 +91,7 @@ func TestCampaign(t *testing.T) {
 		t.Skip("corpus not present")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "bitsdiag")
-	if out, err := exec.Command("go", "build", "-o", bin, "bitsdiag/cmd/bitsdiag").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildCLI(t, dir)
 	start := time.Now()
 	var fig figures
 	bases := map[string]*baseline{}
@@ -427,4 +424,14 @@ func templateSpans(data []byte) [][2]int {
 		off += size
 	}
 	return spans
+}
+
+// buildCLI builds bitsdiag into dir and returns its path.
+func buildCLI(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "bitsdiag")
+	if out, err := exec.Command("go", "build", "-o", bin, "bitsdiag/cmd/bitsdiag").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }

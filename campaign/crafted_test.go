@@ -37,10 +37,7 @@ func TestCraftedMemory(t *testing.T) {
 		t.Skip("run with -campaign")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "bitsdiag")
-	if out, err := exec.Command("go", "build", "-o", bin, "bitsdiag/cmd/bitsdiag").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildCLI(t, dir)
 	var bitsFields []string
 	for _, s := range analyze.DefaultSources() {
 		if s.Name() == "bits-client" {
