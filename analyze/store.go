@@ -121,17 +121,17 @@ func (s *factStore) dropBefore(t time.Time) {
 
 // dropIf removes the records for which out is true (not a cut).
 func (s *factStore) dropIf(out func(*Fact) bool) {
-	kept := s.old[:0]
+	in := s.old[:0]
 	for _, e := range s.old {
 		if out(e.fact) {
 			delete(s.m, factKey(e.fact))
 			s.size -= factCost(e.fact)
 			continue
 		}
-		kept = append(kept, e)
+		in = append(in, e)
 	}
-	clear(s.old[len(kept):])
-	s.old = kept
+	clear(s.old[len(in):])
+	s.old = in
 	heap.Init(&s.old)
 }
 
